@@ -1,0 +1,193 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/password"
+)
+
+// errBadLogin is the one answer to a failed login, whatever failed, so that
+// nobody learns which e-mail addresses have an account.
+var errBadLogin = errs.E("service.Login", errs.Unauthorized, "wrong e-mail or password")
+
+// Login checks a user's password and opens a session in their first (or
+// the requested) account. It returns the session token to set in a cookie;
+// only its hash is stored.
+func (s *Service) Login(ctx context.Context, email, pw string, accountID int64) (string, identity.Session, error) {
+	email = identity.NormalizeEmail(email)
+	u, err := s.db.UserByEmail(ctx, email)
+	if errs.Is(err, errs.NotFound) {
+		s.burnPasswordCheck(pw)
+		return "", identity.Session{}, errBadLogin
+	}
+	if err != nil {
+		return "", identity.Session{}, err
+	}
+	ok, err := password.Verify(pw, u.PasswordHash)
+	if err != nil || !ok || u.DisabledAt != nil {
+		return "", identity.Session{}, errBadLogin
+	}
+	m, err := s.pickMembership(ctx, u.ID, accountID)
+	if err != nil {
+		return "", identity.Session{}, err
+	}
+	token, err := identity.NewToken("")
+	if err != nil {
+		return "", identity.Session{}, errs.Wrap("service.Login", err)
+	}
+	actor := identity.ActorFrom(ctx)
+	var sess identity.Session
+	ctx = account.WithID(ctx, m.AccountID)
+	ctx = identity.WithActor(ctx, identity.Actor{UserID: u.ID, Email: u.Email, IP: actor.IP, UserAgent: actor.UserAgent})
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		now := s.db.Now(ctx)
+		sess = identity.Session{TokenHash: identity.HashToken(token), UserID: u.ID, AccountID: m.AccountID,
+			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(identity.AbsoluteTimeout),
+			IP: actor.IP, UserAgent: actor.UserAgent}
+		if err := s.db.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		if password.NeedsRehash(u.PasswordHash, s.Password) {
+			if h, err := password.Hash(pw, s.Password); err == nil {
+				if err := s.db.SetPasswordHash(ctx, u.ID, h); err != nil {
+					return err
+				}
+			}
+		}
+		return s.record(ctx, activity.Entry{Module: "identity", Action: activity.Login,
+			RecordType: "user", RecordID: u.ID, Summary: u.Email})
+	})
+	if err != nil {
+		return "", identity.Session{}, errs.Wrap("service.Login", err)
+	}
+	return token, sess, nil
+}
+
+func (s *Service) pickMembership(ctx context.Context, userID, accountID int64) (identity.Membership, error) {
+	ms, err := s.db.Memberships(ctx, userID)
+	if err != nil {
+		return identity.Membership{}, err
+	}
+	for _, m := range ms {
+		if accountID == 0 || m.AccountID == accountID {
+			return m, nil
+		}
+	}
+	return identity.Membership{}, errBadLogin
+}
+
+// burnPasswordCheck spends the time of a real password check.
+func (s *Service) burnPasswordCheck(pw string) {
+	if s.dummyHash == "" || password.NeedsRehash(s.dummyHash, s.Password) {
+		s.dummyHash, _ = password.Hash("not a real password 0", s.Password)
+	}
+	_, _ = password.Verify(pw, s.dummyHash)
+}
+
+// touchEvery limits how often a session's last-seen time is written: once a
+// minute is precise enough for a two-hour idle timeout and spares a write
+// per request.
+const touchEvery = time.Minute
+
+// Authenticate returns the live session, user and membership of a session
+// token; Unauthorized if the token is unknown, expired or its user is no
+// longer a member.
+func (s *Service) Authenticate(ctx context.Context, token string) (identity.Session, identity.User, identity.Membership, error) {
+	const op = "service.Authenticate"
+	unauth := errs.E(op, errs.Unauthorized, "please log in")
+	if token == "" {
+		return identity.Session{}, identity.User{}, identity.Membership{}, unauth
+	}
+	sess, err := s.db.SessionByHash(ctx, identity.HashToken(token))
+	if err != nil {
+		return sess, identity.User{}, identity.Membership{}, unauth
+	}
+	now := s.db.Now(ctx)
+	if sess.Expired(now) {
+		_ = s.db.DeleteSession(ctx, sess.TokenHash)
+		return sess, identity.User{}, identity.Membership{}, unauth
+	}
+	u, m, err := s.member(account.WithID(ctx, sess.AccountID), sess.UserID)
+	if err != nil {
+		return sess, u, m, unauth
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		if err := s.db.TouchSession(ctx, sess.TokenHash); err != nil {
+			s.log.Warn("touch session", "err", err)
+		}
+	}
+	return sess, u, m, nil
+}
+
+// member returns a user that is enabled and a member of the account in ctx.
+func (s *Service) member(ctx context.Context, userID int64) (identity.User, identity.Membership, error) {
+	u, err := s.db.UserByID(ctx, userID)
+	if err != nil || u.DisabledAt != nil {
+		return u, identity.Membership{}, errs.E("service.member", errs.Unauthorized, "user disabled")
+	}
+	m, err := s.db.Membership(ctx, userID)
+	return u, m, err
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, identity.HashToken(token))
+}
+
+// CreateAPIToken issues a bearer token for a user in an account (0: the
+// user's first). The token is returned once; only its hash is kept.
+func (s *Service) CreateAPIToken(ctx context.Context, email string, accountID int64, name string) (string, error) {
+	const op = "service.CreateAPIToken"
+	u, err := s.db.UserByEmail(ctx, identity.NormalizeEmail(email))
+	if err != nil {
+		return "", errs.Wrap(op, err)
+	}
+	m, err := s.pickMembership(ctx, u.ID, accountID)
+	if err != nil {
+		return "", errs.E(op, errs.NotFound, "the user is not a member of that account")
+	}
+	token, err := identity.NewToken("cpt_")
+	if err != nil {
+		return "", errs.Wrap(op, err)
+	}
+	ctx = account.WithID(ctx, m.AccountID)
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		t := identity.APIToken{UserID: u.ID, Name: name, TokenHash: identity.HashToken(token)}
+		if err := s.db.CreateAPIToken(ctx, &t); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "identity", Action: activity.Create,
+			RecordType: "api_token", RecordID: t.ID, Summary: name})
+	})
+	return token, errs.Wrap(op, err)
+}
+
+// AuthenticateToken returns the user and membership behind a bearer token.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity.User, identity.Membership, error) {
+	const op = "service.AuthenticateToken"
+	unauth := errs.E(op, errs.Unauthorized, "invalid or expired token")
+	t, err := s.db.APITokenByHash(ctx, identity.HashToken(token))
+	if err != nil {
+		return identity.User{}, identity.Membership{}, unauth
+	}
+	now := s.db.Now(ctx)
+	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+		return identity.User{}, identity.Membership{}, unauth
+	}
+	ctx = account.WithID(ctx, t.AccountID)
+	u, m, err := s.member(ctx, t.UserID)
+	if err != nil {
+		return u, m, unauth
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
+		if err := s.db.TouchAPIToken(ctx, t.ID); err != nil {
+			s.log.Warn("touch token", "err", err)
+		}
+	}
+	return u, m, nil
+}

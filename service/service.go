@@ -1,0 +1,57 @@
+// Package service holds Comptoir's use cases: each exported method is one
+// thing a user or a command does (create an account, log in, change the
+// legal identity). A method validates with the domain packages, runs one
+// storage transaction and writes the activity-log entry inside it, so that
+// the web UI, the JSON API and the command line share the same rules.
+//
+// Dependency direction: web and cmd call service; service calls storage and
+// the domain packages; nothing here knows about HTTP.
+package service
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/password"
+	"github.com/comptoir/comptoir/storage"
+)
+
+// Service runs use cases against one database.
+type Service struct {
+	db  *storage.DB
+	log *slog.Logger
+	// Password is the argon2id cost; tests lower it.
+	Password password.Params
+	// dummyHash is verified when a login names no user, so that the answer
+	// takes as long as for a real user and does not reveal who has an account.
+	dummyHash string
+}
+
+// New returns a Service on db.
+func New(db *storage.DB, log *slog.Logger) *Service {
+	return &Service{db: db, log: log, Password: password.Default}
+}
+
+// DB returns the database, for health checks and metrics.
+func (s *Service) DB() *storage.DB { return s.db }
+
+// record appends an activity entry for the actor of ctx in the current
+// account. Call it inside the write's transaction.
+func (s *Service) record(ctx context.Context, e activity.Entry) error {
+	a := identity.ActorFrom(ctx)
+	e.UserID, e.IP, e.UserAgent = a.UserID, a.IP, a.UserAgent
+	return s.db.AppendActivity(ctx, &e)
+}
+
+// Account returns the current account.
+func (s *Service) Account(ctx context.Context) (account.Account, error) {
+	return s.db.Account(ctx)
+}
+
+// Activity lists the current account's activity log, newest first.
+func (s *Service) Activity(ctx context.Context, beforeID int64, limit int) ([]activity.Entry, error) {
+	return s.db.ListActivity(ctx, beforeID, limit)
+}

@@ -1,0 +1,79 @@
+package storage
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migration is one applied or pending schema change.
+type Migration struct {
+	Name    string
+	Applied bool
+}
+
+func (db *DB) provider(log *slog.Logger) (*goose.Provider, error) {
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if db.engine == Postgres {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+		// Several instances may start together on one PostgreSQL: a session
+		// advisory lock makes them migrate one after the other.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	if log != nil {
+		opts = append(opts, goose.WithSlog(log))
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db.write, sub, opts...)
+}
+
+// Migrate applies every pending migration, each in its own transaction, and
+// returns the names of those it applied.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
+	p, err := db.provider(log)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	names := make([]string, 0, len(results))
+	for _, r := range results {
+		names = append(names, r.Source.Path)
+	}
+	return names, nil
+}
+
+// Migrations lists every known migration and whether it has been applied.
+func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
+	p, err := db.provider(nil)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration status: %w", err)
+	}
+	out := make([]Migration, 0, len(st))
+	for _, s := range st {
+		out = append(out, Migration{Name: s.Source.Path, Applied: s.State == goose.StateApplied})
+	}
+	return out, nil
+}
