@@ -191,3 +191,52 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity
 	}
 	return u, m, nil
 }
+
+// SetPassword replaces a user's password as the instance operator does from
+// the command line, and ends all of the user's sessions. The change is
+// recorded in the activity log of every account the user belongs to.
+func (s *Service) SetPassword(ctx context.Context, email, pw string) error {
+	const op = "service.SetPassword"
+	if code := identity.CheckPassword(pw); code != "" {
+		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "the password does not meet the policy",
+			Fields: []errs.FieldError{{Field: "password", Code: code}}}
+	}
+	hash, err := password.Hash(pw, s.Password)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.db.UserByEmail(ctx, identity.NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		if err := s.db.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := s.db.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		ms, err := s.db.Memberships(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := s.record(account.WithID(ctx, m.AccountID), activity.Entry{Module: "identity", Action: activity.Update,
+				RecordType: "user", RecordID: u.ID, Summary: u.Email,
+				Changes: []activity.Change{{Field: "password", Before: "(hidden)", After: "(hidden)"}}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// AccountIDByOwner returns the first account a user belongs to.
+func (s *Service) AccountIDByOwner(ctx context.Context, email string) (int64, error) {
+	u, err := s.db.UserByEmail(ctx, identity.NormalizeEmail(email))
+	if err != nil {
+		return 0, err
+	}
+	m, err := s.pickMembership(ctx, u.ID, 0)
+	return m.AccountID, err
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/config"
+	"github.com/comptoir/comptoir/demo"
+	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/storage"
+)
+
+func runMigrate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "migrate", "", "Apply pending database migrations, each in its own transaction")
+	status := fs.Bool("status", false, "list the migrations and whether each is applied, without applying any")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, storage.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxReaders: cfg.MaxReaders})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *status {
+		ms, err := db.Migrations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			state := "pending"
+			if m.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(env.stdout, "%-8s %s\n", state, m.Name)
+		}
+		return nil
+	}
+	applied, err := db.Migrate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, name := range applied {
+		fmt.Fprintln(env.stdout, "applied", name)
+	}
+	fmt.Fprintf(env.stdout, "database (%s) is up to date\n", db.Engine())
+	return nil
+}
+
+func runDemo(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "demo", "", "Create a realistic French demo account (or reset its password if it exists) and print how to log in")
+	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+		login, err := demo.Seed(ctx, svc)
+		if err != nil {
+			return err
+		}
+		printDemoLogin(env, cfg.BaseURL(), login)
+		return nil
+	})
+}
+
+func printDemoLogin(env *environment, base string, login demo.Login) {
+	fmt.Fprintf(env.stdout, "Demo account %q is ready.\n", login.AccountName)
+	fmt.Fprintf(env.stdout, "Log in at %s/login with\n  e-mail:   %s\n  password: %s\n", base, login.Email, login.Password)
+}
+
+func runAccountCreate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "account create", "--name NAME --email EMAIL --password PASSWORD", "Create an account (a business) and its owner; the new account's id is printed on the last line")
+	name := fs.String("name", "", "the business name (required)")
+	email := fs.String("email", "", "the owner's e-mail address, used to log in (required)")
+	pw := fs.String("password", "", "the owner's password: 8+ characters with letters and digits (required)")
+	owner := fs.String("owner-name", "", "the owner's full name")
+	locale := fs.String("locale", "fr", "language of the account: fr or en")
+	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+		a := account.New(*name)
+		a.Locale = *locale
+		created, _, err := svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "Account %q created; its owner logs in as %s.\n", created.Name, *email)
+		fmt.Fprintln(env.stdout, created.ID)
+		return nil
+	})
+}
+
+func runAccountList(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "account list", "", "List the accounts of this instance (id, status, name)")
+	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+		list, err := svc.DB().ListAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			fmt.Fprintf(env.stdout, "%d\t%s\t%s\n", a.ID, a.Status, a.Name)
+		}
+		return nil
+	})
+}
+
+func runTokenCreate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "token create", "--email EMAIL [--account ID]", "Create an API token for a user and print it alone on stdout; it is shown only once")
+	email := fs.String("email", "", "the user's e-mail address (required)")
+	accountID := fs.Int64("account", 0, "the account the token acts in (default: the user's first)")
+	name := fs.String("name", "command line", "a name to recognize the token by")
+	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+		if *email == "" {
+			return usageError{"--email is required"}
+		}
+		token, err := svc.CreateAPIToken(ctx, *email, *accountID, *name)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintln(env.stdout, token)
+		return nil
+	})
+}
+
+func runConfig(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "config", "", "Print the effective configuration (flags over COMPTOIR_* variables over defaults), secrets masked")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	cfg.Print(env.stdout)
+	return nil
+}
+
+// buildVersion is set at link time: -ldflags "-X main.buildVersion=v1.2.3".
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}
+
+func runVersion(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "version", "", "Print the version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, "comptoir", version())
+	return nil
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/comptoir/comptoir/config"
+	"github.com/comptoir/comptoir/demo"
+	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/web"
+)
+
+// listenHookKey lets tests learn the address of a server started on :0.
+type listenHookKey struct{}
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	start := time.Now()
+	fs := newFlagSet(env, "serve", "", "Run the web server. It creates and migrates the database first; with no flags it stores its data in ./comptoir-data (SQLite) and listens on 127.0.0.1:8080")
+	withDemo := fs.Bool("demo", false, "create the demo account if missing (or reset its password) and print how to log in")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr)
+	svc, closeDB, err := openService(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	defer closeDB()
+	if *withDemo {
+		login, err := demo.Seed(ctx, svc)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		printDemoLogin(env, cfg.BaseURL(), login)
+	}
+	handler, err := web.New(web.Options{Service: svc, Log: log, BaseURL: cfg.BaseURL(), Version: version(),
+		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another comptoir running? choose another --addr)", cfg.Addr, err)
+	}
+	if hook, ok := ctx.Value(listenHookKey{}).(func(string)); ok {
+		hook(ln.Addr().String())
+	}
+	go cleanSessions(ctx, svc, log)
+	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
+		"version", version(), "startup_ms", time.Since(start).Milliseconds())
+	return serveUntilDone(ctx, cfg, handler, ln, log)
+}
+
+// serveUntilDone serves until ctx ends (SIGINT or SIGTERM), then lets the
+// requests in flight finish for up to 30 seconds.
+func serveUntilDone(ctx context.Context, cfg config.Config, h http.Handler, ln net.Listener, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// cleanSessions removes expired sessions every ten minutes.
+func cleanSessions(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.DB().DeleteExpiredSessions(ctx); err != nil {
+				log.Warn("clean sessions", "err", err)
+			} else if n > 0 {
+				log.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
+}
+
+func scheme(cfg config.Config) string {
+	if cfg.TLSCert != "" {
+		return "https"
+	}
+	return "http"
+}
+
+func isHTTPS(u string) bool { return len(u) >= 8 && u[:8] == "https://" }

@@ -1,0 +1,238 @@
+// Package config builds Comptoir's configuration as a plain value from
+// command-line flags and COMPTOIR_* environment variables (with _FILE
+// variants for secrets), validates it at start with messages that say what
+// to fix, and prints it with secrets masked. There is no global: the value
+// is passed to the constructors that need it.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is the effective configuration of one comptoir process.
+type Config struct {
+	Addr        string // listen address
+	DataDir     string // SQLite database and local files
+	DatabaseURL string // postgres:// URL; empty means SQLite in DataDir
+	PublicURL   string // base of links in e-mails; never taken from requests
+	TLSCert     string
+	TLSKey      string
+	LogFormat   string // auto, text or json
+	LogLevel    string // debug, info, warn or error
+	TrustProxy  bool   // take the client address from X-Forwarded-For
+	MaxReaders  int    // database read connections
+}
+
+// setting describes one configuration entry: its flag, its variable and
+// where its value goes.
+type setting struct {
+	flag, env, usage string
+	secret           bool
+	str              *string
+	boolean          *bool
+	integer          *int
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{flag: "addr", env: "COMPTOIR_ADDR", usage: "address to listen on", str: &c.Addr},
+		{flag: "data", env: "COMPTOIR_DATA", usage: "directory for the SQLite database and files", str: &c.DataDir},
+		{flag: "database", env: "COMPTOIR_DATABASE_URL", usage: "PostgreSQL URL (postgres://…); empty for SQLite", secret: true, str: &c.DatabaseURL},
+		{flag: "public-url", env: "COMPTOIR_PUBLIC_URL", usage: "public base URL used in links sent by e-mail", str: &c.PublicURL},
+		{flag: "tls-cert", env: "COMPTOIR_TLS_CERT", usage: "TLS certificate file (PEM); serves HTTPS with --tls-key", str: &c.TLSCert},
+		{flag: "tls-key", env: "COMPTOIR_TLS_KEY", usage: "TLS private key file (PEM)", secret: true, str: &c.TLSKey},
+		{flag: "log-format", env: "COMPTOIR_LOG_FORMAT", usage: "log format: auto (text on a terminal, else JSON), text or json", str: &c.LogFormat},
+		{flag: "log-level", env: "COMPTOIR_LOG_LEVEL", usage: "log level: debug, info, warn or error", str: &c.LogLevel},
+		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
+		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
+	}
+}
+
+// Default returns the configuration of `comptoir serve` with no arguments.
+func Default() Config {
+	return Config{
+		Addr:       "127.0.0.1:8080",
+		DataDir:    "comptoir-data",
+		LogFormat:  "auto",
+		LogLevel:   "info",
+		MaxReaders: 8,
+	}
+}
+
+// Register adds every setting as a flag of fs whose default comes from the
+// environment (getenv), so that a flag given on the command line wins over
+// a variable, which wins over the built-in default. A secret may also be
+// read from the file named by its _FILE variable.
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) error {
+	var errList []error
+	for _, s := range c.settings() {
+		v, err := envValue(s, getenv)
+		if err != nil {
+			errList = append(errList, err)
+		}
+		switch {
+		case s.str != nil:
+			if v != "" {
+				*s.str = v
+			}
+			fs.StringVar(s.str, s.flag, *s.str, s.usage+" ("+s.env+")")
+		case s.boolean != nil:
+			if v != "" {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					errList = append(errList, fmt.Errorf("%s=%q: want true or false", s.env, v))
+				}
+				*s.boolean = b
+			}
+			fs.BoolVar(s.boolean, s.flag, *s.boolean, s.usage+" ("+s.env+")")
+		case s.integer != nil:
+			if v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					errList = append(errList, fmt.Errorf("%s=%q: want a whole number", s.env, v))
+				}
+				*s.integer = n
+			}
+			fs.IntVar(s.integer, s.flag, *s.integer, s.usage+" ("+s.env+")")
+		}
+	}
+	return errors.Join(errList...)
+}
+
+func envValue(s setting, getenv func(string) string) (string, error) {
+	if v := getenv(s.env); v != "" {
+		return v, nil
+	}
+	if !s.secret {
+		return "", nil
+	}
+	path := getenv(s.env + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", s.env, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Validate checks the configuration and reports every problem at once.
+func (c *Config) Validate() error {
+	var errList []error
+	bad := func(format string, a ...any) { errList = append(errList, fmt.Errorf(format, a...)) }
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		bad("--addr / COMPTOIR_ADDR %q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("--database / COMPTOIR_DATABASE_URL: want a postgres:// URL (leave it empty for SQLite)")
+		}
+	} else if c.DataDir == "" {
+		bad("--data / COMPTOIR_DATA: a directory is needed for the SQLite database")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("--public-url / COMPTOIR_PUBLIC_URL %q: want an absolute http(s) URL", c.PublicURL)
+		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad("--tls-cert and --tls-key go together: give both or neither")
+	}
+	for _, f := range []string{c.TLSCert, c.TLSKey} {
+		if f != "" {
+			if _, err := os.Stat(f); err != nil {
+				bad("TLS file %s: %v", f, err)
+			}
+		}
+	}
+	if !oneOf(c.LogFormat, "auto", "text", "json") {
+		bad("--log-format / COMPTOIR_LOG_FORMAT %q: want auto, text or json", c.LogFormat)
+	}
+	if !oneOf(c.LogLevel, "debug", "info", "warn", "error") {
+		bad("--log-level / COMPTOIR_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.MaxReaders < 1 || c.MaxReaders > 256 {
+		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)
+	}
+	return errors.Join(errList...)
+}
+
+// BaseURL is the public URL, or one derived from the listen address.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimSuffix(c.PublicURL, "/")
+	}
+	scheme := "http"
+	if c.TLSCert != "" {
+		scheme = "https"
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// Print writes the effective configuration, one variable per line, with
+// secrets masked.
+func (c *Config) Print(w io.Writer) {
+	for _, s := range c.settings() {
+		var v string
+		switch {
+		case s.str != nil:
+			v = *s.str
+		case s.boolean != nil:
+			v = strconv.FormatBool(*s.boolean)
+		case s.integer != nil:
+			v = strconv.Itoa(*s.integer)
+		}
+		if s.secret {
+			v = Mask(v)
+		}
+		fmt.Fprintf(w, "%s=%s\n", s.env, v)
+	}
+}
+
+// Mask hides a secret: a URL keeps everything but its password, anything
+// else becomes asterisks. Empty stays empty so that "unset" shows.
+func Mask(v string) string {
+	if v == "" {
+		return ""
+	}
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			}
+		}
+		q := u.Query()
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return "********"
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}

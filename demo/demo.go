@@ -1,0 +1,116 @@
+// Package demo fills an instance with a realistic French demo business so
+// that a newcomer sees Comptoir at work in one command. Later modules add
+// their own demo records here (contacts, catalog, documents), always through
+// the service layer so that demo data obeys the same rules as real data.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/service"
+)
+
+// Email is the demo owner's login. The .example domain is reserved, so no
+// mail can ever reach a real person.
+const Email = "demo@comptoir.example"
+
+// Login tells how to log in to the demo account.
+type Login struct {
+	AccountName string
+	Email       string
+	Password    string
+}
+
+// Seed creates the demo account if it does not exist. Either way it gives
+// the demo owner a fresh random password and returns it: there are no
+// default credentials, even for the demo.
+func Seed(ctx context.Context, svc *service.Service) (Login, error) {
+	pw, err := newPassword()
+	if err != nil {
+		return Login{}, err
+	}
+	a := business()
+	login := Login{AccountName: a.Name, Email: Email, Password: pw}
+	_, _, err = svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: Email, OwnerName: "Camille Martin", OwnerPassword: pw})
+	if errs.Is(err, errs.Conflict) {
+		return login, svc.SetPassword(ctx, Email, pw)
+	}
+	if err != nil {
+		return login, err
+	}
+	return login, fill(ctx, svc)
+}
+
+// business is the demo company: a bulk grocery in Bayonne.
+func business() account.Account {
+	a := account.New("L'Épicerie du Bocal")
+	a.LegalForm = "SAS"
+	a.SIREN = "853217644"
+	a.SIRET = "85321764400014"
+	a.VATNumber = "FR66853217644"
+	a.ShareCapital = 1_500_000
+	a.RCSCity = "Bayonne"
+	a.Address = account.Address{Line1: "12 rue Port-Neuf", PostalCode: "64100", City: "Bayonne", Country: "FR"}
+	a.Email = "bonjour@epicerie-du-bocal.example"
+	a.Phone = "05 59 00 00 00"
+	a.Website = "https://epicerie-du-bocal.example"
+	return a
+}
+
+// fill adds the demo records of every module to the new demo account.
+func fill(ctx context.Context, svc *service.Service) error {
+	id, err := svc.AccountIDByOwner(ctx, Email)
+	if err != nil {
+		return err
+	}
+	ctx = account.WithID(ctx, id)
+	for _, b := range []account.BankAccountInput{
+		bank("Compte courant", "L'Épicerie du Bocal", "FR7630006000011234567890189", "AGRIFRPP", true),
+		bank("Livret professionnel", "L'Épicerie du Bocal", "FR9114508000409876543210173", "CCOPFRPP", false),
+	} {
+		if _, err := svc.CreateBankAccount(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func bank(label, holder, iban, bic string, def bool) account.BankAccountInput {
+	return account.BankAccountInput{Label: &label, Holder: &holder, IBAN: &iban, BIC: &bic, IsDefault: &def}
+}
+
+// newPassword returns 16 random characters from an unambiguous alphabet,
+// with at least one letter and one digit as the password policy requires.
+func newPassword() (string, error) {
+	const letters, digits = "abcdefghjkmnpqrstuvwxyz", "23456789"
+	const all = letters + digits
+	for {
+		b := make([]byte, 16)
+		for i := range b {
+			n, err := rand.Int(rand.Reader, big.NewInt(int64(len(all))))
+			if err != nil {
+				return "", err
+			}
+			b[i] = all[n.Int64()]
+		}
+		s := string(b)
+		if containsAny(s, letters) && containsAny(s, digits) {
+			return s, nil
+		}
+	}
+}
+
+func containsAny(s, chars string) bool {
+	for i := 0; i < len(s); i++ {
+		for j := 0; j < len(chars); j++ {
+			if s[i] == chars[j] {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/comptoir/comptoir/errs"
+)
+
+// decodeJSON reads a JSON request body into v. Unknown fields are refused,
+// so that a client cannot slip in "id", "account_id" or "role" and so that
+// a typo does not pass silently.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	const op = "web.decodeJSON"
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errs.E(op, errs.Invalid, "the body must be JSON (Content-Type: application/json)")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(op, err)
+	}
+	if dec.More() {
+		return errs.E(op, errs.Invalid, "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure and where it happened.
+func jsonError(op string, err error) error {
+	var (
+		syntax    *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		tooLarge  *http.MaxBytesError
+		fieldCode = func(field, code, msg string) error {
+			return &errs.Error{Op: op, Kind: errs.Invalid, Message: msg,
+				Fields: []errs.FieldError{{Field: field, Code: code, Message: msg}}}
+		}
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return errs.E(op, errs.TooLarge, "the body is larger than 1 MiB")
+	case errors.Is(err, io.EOF):
+		return errs.E(op, errs.Invalid, "the body is empty; a JSON object is expected")
+	case errors.As(err, &syntax):
+		return errs.E(op, errs.Invalid, fmt.Sprintf("malformed JSON at byte %d", syntax.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errs.E(op, errs.Invalid, "malformed JSON: the body ends too early")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return errs.E(op, errs.Invalid, "a JSON object is expected")
+		}
+		return fieldCode(field, "wrong_type", fmt.Sprintf("%s must be a %s", field, jsonKind(typeErr.Type.String())))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fieldCode(field, "unknown_field", fmt.Sprintf("%s is not a field that can be set", field))
+	}
+	return &errs.Error{Op: op, Kind: errs.Invalid, Message: "malformed JSON", Err: err}
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"), strings.Contains(goType, "Amount"):
+		return "whole number (minor units for amounts)"
+	case strings.Contains(goType, "bool"):
+		return "boolean"
+	case strings.Contains(goType, "string"):
+		return "string"
+	}
+	return "JSON " + goType
+}
+
+// page is one page of a list, the shape of every list response.
+type page[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// listParams reads limit and cursor. The cursor is opaque to clients; it
+// holds the id to continue from.
+func listParams(r *http.Request) (cursor int64, limit int, err error) {
+	var f errs.Fields
+	limit = defaultLimit
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			f.Add("limit", "out_of_range", fmt.Sprintf("limit must be a whole number from 1 to %d", maxLimit))
+		}
+		limit = n
+	}
+	if v := r.URL.Query().Get("cursor"); v != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(v)
+		n, perr := strconv.ParseInt(string(b), 10, 64)
+		if derr != nil || perr != nil || n <= 0 {
+			f.Add("cursor", "invalid_cursor", "cursor is not one this API returned")
+		}
+		cursor = n
+	}
+	return cursor, limit, f.Err("web.listParams")
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+// paginate trims a list fetched with limit+1 rows and sets the cursor.
+func paginate[T any](items []T, limit int, id func(T) int64) page[T] {
+	p := page[T]{Data: items}
+	if p.Data == nil {
+		p.Data = []T{}
+	}
+	if len(items) > limit {
+		p.Data = items[:limit]
+		p.NextCursor = encodeCursor(id(items[limit-1]))
+	}
+	return p
+}

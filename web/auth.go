@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+)
+
+// viewer is the logged-in user of a request.
+type viewer struct {
+	User       identity.User
+	Membership identity.Membership
+}
+
+type viewerKey struct{}
+
+func viewerFrom(ctx context.Context) *viewer {
+	v, _ := ctx.Value(viewerKey{}).(*viewer)
+	return v
+}
+
+// sessionCookie is the cookie's name: with the __Host- prefix when served
+// securely, which binds it to this exact host and path.
+func (s *Server) sessionCookie() string {
+	if s.opts.SecureCookies {
+		return "__Host-comptoir_session"
+	}
+	return "comptoir_session"
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.sessionCookie(), Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// withViewer scopes ctx to the viewer's account and records them as the
+// actor of any write. This is where a request gets its tenant.
+func (s *Server) withViewer(r *http.Request, u identity.User, m identity.Membership) *http.Request {
+	ctx := account.WithID(r.Context(), m.AccountID)
+	ctx = identity.WithActor(ctx, identity.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	ctx = context.WithValue(ctx, viewerKey{}, &viewer{User: u, Membership: m})
+	return r.WithContext(ctx)
+}
+
+// user wraps an HTML handler that needs a logged-in user; others are sent
+// to the login page.
+func (s *Server) user(fn handlerFunc) http.Handler {
+	return s.page(func(w http.ResponseWriter, r *http.Request) error {
+		c, err := r.Cookie(s.sessionCookie())
+		if err != nil {
+			return errs.E("web.user", errs.Unauthorized, "please log in")
+		}
+		_, u, m, err := s.svc.Authenticate(r.Context(), c.Value)
+		if err != nil {
+			s.clearSessionCookie(w)
+			return err
+		}
+		return fn(w, s.withViewer(r, u, m))
+	})
+}
+
+// apiUser wraps an API handler: a bearer token (scripts) or the session
+// cookie (the UI's own calls) identifies the user. POSTs honour an
+// Idempotency-Key.
+func (s *Server) apiUser(fn handlerFunc) http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		var (
+			u   identity.User
+			m   identity.Membership
+			err error
+		)
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				return errs.E("web.apiUser", errs.Unauthorized, "use an Authorization: Bearer token")
+			}
+			u, m, err = s.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+		} else if c, cerr := r.Cookie(s.sessionCookie()); cerr == nil {
+			_, u, m, err = s.svc.Authenticate(r.Context(), c.Value)
+		} else {
+			err = errs.E("web.apiUser", errs.Unauthorized, "authentication required")
+		}
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="comptoir"`)
+			return err
+		}
+		r = s.withViewer(r, u, m)
+		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+			return s.idempotent(w, r, fn)
+		}
+		return fn(w, r)
+	})
+}

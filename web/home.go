@@ -1,0 +1,27 @@
+package web
+
+import "net/http"
+
+// module is a tile on the home page. Modules still to come have no link.
+type module struct {
+	Title, Description, Href string
+}
+
+type homePage struct {
+	Page
+	Modules []module
+}
+
+var modules = []module{
+	{"nav.contacts", "home.contacts", ""},
+	{"nav.sales", "home.sales", ""},
+	{"nav.purchases", "home.purchases", ""},
+	{"nav.pos", "home.pos", ""},
+	{"nav.privacy", "home.privacy", ""},
+	{"nav.activity", "home.activity", "/activity"},
+	{"nav.settings", "home.settings", "/settings/account"},
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, "home", &homePage{Page: s.basePage(r), Modules: modules})
+}

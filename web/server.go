@@ -1,0 +1,81 @@
+// Package web is Comptoir's HTTP face: the server-rendered UI (html/template
+// with htmx, French and English) and the JSON API under /api/v1, sharing one
+// router, one error renderer and the same services. It also serves the
+// operational endpoints (/healthz, /readyz, /metrics).
+//
+// Dependency direction: cmd/comptoir → web → service → storage → domain.
+// Handlers never touch storage directly.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/comptoir/comptoir/service"
+)
+
+// Options configure a Server.
+type Options struct {
+	Service *service.Service
+	Log     *slog.Logger
+	// BaseURL is the public URL of the instance; links sent outside use it,
+	// never the request's Host header.
+	BaseURL string
+	// SecureCookies marks cookies Secure and uses the __Host- prefix; set it
+	// when serving over TLS or behind a TLS-terminating proxy.
+	SecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For.
+	TrustProxy bool
+	// Version is shown in the footer and on /healthz.
+	Version string
+	// Registry collects metrics; nil makes a new one.
+	Registry *prometheus.Registry
+}
+
+// Server serves every HTTP route of Comptoir.
+type Server struct {
+	svc     *service.Service
+	log     *slog.Logger
+	opts    Options
+	bundle  *i18n.Bundle
+	pages   map[string]*template.Template
+	assets  *assets
+	metrics *metrics
+	handler http.Handler
+	// patterns lists every route pattern, in routes.go order.
+	patterns []string
+}
+
+// New parses the templates, hashes the assets and builds the router.
+func New(opts Options) (*Server, error) {
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{svc: opts.Service, log: opts.Log, opts: opts}
+	var err error
+	if s.bundle, err = newBundle(); err != nil {
+		return nil, err
+	}
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newMetrics(opts.Registry, opts.Service.DB()); err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ready reports whether the database answers.
+func (s *Server) ready(ctx context.Context) error { return s.svc.DB().Ping(ctx) }
