@@ -79,3 +79,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // ready reports whether the database answers.
 func (s *Server) ready(ctx context.Context) error { return s.svc.DB().Ping(ctx) }
+
+// Routes lists every route pattern ("GET /api/v1/bank-accounts/{id}"), in
+// the order of routes.go. Tests walk it to prove properties of every route.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/comptoir/comptoir/password"
 )
 
 // command is one subcommand of comptoir.
@@ -31,6 +33,9 @@ type environment struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	// passwordCost overrides the argon2id cost; tests lower it so that the
+	// race detector does not turn each login into seconds.
+	passwordCost *password.Params
 }
 
 func commands() []command {
@@ -126,7 +131,9 @@ func runHelp(env *environment, args []string) error {
 	if !ok {
 		return usageError{fmt.Sprintf("unknown command %q", strings.Join(args, " "))}
 	}
-	err := cmd.run(context.Background(), &environment{getenv: env.getenv, stdout: env.stdout, stderr: env.stdout}, []string{"-h"})
+	helpEnv := *env
+	helpEnv.stderr = env.stdout
+	err := cmd.run(context.Background(), &helpEnv, []string{"-h"})
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -28,7 +28,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	log := newLogger(cfg, env.stderr)
-	svc, closeDB, err := openService(ctx, cfg, log)
+	svc, closeDB, err := openService(ctx, env, cfg, log)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

@@ -51,7 +51,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 // openService opens and migrates the database and returns the service on it.
-func openService(ctx context.Context, cfg config.Config, log *slog.Logger) (*service.Service, func(), error) {
+func openService(ctx context.Context, env *environment, cfg config.Config, log *slog.Logger) (*service.Service, func(), error) {
 	db, err := storage.Open(ctx, storage.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxReaders: cfg.MaxReaders})
 	if err != nil {
 		return nil, nil, err
@@ -64,7 +64,11 @@ func openService(ctx context.Context, cfg config.Config, log *slog.Logger) (*ser
 	if len(applied) > 0 {
 		log.Info("database migrated", "engine", db.Engine(), "applied", applied)
 	}
-	return service.New(db, log), func() { _ = db.Close() }, nil
+	svc := service.New(db, log)
+	if env.passwordCost != nil {
+		svc.Password = *env.passwordCost
+	}
+	return svc, func() { _ = db.Close() }, nil
 }
 
 // withService runs fn with a service opened from the command's flags.
@@ -74,7 +78,7 @@ func withService(ctx context.Context, env *environment, fs *flag.FlagSet, args [
 		return err
 	}
 	log := newLogger(cfg, env.stderr)
-	svc, closeDB, err := openService(ctx, cfg, log)
+	svc, closeDB, err := openService(ctx, env, cfg, log)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

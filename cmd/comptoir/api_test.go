@@ -1,0 +1,172 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+)
+
+// scenario is one API request and everything it must and must not do.
+type scenario struct {
+	name        string
+	method      string
+	path        string // "{bank}" is replaced by the id of the bank account made in the first scenario
+	body        any
+	as          string // "A", "B" or "" (no credentials)
+	header      []string
+	status      int
+	contains    []string
+	notContains []string
+	// activity lists the entries the request must add to A's log,
+	// newest first, as "module action record_type".
+	activity []string
+}
+
+func TestAPIScenarios(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		B := a.mustTenant("Beta", "beta@example.fr")
+		spec := openAPIValidator(t, a)
+		var bankID string
+		scenarios := []scenario{
+			{name: "create bank account", method: "POST", path: "/api/v1/bank-accounts", as: "A",
+				body:   map[string]any{"label": "Main", "iban": "fr76 3000 6000 0112 3456 7890 189", "bic": "bnpafrpp", "is_default": true},
+				status: 201, contains: []string{`"iban":"FR7630006000011234567890189"`, `"bic":"BNPAFRPP"`},
+				activity: []string{"account create bank_account"}},
+			{name: "no credentials", method: "GET", path: "/api/v1/bank-accounts", status: 401, contains: []string{`"code":"unauthorized"`}},
+			{name: "bad token", method: "GET", path: "/api/v1/account", as: "bogus", status: 401},
+			{name: "list", method: "GET", path: "/api/v1/bank-accounts", as: "A", status: 200, contains: []string{`"label":"Main"`}},
+			{name: "other account lists nothing", method: "GET", path: "/api/v1/bank-accounts", as: "B", status: 200,
+				contains: []string{`"data":[]`}, notContains: []string{"Main"}},
+			{name: "other account cannot read", method: "GET", path: "/api/v1/bank-accounts/{bank}", as: "B", status: 404,
+				contains: []string{`"code":"not_found"`}, notContains: []string{"Main"}},
+			{name: "invalid IBAN names the field", method: "POST", path: "/api/v1/bank-accounts", as: "A",
+				body: map[string]any{"label": "", "iban": "FR7630006000011234567890188"}, status: 422,
+				contains: []string{`"field":"iban"`, `"code":"invalid_iban"`, `"field":"label"`, `"code":"required"`}},
+			{name: "mass assignment refused", method: "PATCH", path: "/api/v1/bank-accounts/{bank}", as: "A",
+				body: `{"label":"x","account_id":2}`, status: 422, contains: []string{`"field":"account_id"`, `"code":"unknown_field"`}},
+			{name: "wrong type", method: "PATCH", path: "/api/v1/bank-accounts/{bank}", as: "A",
+				body: `{"is_default":"yes"}`, status: 422, contains: []string{`"field":"is_default"`, `"code":"wrong_type"`}},
+			{name: "malformed JSON says where", method: "PATCH", path: "/api/v1/account", as: "A",
+				body: `{"name": "x",}`, status: 422, contains: []string{"malformed JSON at byte"}},
+			{name: "update bank account", method: "PATCH", path: "/api/v1/bank-accounts/{bank}", as: "A",
+				body: map[string]any{"label": "Courant"}, status: 200, contains: []string{`"label":"Courant"`},
+				activity: []string{"account update bank_account"}},
+			{name: "unchanged update writes nothing", method: "PATCH", path: "/api/v1/bank-accounts/{bank}", as: "A",
+				body: map[string]any{"label": "Courant"}, status: 200},
+			{name: "account update", method: "PATCH", path: "/api/v1/account", as: "A",
+				body:   map[string]any{"siren": "732 829 320", "share_capital": 1000000, "address": map[string]any{"city": "Pau", "country": "fr"}},
+				status: 200, contains: []string{`"siren":"732829320"`, `"share_capital":1000000`, `"country":"FR"`},
+				activity: []string{"account update account"}},
+			{name: "account validation", method: "PATCH", path: "/api/v1/account", as: "A",
+				body: map[string]any{"siren": "123456789", "time_zone": "Mars/Olympus"}, status: 422,
+				contains: []string{`"code":"invalid_siren"`, `"code":"invalid_time_zone"`}},
+			{name: "other account sees its own", method: "GET", path: "/api/v1/account", as: "B", status: 200,
+				contains: []string{`"name":"Beta"`}, notContains: []string{"Alpha", "732829320"}},
+			{name: "pagination limit checked", method: "GET", path: "/api/v1/activity?limit=0", as: "A", status: 422,
+				contains: []string{`"field":"limit"`}},
+			{name: "bad cursor", method: "GET", path: "/api/v1/activity?cursor=!!", as: "A", status: 422,
+				contains: []string{`"field":"cursor"`}},
+			{name: "activity page", method: "GET", path: "/api/v1/activity?limit=2", as: "A", status: 200,
+				contains: []string{`"next_cursor":"`, `"action":"update"`}},
+			{name: "unknown API path", method: "GET", path: "/api/v1/nothing", as: "A", status: 404, contains: []string{`"code":"not_found"`}},
+			{name: "delete from other account", method: "DELETE", path: "/api/v1/bank-accounts/{bank}", as: "B", status: 404},
+			{name: "delete", method: "DELETE", path: "/api/v1/bank-accounts/{bank}", as: "A", status: 204,
+				activity: []string{"account delete bank_account"}},
+			{name: "deleted is gone", method: "GET", path: "/api/v1/bank-accounts/{bank}", as: "A", status: 404},
+		}
+		tokens := map[string]string{"A": A.Token, "B": B.Token, "bogus": "cpt_nope", "": ""}
+		for _, sc := range scenarios {
+			before := activityOf(t, a, A.Token)
+			path := strings.ReplaceAll(sc.path, "{bank}", bankID)
+			resp := a.api(sc.method, path, tokens[sc.as], sc.body, sc.header...)
+			if resp.Status != sc.status {
+				t.Errorf("%s: %s %s = %d, want %d: %s", sc.name, sc.method, path, resp.Status, sc.status, resp.Body)
+				continue
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(resp.Body, s) {
+					t.Errorf("%s: body lacks %s: %s", sc.name, s, resp.Body)
+				}
+			}
+			for _, s := range sc.notContains {
+				if strings.Contains(resp.Body, s) {
+					t.Errorf("%s: body has %s: %s", sc.name, s, resp.Body)
+				}
+			}
+			checkResponseMatchesSpec(t, spec, sc, a.URL+path, resp)
+			after := activityOf(t, a, A.Token)
+			added := after[:len(after)-len(before)]
+			if strings.Join(added, "; ") != strings.Join(sc.activity, "; ") {
+				t.Errorf("%s: activity added %q, want %q", sc.name, added, sc.activity)
+			}
+			if bankID == "" && sc.status == 201 {
+				var b struct{ ID int64 }
+				resp.JSON(t, &b)
+				bankID = itoa(b.ID)
+			}
+		}
+	})
+}
+
+// activityOf returns the account's activity log as "module action record_type", newest first.
+func activityOf(t *testing.T, a *app, token string) []string {
+	t.Helper()
+	var out []string
+	cursor := ""
+	for {
+		resp := a.api("GET", "/api/v1/activity?limit=200&cursor="+cursor, token, nil)
+		var p struct {
+			Data []struct {
+				Module, Action string
+				RecordType     string `json:"record_type"`
+			}
+			NextCursor string `json:"next_cursor"`
+		}
+		resp.JSON(t, &p)
+		for _, e := range p.Data {
+			out = append(out, e.Module+" "+e.Action+" "+e.RecordType)
+		}
+		if p.NextCursor == "" {
+			return out
+		}
+		cursor = p.NextCursor
+	}
+}
+
+func openAPIValidator(t *testing.T, a *app) validator.Validator {
+	t.Helper()
+	resp := a.api("GET", "/api/v1/openapi.json", "", nil)
+	doc, err := libopenapi.NewDocument([]byte(resp.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, errList := validator.NewValidator(doc)
+	if len(errList) > 0 {
+		t.Fatalf("OpenAPI validator: %v", errList)
+	}
+	return v
+}
+
+// checkResponseMatchesSpec validates a JSON API response against the
+// OpenAPI document, so the document cannot drift from what the API does.
+func checkResponseMatchesSpec(t *testing.T, v validator.Validator, sc scenario, url string, r response) {
+	t.Helper()
+	if !strings.HasPrefix(sc.path, "/api/v1/") || r.Status == 404 && strings.Contains(sc.path, "nothing") {
+		return
+	}
+	req, _ := http.NewRequest(sc.method, url, nil)
+	req.Header.Set("Content-Type", "application/json")
+	resp := &http.Response{StatusCode: r.Status, Header: r.Header, Body: io.NopCloser(strings.NewReader(r.Body)), Request: req}
+	if ok, errList := v.ValidateHttpResponse(req, resp); !ok {
+		for _, e := range errList {
+			t.Errorf("%s: response does not match the OpenAPI document: %s (%s)", sc.name, e.Message, e.Reason)
+		}
+	}
+}
+
+func itoa(n int64) string { return formatInt(n) }

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+
+	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/storage/storagetest"
+	"github.com/comptoir/comptoir/web"
+)
+
+// routeTable returns the patterns of the real router.
+func routeTable(t *testing.T) []string {
+	t.Helper()
+	db := storagetest.Open(t, storagetest.Engines()[0])
+	srv, err := web.New(web.Options{Service: service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Routes()
+}
+
+// TestOpenAPIDocument checks that /api/v1/openapi.json is valid OpenAPI 3.1
+// and describes exactly the API routes of the router, no more, no less.
+func TestOpenAPIDocument(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	resp := a.api("GET", "/api/v1/openapi.json", "", nil)
+	if resp.Status != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("openapi.json: %d %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	doc, err := libopenapi.NewDocument([]byte(resp.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.GetVersion(); v != "3.1.0" {
+		t.Errorf("OpenAPI version %s, want 3.1.0", v)
+	}
+	v, errList := validator.NewValidator(doc)
+	if len(errList) > 0 {
+		t.Fatal(errList)
+	}
+	if ok, problems := v.ValidateDocument(); !ok {
+		for _, p := range problems {
+			t.Errorf("invalid OpenAPI document: %s: %s", p.Message, p.Reason)
+		}
+	}
+
+	var spec struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &spec); err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for path, ops := range spec.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				documented = append(documented, strings.ToUpper(method)+" /api/v1"+path)
+			}
+		}
+	}
+	var routed []string
+	for _, p := range routeTable(t) {
+		method, path, ok := strings.Cut(p, " ")
+		if ok && strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.json" {
+			routed = append(routed, method+" "+path)
+		}
+	}
+	sort.Strings(documented)
+	sort.Strings(routed)
+	if strings.Join(documented, "\n") != strings.Join(routed, "\n") {
+		t.Errorf("OpenAPI paths and routes differ.\ndocumented:\n%s\nrouted:\n%s", strings.Join(documented, "\n"), strings.Join(routed, "\n"))
+	}
+}
+
+// TestTenantIsolation is the isolation proof: account A creates one of
+// everything, then account B calls every route of the router that takes an
+// id, with A's ids, through the API and the UI. Every call must answer not
+// found and change nothing.
+func TestTenantIsolation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		B := a.mustTenant("Beta", "beta@example.fr")
+		created := a.api("POST", "/api/v1/bank-accounts", A.Token, map[string]any{"label": "A's", "iban": "FR7630006000011234567890189"})
+		if created.Status != 201 {
+			t.Fatalf("create: %d %s", created.Status, created.Body)
+		}
+		var bank struct{ ID int64 }
+		created.JSON(t, &bank)
+		// ids maps the collection before each {id} to A's record in it. A
+		// route with an {id} missing here fails the test: new modules must
+		// add their records to the proof.
+		ids := map[string]int64{"bank-accounts": bank.ID}
+		snapshot := func() string {
+			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body
+		}
+		before := snapshot()
+		tested := 0
+		for _, pattern := range routeTable(t) {
+			method, path, ok := strings.Cut(pattern, " ")
+			if !ok || !strings.Contains(path, "{id}") {
+				continue
+			}
+			segments := strings.Split(path, "/")
+			var collection string
+			for i, s := range segments {
+				if s == "{id}" {
+					collection = segments[i-1]
+				}
+			}
+			id, ok := ids[collection]
+			if !ok {
+				t.Errorf("route %s takes an id of %q but the isolation proof has no record of that kind", pattern, collection)
+				continue
+			}
+			target := strings.Replace(path, "{id}", formatInt(id), 1)
+			var r response
+			if strings.HasPrefix(path, "/api/") {
+				r = a.api(method, target, B.Token, map[string]any{"label": "stolen"})
+			} else if method == "GET" {
+				r = a.get(B.Browser, target)
+			} else {
+				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "iban": {"FR7630006000011234567890189"}})
+			}
+			if r.Status != 404 {
+				t.Errorf("B: %s %s = %d, want 404: %.200s", method, target, r.Status, r.Body)
+			}
+			if strings.Contains(r.Body, "A's") {
+				t.Errorf("B: %s %s shows A's data", method, target)
+			}
+			tested++
+		}
+		if tested == 0 {
+			t.Error("no route with an id was found in the router")
+		}
+		if after := snapshot(); after != before {
+			t.Errorf("A's data changed during B's calls:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
