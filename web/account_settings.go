@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -81,7 +82,11 @@ func (s *Server) accountSave(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) logoUpload(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, service.MaxLogoSize+64<<10)
 	f, _, err := r.FormFile("logo")
-	if err != nil {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		err = &errs.Error{Op: "web.logoUpload", Kind: errs.TooLarge, Message: "the logo is too large",
+			Fields: []errs.FieldError{{Field: "logo", Code: "too_large"}}}
+	} else if err != nil {
 		err = &errs.Error{Op: "web.logoUpload", Kind: errs.Invalid, Message: "choose an image",
 			Fields: []errs.FieldError{{Field: "logo", Code: "not_an_image"}}}
 	} else {
