@@ -53,6 +53,9 @@ type Server struct {
 
 // New parses the templates, hashes the assets and builds the router.
 func New(opts Options) (*Server, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/storage/storagetest"
+)
+
+func newTestServer(t *testing.T) *Server {
+	t.Helper()
+	db := storagetest.Open(t, storagetest.Engines()[0])
+	s, err := New(Options{Service: service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil))), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// untranslated matches a message id left in a rendered page.
+var untranslated = regexp.MustCompile(`\b(nav|home|login|account|bank|form|notice|activity|error|errorpage)\.[a-z_]+(\.[a-z_]+)*\b`)
+
+// TestEveryPageRendersInBothLanguages renders every page template with
+// sample data in French and English: no template error and no message id
+// left untranslated.
+func TestEveryPageRendersInBothLanguages(t *testing.T) {
+	s := newTestServer(t)
+	at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	acc := account.New("Épicerie <b>Test</b>")
+	acc.HasLogo = true
+	bank := account.BankAccount{ID: 3, Label: "Courant", IBAN: "FR7630006000011234567890189", IsDefault: true}
+	v := &viewer{User: identity.User{Email: "a@example.fr"}, Membership: identity.Membership{AccountName: acc.Name}}
+	for _, lang := range []string{"fr", "en"} {
+		p := Page{translator: s.translator(lang), Viewer: v, Account: &acc, Path: "/", Version: "test", assets: s.assets,
+			loc: acc.Location(), Notice: "notice.saved"}
+		errorsShown := fieldErrors(errs.Fields{{Field: "siren", Code: "invalid_siren"}, {Field: "iban", Code: "invalid_iban"}}.Err("test"))
+		pages := map[string]any{
+			"home":          &homePage{Page: p, Modules: modules},
+			"login":         &loginPage{Page: p, Email: "x@example.fr", Failed: true},
+			"account":       &accountPage{Page: p, Form: acc, ShareCapital: "1 000,00", Errors: errorsShown, LegalForms: account.LegalForms},
+			"bank_accounts": &bankAccountsPage{Page: p, Items: []account.BankAccount{bank}, Errors: errorsShown},
+			"bank_account":  &bankAccountsPage{Page: p, Form: bank},
+			"activity": &activityPageData{Page: p, Next: 7, Days: []activityDay{{Day: p.longDate("2026-11-25", "Monday 2 January 2006"),
+				Entries: []activity.Entry{{At: at, Module: "account", Action: "update", RecordType: "account", Summary: "x",
+					Changes: []activity.Change{{Field: "name", Before: "a", After: "b"}}}}}}},
+			"error": &errorPage{Page: p, Status: 404, Kind: "not_found", RequestID: "abc"},
+		}
+		if len(pages) != len(pageNames) {
+			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))
+		}
+		for name, data := range pages {
+			var buf bytes.Buffer
+			if err := s.pages[name].Execute(&buf, data); err != nil {
+				t.Errorf("%s/%s: %v", lang, name, err)
+				continue
+			}
+			out := buf.String()
+			if m := untranslated.FindString(out); m != "" {
+				t.Errorf("%s/%s: untranslated message id %q", lang, name, m)
+			}
+			if !strings.Contains(out, `<html lang="`+lang+`">`) {
+				t.Errorf("%s/%s: wrong html lang", lang, name)
+			}
+			if strings.Contains(out, "<b>Test</b>") {
+				t.Errorf("%s/%s: account name not escaped", lang, name)
+			}
+		}
+	}
+}
+
+// TestLocalesComplete: French and English have the same messages.
+func TestLocalesComplete(t *testing.T) {
+	keys := func(name string) []string {
+		b, err := os.ReadFile("locales/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	fr, en := keys("fr.json"), keys("en.json")
+	if strings.Join(fr, ",") != strings.Join(en, ",") {
+		t.Errorf("locales differ:\nfr: %v\nen: %v", fr, en)
+	}
+}
+
+// TestEveryFieldCodeIsTranslated: each error code the domain can return for
+// a form field has a message in both languages.
+func TestEveryFieldCodeIsTranslated(t *testing.T) {
+	s := newTestServer(t)
+	bad := []error{
+		(&account.Account{Name: strings.Repeat("x", 300), SIREN: "1", SIRET: "1", VATNumber: "XX1", Address: account.Address{Country: "1", PostalCode: "1"},
+			Email: "no", Currency: "USD", Locale: "de", TimeZone: "Nowhere", ShareCapital: -1}).Validate(),
+		(&account.Account{Name: "x", SIREN: "732829320", SIRET: "55210055400013", Currency: "EUR", Locale: "fr", TimeZone: "UTC", Address: account.Address{Country: "FR"}}).Validate(),
+		(&account.BankAccount{IBAN: "FR00", BIC: "1"}).Validate(),
+	}
+	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required"}
+	for _, err := range bad {
+		for _, f := range errs.FieldsOf(err) {
+			codes = append(codes, f.Code)
+		}
+	}
+	for _, lang := range []string{"fr", "en"} {
+		tr := s.translator(lang)
+		for _, c := range codes {
+			if got := tr.T("error." + c); got == "error."+c {
+				t.Errorf("%s: no message for field code %q", lang, c)
+			}
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/settings/account?x=1": "/settings/account?x=1",
+		"":                      "/",
+		"//evil.example/":       "/",
+		"https://evil.example/": "/",
+		"/\\evil.example":       "/",
+		"javascript:alert(1)":   "/",
+		"relative":              "/",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestErrorStatusMapping(t *testing.T) {
+	s := newTestServer(t)
+	for kind, status := range statusOf {
+		r := httptest.NewRequest("GET", "/api/v1/x", nil)
+		w := httptest.NewRecorder()
+		s.renderError(w, r, errs.E("test", kind, "boom"))
+		if w.Code != status {
+			t.Errorf("%s: status %d, want %d", kind, w.Code, status)
+		}
+		var body apiError
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != kind.String() {
+			t.Errorf("%s: body %s", kind, w.Body.String())
+		}
+		if kind == errs.Internal && strings.Contains(w.Body.String(), "boom") {
+			t.Error("internal error detail shown to the client")
+		}
+	}
+}
+
+func decodeBody(body string) error {
+	r := httptest.NewRequest("PATCH", "/api/v1/account", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	var u account.Update
+	return decodeJSON(httptest.NewRecorder(), r, &u)
+}
+
+func TestDecodeJSONErrors(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{``, "the body is empty"},
+		{`{"name":`, "ends too early"},
+		{`{"name": 3}`, "name must be a string"},
+		{`{"share_capital": "10"}`, "share_capital must be a whole number"},
+		{`{"id": 9}`, "id is not a field that can be set"},
+		{`{} {}`, "more than one JSON value"},
+		{`[1]`, "a JSON object is expected"},
+		{`{"name":"x",}`, "malformed JSON at byte 13"},
+	}
+	for _, tt := range tests {
+		err := decodeBody(tt.body)
+		if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("decode %q: %v, want Invalid mentioning %q", tt.body, err, tt.want)
+		}
+	}
+	if err := decodeBody(`{"name":"ok","address":{"city":"Pau"}}`); err != nil {
+		t.Errorf("valid body: %v", err)
+	}
+}
+
+// FuzzDecodeJSON feeds arbitrary bodies to the API decoder: it must never
+// panic, and every failure must be a client error (Invalid or TooLarge),
+// never an internal one.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"name":"x"}`, `{"address":{"city":"Pau"}}`, `{"share_capital":12}`, `[`, `{"id":1}`, `null`, `{"name":"\ud800"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		err := decodeBody(body)
+		if err != nil && !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.TooLarge) {
+			t.Fatalf("body %q: %v is not a client error", body, err)
+		}
+	})
+}
+
+func TestListParams(t *testing.T) {
+	r := httptest.NewRequest("GET", "/x?limit=10&cursor="+encodeCursor(42), nil)
+	c, l, err := listParams(r)
+	if err != nil || c != 42 || l != 10 {
+		t.Fatalf("listParams = %d, %d, %v", c, l, err)
+	}
+	for _, q := range []string{"limit=0", "limit=201", "limit=x", "cursor=!!", "cursor=" + encodeCursor(-1)} {
+		if _, _, err := listParams(httptest.NewRequest("GET", "/x?"+q, nil)); !errs.Is(err, errs.Invalid) {
+			t.Errorf("%s: %v, want Invalid", q, err)
+		}
+	}
+}
+
+func TestRequestIDFromCallerIsSanitized(t *testing.T) {
+	s := newTestServer(t)
+	for id, kept := range map[string]bool{"abc-123_X": true, "bad id\n": false, strings.Repeat("a", 65): false} {
+		r := httptest.NewRequest("GET", "/healthz", nil)
+		r.Header.Set("X-Request-Id", id)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if got := w.Header().Get("X-Request-Id"); (got == id) != kept || got == "" {
+			t.Errorf("X-Request-Id %q → %q", id, got)
+		}
+	}
+}
