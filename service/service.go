@@ -35,8 +35,11 @@ func New(db *storage.DB, log *slog.Logger) *Service {
 	return &Service{db: db, log: log, Password: password.Default}
 }
 
-// DB returns the database, for health checks and metrics.
+// DB returns the database, for the commands that manage the instance.
 func (s *Service) DB() *storage.DB { return s.db }
+
+// Ping reports whether the database answers, for readiness probes.
+func (s *Service) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // record appends an activity entry for the actor of ctx in the current
 // account. Call it inside the write's transaction.

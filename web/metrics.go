@@ -8,8 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/comptoir/comptoir/storage"
 )
 
 // metrics are exposed at /metrics for Prometheus.
@@ -19,7 +17,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg *prometheus.Registry, db *storage.DB) (*metrics, error) {
+func newMetrics(reg *prometheus.Registry, extra []prometheus.Collector) (*metrics, error) {
 	m := &metrics{
 		reg: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -34,9 +32,7 @@ func newMetrics(reg *prometheus.Registry, db *storage.DB) (*metrics, error) {
 	}
 	cs := []prometheus.Collector{m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}
-	for name, pool := range db.Pools() {
-		cs = append(cs, collectors.NewDBStatsCollector(pool, name))
-	}
+	cs = append(cs, extra...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -35,6 +35,8 @@ type Options struct {
 	Version string
 	// Registry collects metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// Collectors are more metrics to expose, such as the database pools'.
+	Collectors []prometheus.Collector
 }
 
 // Server serves every HTTP route of Comptoir.
@@ -70,7 +72,7 @@ func New(opts Options) (*Server, error) {
 	if s.pages, err = parseTemplates(s.assets); err != nil {
 		return nil, err
 	}
-	if s.metrics, err = newMetrics(opts.Registry, opts.Service.DB()); err != nil {
+	if s.metrics, err = newMetrics(opts.Registry, opts.Collectors); err != nil {
 		return nil, err
 	}
 	s.handler = s.middleware(s.routes())
@@ -81,7 +83,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // ready reports whether the database answers.
-func (s *Server) ready(ctx context.Context) error { return s.svc.DB().Ping(ctx) }
+func (s *Server) ready(ctx context.Context) error { return s.svc.Ping(ctx) }
 
 // Routes lists every route pattern ("GET /api/v1/bank-accounts/{id}"), in
 // the order of routes.go. Tests walk it to prove properties of every route.

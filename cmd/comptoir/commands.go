@@ -23,7 +23,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	if *status {
 		ms, err := db.Migrations(ctx)
 		if err != nil {

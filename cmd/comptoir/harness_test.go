@@ -128,7 +128,7 @@ func (a *app) login(email, pw string) *http.Client {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
 		a.t.Fatalf("login as %s: status %d", email, resp.StatusCode)
 	}
@@ -187,7 +187,7 @@ func (a *app) do(c *http.Client, req *http.Request) response {
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		a.t.Fatal(err)

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/demo"
 	"github.com/comptoir/comptoir/service"
@@ -40,8 +43,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		printDemoLogin(env, cfg.BaseURL(), login)
 	}
+	var poolStats []prometheus.Collector
+	for name, pool := range svc.DB().Pools() {
+		poolStats = append(poolStats, collectors.NewDBStatsCollector(pool, name))
+	}
 	handler, err := web.New(web.Options{Service: svc, Log: log, BaseURL: cfg.BaseURL(), Version: version(),
-		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy})
+		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy, Collectors: poolStats})
 	if err != nil {
 		return err
 	}

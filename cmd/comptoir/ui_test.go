@@ -208,7 +208,9 @@ func TestLogoUpload(t *testing.T) {
 		var body bytes.Buffer
 		w := multipart.NewWriter(&body)
 		fw, _ := w.CreateFormFile("logo", "logo.png")
-		fw.Write(content)
+		if _, err := fw.Write(content); err != nil {
+			t.Fatal(err)
+		}
 		w.Close()
 		req, _ := http.NewRequest("POST", a.URL+"/settings/account/logo", &body)
 		req.Header.Set("Content-Type", w.FormDataContentType())
