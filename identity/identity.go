@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 )
 
@@ -86,6 +87,14 @@ func CheckPassword(pw string) string {
 		return "password_needs_letters_and_digits"
 	}
 	return ""
+}
+
+// Principal is who a request acts as: an enabled user, their membership in
+// an active account, and that account.
+type Principal struct {
+	User       User
+	Membership Membership
+	Account    account.Account
 }
 
 // Actor is who performs a request and from where; writes record it.

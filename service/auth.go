@@ -94,44 +94,35 @@ func (s *Service) burnPasswordCheck(pw string) {
 // per request.
 const touchEvery = time.Minute
 
-// Authenticate returns the live session, user and membership of a session
-// token; Unauthorized if the token is unknown, expired or its user is no
-// longer a member.
-func (s *Service) Authenticate(ctx context.Context, token string) (identity.Session, identity.User, identity.Membership, error) {
+// Authenticate returns the live session of a session token and who it
+// acts as, in one query; Unauthorized if the token is unknown or expired,
+// its user disabled or no longer a member, or its account closed.
+func (s *Service) Authenticate(ctx context.Context, token string) (identity.Session, identity.Principal, error) {
 	const op = "service.Authenticate"
 	unauth := errs.E(op, errs.Unauthorized, "please log in")
 	if token == "" {
-		return identity.Session{}, identity.User{}, identity.Membership{}, unauth
+		return identity.Session{}, identity.Principal{}, unauth
 	}
-	sess, err := s.db.SessionByHash(ctx, identity.HashToken(token))
+	sess, p, err := s.db.SessionPrincipal(ctx, identity.HashToken(token))
+	if errs.Is(err, errs.NotFound) {
+		return sess, p, unauth
+	}
 	if err != nil {
-		return sess, identity.User{}, identity.Membership{}, unauth
+		return sess, p, err
 	}
 	now := s.db.Now(ctx)
 	if sess.Expired(now) {
-		_ = s.db.DeleteSession(ctx, sess.TokenHash)
-		return sess, identity.User{}, identity.Membership{}, unauth
-	}
-	u, m, err := s.member(account.WithID(ctx, sess.AccountID), sess.UserID)
-	if err != nil {
-		return sess, u, m, unauth
+		if err := s.db.DeleteSession(ctx, sess.TokenHash); err != nil {
+			s.log.Warn("delete expired session", "err", err)
+		}
+		return sess, identity.Principal{}, unauth
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
 		if err := s.db.TouchSession(ctx, sess.TokenHash); err != nil {
 			s.log.Warn("touch session", "err", err)
 		}
 	}
-	return sess, u, m, nil
-}
-
-// member returns a user that is enabled and a member of the account in ctx.
-func (s *Service) member(ctx context.Context, userID int64) (identity.User, identity.Membership, error) {
-	u, err := s.db.UserByID(ctx, userID)
-	if err != nil || u.DisabledAt != nil {
-		return u, identity.Membership{}, errs.E("service.member", errs.Unauthorized, "user disabled")
-	}
-	m, err := s.db.Membership(ctx, userID)
-	return u, m, err
+	return sess, p, nil
 }
 
 // Logout ends the session of token.
@@ -167,29 +158,27 @@ func (s *Service) CreateAPIToken(ctx context.Context, email string, accountID in
 	return token, errs.Wrap(op, err)
 }
 
-// AuthenticateToken returns the user and membership behind a bearer token.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity.User, identity.Membership, error) {
+// AuthenticateToken returns who a bearer token acts as.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity.Principal, error) {
 	const op = "service.AuthenticateToken"
 	unauth := errs.E(op, errs.Unauthorized, "invalid or expired token")
-	t, err := s.db.APITokenByHash(ctx, identity.HashToken(token))
+	t, p, err := s.db.TokenPrincipal(ctx, identity.HashToken(token))
+	if errs.Is(err, errs.NotFound) {
+		return p, unauth
+	}
 	if err != nil {
-		return identity.User{}, identity.Membership{}, unauth
+		return p, err
 	}
 	now := s.db.Now(ctx)
 	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
-		return identity.User{}, identity.Membership{}, unauth
-	}
-	ctx = account.WithID(ctx, t.AccountID)
-	u, m, err := s.member(ctx, t.UserID)
-	if err != nil {
-		return u, m, unauth
+		return identity.Principal{}, unauth
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
-		if err := s.db.TouchAPIToken(ctx, t.ID); err != nil {
+		if err := s.db.TouchAPIToken(account.WithID(ctx, t.AccountID), t.ID); err != nil {
 			s.log.Warn("touch token", "err", err)
 		}
 	}
-	return u, m, nil
+	return p, nil
 }
 
 // SetPassword replaces a user's password as the instance operator does from

@@ -67,14 +67,14 @@ func TestLogin(t *testing.T) {
 		if sess.TokenHash == token || sess.TokenHash != identity.HashToken(token) {
 			t.Fatal("the session must store the token's hash, not the token")
 		}
-		_, u, m, err := s.Authenticate(ctx, token)
-		if err != nil || u.Email != "owner@example.fr" || m.Role != identity.RoleOwner {
-			t.Fatalf("Authenticate = %+v %+v %v", u, m, err)
+		_, p, err := s.Authenticate(ctx, token)
+		if err != nil || p.User.Email != "owner@example.fr" || p.Membership.Role != identity.RoleOwner || p.Account.ID != a.ID {
+			t.Fatalf("Authenticate = %+v %v", p, err)
 		}
 		if err := s.Logout(ctx, token); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := s.Authenticate(ctx, token); !errs.Is(err, errs.Unauthorized) {
+		if _, _, err := s.Authenticate(ctx, token); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("after logout: %v", err)
 		}
 	})
@@ -167,11 +167,11 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || !strings.HasPrefix(token, "cpt_") {
 			t.Fatalf("token %q, %v", token, err)
 		}
-		_, m, err := s.AuthenticateToken(context.Background(), token)
-		if err != nil || m.AccountID != a.ID {
-			t.Fatalf("AuthenticateToken: %+v %v", m, err)
+		p, err := s.AuthenticateToken(context.Background(), token)
+		if err != nil || p.Membership.AccountID != a.ID || p.Membership.Role != identity.RoleOwner {
+			t.Fatalf("AuthenticateToken: %+v %v", p, err)
 		}
-		if _, _, err := s.AuthenticateToken(context.Background(), token+"x"); !errs.Is(err, errs.Unauthorized) {
+		if _, err := s.AuthenticateToken(context.Background(), token+"x"); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("forged token: %v", err)
 		}
 		if _, err := s.CreateAPIToken(context.Background(), "owner@example.fr", a.ID+1, "x"); !errs.Is(err, errs.NotFound) {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/comptoir/comptoir/account"
 )
@@ -11,13 +12,27 @@ const accountColumns = `id, name, legal_form, siren, siret, vat_number, address_
 	postal_code, city, country, share_capital, rcs_city, email, phone, website, currency, locale,
 	time_zone, logo IS NOT NULL, status, created_at, updated_at`
 
-func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {
-	var a account.Account
-	err := row.Scan(&a.ID, &a.Name, &a.LegalForm, &a.SIREN, &a.SIRET, &a.VATNumber,
+// accountTargets are the scan targets of accountColumns, in order.
+func accountTargets(a *account.Account) []any {
+	return []any{&a.ID, &a.Name, &a.LegalForm, &a.SIREN, &a.SIRET, &a.VATNumber,
 		&a.Address.Line1, &a.Address.Line2, &a.Address.PostalCode, &a.Address.City, &a.Address.Country,
 		&a.ShareCapital, &a.RCSCity, &a.Email, &a.Phone, &a.Website, &a.Currency, &a.Locale,
-		&a.TimeZone, &a.HasLogo, &a.Status, utc(&a.CreatedAt), utc(&a.UpdatedAt))
+		&a.TimeZone, &a.HasLogo, &a.Status, utc(&a.CreatedAt), utc(&a.UpdatedAt)}
+}
+
+func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {
+	var a account.Account
+	err := row.Scan(accountTargets(&a)...)
 	return a, err
+}
+
+// qualify prefixes each column of a column list with a table alias, for joins.
+func qualify(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // CreateAccount inserts a new account and sets its id and dates. Creating

@@ -17,7 +17,7 @@ var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "membersh
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.
 var unscoped = map[string]string{
-	"APITokenByHash": "authentication: a token is how a request learns its account",
+	"TokenPrincipal": "authentication: a token is how a request learns its account",
 	"Memberships":    "login: lists a user's own accounts to choose from",
 }
 

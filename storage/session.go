@@ -15,17 +15,6 @@ func (db *DB) CreateSession(ctx context.Context, s identity.Session) error {
 	return dbErr("storage.CreateSession", err)
 }
 
-// SessionByHash finds a session by its token hash. It is how a request
-// learns its account, so it cannot itself be scoped.
-func (db *DB) SessionByHash(ctx context.Context, hash string) (identity.Session, error) {
-	var s identity.Session
-	err := db.reader(ctx).QueryRowContext(ctx, `
-		SELECT token_hash, user_id, account_id, created_at, last_seen_at, expires_at, ip, user_agent
-		FROM sessions WHERE token_hash = $1`, hash,
-	).Scan(&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt), utc(&s.ExpiresAt), &s.IP, &s.UserAgent)
-	return s, dbErr("storage.SessionByHash", err)
-}
-
 // TouchSession records activity on a session, pushing back its idle timeout.
 func (db *DB) TouchSession(ctx context.Context, hash string) error {
 	_, err := db.writer(ctx).ExecContext(ctx,
@@ -54,4 +43,38 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 		return 0, dbErr("storage.DeleteExpiredSessions", err)
 	}
 	return res.RowsAffected()
+}
+
+// principalColumns are a user's (u), their membership's (m) and its
+// account's (a) columns, for the joins that authenticate a request.
+var principalColumns = qualify("u", userColumns) + ", m.role, " + qualify("a", accountColumns)
+
+func principalTargets(p *identity.Principal) []any {
+	t := append(userTargets(&p.User), &p.Membership.Role)
+	return append(t, accountTargets(&p.Account)...)
+}
+
+// fillMembership completes the membership from the joined user and account.
+func fillMembership(p *identity.Principal) {
+	p.Membership.AccountID, p.Membership.AccountName, p.Membership.UserID = p.Account.ID, p.Account.Name, p.User.ID
+}
+
+// SessionPrincipal returns a session and its principal by token hash.
+// NotFound if the session does not exist, its user is disabled or no longer
+// a member, or its account is closed.
+func (db *DB) SessionPrincipal(ctx context.Context, hash string) (identity.Session, identity.Principal, error) {
+	var s identity.Session
+	var p identity.Principal
+	targets := append([]any{&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt),
+		utc(&s.ExpiresAt), &s.IP, &s.UserAgent}, principalTargets(&p)...)
+	err := db.reader(ctx).QueryRowContext(ctx, `
+		SELECT s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
+			`+principalColumns+`
+		FROM sessions s
+		JOIN users u ON u.id = s.user_id
+		JOIN memberships m ON m.account_id = s.account_id AND m.user_id = s.user_id
+		JOIN accounts a ON a.id = s.account_id
+		WHERE s.token_hash = $1 AND u.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
+	fillMembership(&p)
+	return s, p, dbErr("storage.SessionPrincipal", err)
 }

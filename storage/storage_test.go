@@ -222,6 +222,9 @@ func TestSessionsAndTokens(t *testing.T) {
 		if err := db.CreateUser(ctx, &u); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.AddMember(ctx, u.ID, identity.RoleOwner); err != nil {
+			t.Fatal(err)
+		}
 		now := db.Now(ctx)
 		live := identity.Session{TokenHash: "live", UserID: u.ID, AccountID: a.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
 		old := live
@@ -235,9 +238,10 @@ func TestSessionsAndTokens(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
-		got, err := db.SessionByHash(ctx, "live")
-		if err != nil || got.UserID != u.ID || !got.ExpiresAt.Equal(live.ExpiresAt) {
-			t.Fatalf("SessionByHash = %+v, %v", got, err)
+		got, p, err := db.SessionPrincipal(ctx, "live")
+		if err != nil || got.UserID != u.ID || !got.ExpiresAt.Equal(live.ExpiresAt) || p.User.Email != u.Email ||
+			p.Membership.Role != identity.RoleOwner || p.Membership.AccountID != a.ID || p.Account.Name != "A" {
+			t.Fatalf("SessionPrincipal = %+v, %+v, %v", got, p, err)
 		}
 		tok := identity.APIToken{UserID: u.ID, Name: "script", TokenHash: "th"}
 		if err := db.CreateAPIToken(ctx, &tok); err != nil {
@@ -246,9 +250,9 @@ func TestSessionsAndTokens(t *testing.T) {
 		if err := db.TouchAPIToken(ctx, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		back, err := db.APITokenByHash(ctx, "th")
-		if err != nil || back.AccountID != a.ID || back.LastUsedAt == nil {
-			t.Fatalf("APITokenByHash = %+v, %v", back, err)
+		back, p, err := db.TokenPrincipal(ctx, "th")
+		if err != nil || back.AccountID != a.ID || back.LastUsedAt == nil || p.User.ID != u.ID || p.Account.ID != a.ID {
+			t.Fatalf("TokenPrincipal = %+v, %+v, %v", back, p, err)
 		}
 	})
 }
@@ -293,6 +297,47 @@ func TestIdempotentResponses(t *testing.T) {
 		}
 		if _, err := db.IdempotentResponse(ctxB, 1, "k1"); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("other account sees the key: %v", err)
+		}
+	})
+}
+
+func TestSessionTouchAndEnd(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx, a := mustAccount(t, db, "A")
+		u := identity.User{Email: "u@example.fr", PasswordHash: "h"}
+		if err := db.CreateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddMember(ctx, u.ID, identity.RoleOwner); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+		db.Clock = func() time.Time { return start }
+		for _, h := range []string{"s1", "s2"} {
+			s := identity.Session{TokenHash: h, UserID: u.ID, AccountID: a.ID, CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(time.Hour)}
+			if err := db.CreateSession(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Clock = func() time.Time { return start.Add(10 * time.Minute) }
+		if err := db.TouchSession(ctx, "s1"); err != nil {
+			t.Fatal(err)
+		}
+		s, _, err := db.SessionPrincipal(ctx, "s1")
+		if err != nil || !s.LastSeenAt.Equal(start.Add(10*time.Minute)) {
+			t.Fatalf("after touch: %+v, %v", s, err)
+		}
+		if err := db.DeleteSession(ctx, "s1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.SessionPrincipal(ctx, "s1"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("deleted session: %v", err)
+		}
+		if err := db.DeleteUserSessions(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.SessionPrincipal(ctx, "s2"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("user's sessions not ended: %v", err)
 		}
 	})
 }

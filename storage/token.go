@@ -20,15 +20,23 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *identity.APIToken) error {
 	return dbErr("storage.CreateAPIToken", err)
 }
 
-// APITokenByHash finds a live (not revoked) token by its hash. Like
-// sessions, it is how a request learns its account, so it is not scoped.
-func (db *DB) APITokenByHash(ctx context.Context, hash string) (identity.APIToken, error) {
+// TokenPrincipal returns a live (not revoked) API token and its principal
+// by token hash, in one query.
+func (db *DB) TokenPrincipal(ctx context.Context, hash string) (identity.APIToken, identity.Principal, error) {
 	var t identity.APIToken
+	var p identity.Principal
+	targets := append([]any{&t.ID, &t.AccountID, &t.UserID, &t.Name, &t.TokenHash, utc(&t.CreatedAt),
+		nullUTC(&t.LastUsedAt), nullUTC(&t.ExpiresAt)}, principalTargets(&p)...)
 	err := db.reader(ctx).QueryRowContext(ctx, `
-		SELECT id, account_id, user_id, name, token_hash, created_at, last_used_at, expires_at
-		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, hash,
-	).Scan(&t.ID, &t.AccountID, &t.UserID, &t.Name, &t.TokenHash, utc(&t.CreatedAt), nullUTC(&t.LastUsedAt), nullUTC(&t.ExpiresAt))
-	return t, dbErr("storage.APITokenByHash", err)
+		SELECT t.id, t.account_id, t.user_id, t.name, t.token_hash, t.created_at, t.last_used_at, t.expires_at,
+			`+principalColumns+`
+		FROM api_tokens t
+		JOIN users u ON u.id = t.user_id
+		JOIN memberships m ON m.account_id = t.account_id AND m.user_id = t.user_id
+		JOIN accounts a ON a.id = t.account_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
+	fillMembership(&p)
+	return t, p, dbErr("storage.TokenPrincipal", err)
 }
 
 // TouchAPIToken records a token's last use.

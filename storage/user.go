@@ -12,9 +12,13 @@ import (
 
 const userColumns = `id, email, name, password_hash, locale, created_at, updated_at, disabled_at`
 
+func userTargets(u *identity.User) []any {
+	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Locale, utc(&u.CreatedAt), utc(&u.UpdatedAt), nullUTC(&u.DisabledAt)}
+}
+
 func scanUser(row interface{ Scan(...any) error }) (identity.User, error) {
 	var u identity.User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Locale, utc(&u.CreatedAt), utc(&u.UpdatedAt), nullUTC(&u.DisabledAt))
+	err := row.Scan(userTargets(&u)...)
 	return u, err
 }
 

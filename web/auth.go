@@ -12,10 +12,7 @@ import (
 )
 
 // viewer is the logged-in user of a request.
-type viewer struct {
-	User       identity.User
-	Membership identity.Membership
-}
+type viewer = identity.Principal
 
 type viewerKey struct{}
 
@@ -49,10 +46,10 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // withViewer scopes ctx to the viewer's account and records them as the
 // actor of any write. This is where a request gets its tenant.
-func (s *Server) withViewer(r *http.Request, u identity.User, m identity.Membership) *http.Request {
-	ctx := account.WithID(r.Context(), m.AccountID)
-	ctx = identity.WithActor(ctx, identity.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r), UserAgent: r.UserAgent()})
-	ctx = context.WithValue(ctx, viewerKey{}, &viewer{User: u, Membership: m})
+func (s *Server) withViewer(r *http.Request, p identity.Principal) *http.Request {
+	ctx := account.WithID(r.Context(), p.Membership.AccountID)
+	ctx = identity.WithActor(ctx, identity.Actor{UserID: p.User.ID, Email: p.User.Email, IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	ctx = context.WithValue(ctx, viewerKey{}, &p)
 	return r.WithContext(ctx)
 }
 
@@ -64,12 +61,12 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 		if err != nil {
 			return errs.E("web.user", errs.Unauthorized, "please log in")
 		}
-		_, u, m, err := s.svc.Authenticate(r.Context(), c.Value)
+		_, p, err := s.svc.Authenticate(r.Context(), c.Value)
 		if err != nil {
 			s.clearSessionCookie(w)
 			return err
 		}
-		return fn(w, s.withViewer(r, u, m))
+		return fn(w, s.withViewer(r, p))
 	})
 }
 
@@ -79,8 +76,7 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 func (s *Server) apiUser(fn handlerFunc) http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		var (
-			u   identity.User
-			m   identity.Membership
+			p   identity.Principal
 			err error
 		)
 		if h := r.Header.Get("Authorization"); h != "" {
@@ -88,9 +84,9 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 			if !ok {
 				return errs.E("web.apiUser", errs.Unauthorized, "use an Authorization: Bearer token")
 			}
-			u, m, err = s.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+			p, err = s.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
 		} else if c, cerr := r.Cookie(s.sessionCookie()); cerr == nil {
-			_, u, m, err = s.svc.Authenticate(r.Context(), c.Value)
+			_, p, err = s.svc.Authenticate(r.Context(), c.Value)
 		} else {
 			err = errs.E("web.apiUser", errs.Unauthorized, "authentication required")
 		}
@@ -98,7 +94,7 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="comptoir"`)
 			return err
 		}
-		r = s.withViewer(r, u, m)
+		r = s.withViewer(r, p)
 		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
 			return s.idempotent(w, r, fn)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -49,17 +50,35 @@ func negotiate(r *http.Request) string {
 
 // translator translates message ids in one language.
 type translator struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	plain *sync.Map // id → translation, for messages without arguments
 }
 
 func (s *Server) translator(lang string) translator {
-	return translator{lang: lang, loc: i18n.NewLocalizer(s.bundle, lang)}
+	cache := s.plainMessages["en"]
+	if lang == "fr" {
+		cache = s.plainMessages["fr"]
+	}
+	return translator{lang: lang, loc: i18n.NewLocalizer(s.bundle, lang), plain: cache}
 }
 
 // T translates id. An optional count selects the plural form and is
 // available to the message as {{.Count}}; a map gives named values.
+// Messages without arguments are cached: a page shows dozens of them.
 func (t translator) T(id string, args ...any) string {
+	if len(args) == 0 && t.plain != nil {
+		if v, ok := t.plain.Load(id); ok {
+			return v.(string)
+		}
+		v := t.localize(id)
+		t.plain.Store(id, v)
+		return v
+	}
+	return t.localize(id, args...)
+}
+
+func (t translator) localize(id string, args ...any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	for _, a := range args {
 		switch v := a.(type) {

@@ -63,11 +63,7 @@ func (s *Server) basePage(r *http.Request) Page {
 	p := Page{translator: s.translator(negotiate(r)), Path: r.URL.Path, Version: s.opts.Version,
 		assets: s.assets, loc: time.UTC, Notice: noticeID(r.URL.Query().Get("notice"))}
 	if v := viewerFrom(r.Context()); v != nil {
-		p.Viewer = v
-		if a, err := s.svc.Account(r.Context()); err == nil {
-			p.Account = &a
-			p.loc = a.Location()
-		}
+		p.Viewer, p.Account, p.loc = v, &v.Account, v.Account.Location()
 	}
 	return p
 }

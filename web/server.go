@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,14 +42,16 @@ type Options struct {
 
 // Server serves every HTTP route of Comptoir.
 type Server struct {
-	svc     *service.Service
-	log     *slog.Logger
-	opts    Options
-	bundle  *i18n.Bundle
-	pages   map[string]*template.Template
-	assets  *assets
-	metrics *metrics
-	handler http.Handler
+	svc    *service.Service
+	log    *slog.Logger
+	opts   Options
+	bundle *i18n.Bundle
+	// plainMessages caches translations without arguments, per language.
+	plainMessages map[string]*sync.Map
+	pages         map[string]*template.Template
+	assets        *assets
+	metrics       *metrics
+	handler       http.Handler
 	// patterns lists every route pattern, in routes.go order.
 	patterns []string
 }
@@ -66,6 +69,7 @@ func New(opts Options) (*Server, error) {
 	if s.bundle, err = newBundle(); err != nil {
 		return nil, err
 	}
+	s.plainMessages = map[string]*sync.Map{"fr": {}, "en": {}}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
@@ -17,6 +19,7 @@ import (
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
@@ -43,7 +46,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 	acc := account.New("Épicerie <b>Test</b>")
 	acc.HasLogo = true
 	bank := account.BankAccount{ID: 3, Label: "Courant", IBAN: "FR7630006000011234567890189", IsDefault: true}
-	v := &viewer{User: identity.User{Email: "a@example.fr"}, Membership: identity.Membership{AccountName: acc.Name}}
+	v := &viewer{User: identity.User{Email: "a@example.fr"}, Membership: identity.Membership{AccountName: acc.Name}, Account: acc}
 	for _, lang := range []string{"fr", "en"} {
 		p := Page{translator: s.translator(lang), Viewer: v, Account: &acc, Path: "/", Version: "test", assets: s.assets,
 			loc: acc.Location(), Notice: "notice.saved"}
@@ -235,4 +238,53 @@ func TestRequestIDFromCallerIsSanitized(t *testing.T) {
 			t.Errorf("X-Request-Id %q → %q", id, got)
 		}
 	}
+}
+
+// BenchmarkRenderHome measures rendering the home page template alone.
+func BenchmarkRenderHome(b *testing.B) {
+	db := storagetest.Open(b, storagetest.Engines()[0])
+	s, err := New(Options{Service: service.New(db, slog.New(slog.DiscardHandler))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc := account.New("Épicerie")
+	p := &homePage{Page: Page{translator: s.translator("fr"), Account: &acc, assets: s.assets, loc: time.UTC,
+		Viewer: &viewer{Membership: identity.Membership{AccountName: acc.Name}}}, Modules: modules}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.pages["home"].Execute(io.Discard, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHomePage measures the whole logged-in home page through the
+// server's handler: authentication, rendering, middleware.
+func BenchmarkHomePage(b *testing.B) {
+	db := storagetest.Open(b, storagetest.Engines()[0])
+	svc := service.New(db, slog.New(slog.DiscardHandler))
+	svc.Password = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
+	if _, _, err := svc.CreateAccount(context.Background(), service.NewAccount{Account: account.New("Bench"), OwnerEmail: "b@example.fr", OwnerPassword: "pass1234word"}); err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := svc.Login(context.Background(), "b@example.fr", "pass1234word", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(Options{Service: svc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.AddCookie(&http.Cookie{Name: "comptoir_session", Value: token})
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != 200 {
+				b.Fatalf("status %d", w.Code)
+			}
+		}
+	})
 }
