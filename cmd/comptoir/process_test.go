@@ -71,8 +71,13 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	bin := buildBinary(t)
 	addr := freeAddr(t)
 	cmd, lines := startProcess(t, bin, "serve", "--addr", addr, "--data", t.TempDir())
-	if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("readyz: %v", err)
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("readyz: %d", resp.StatusCode)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
