@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 
 	"github.com/comptoir/comptoir/account"
-	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/demo"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
@@ -51,12 +50,12 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "demo", "", "Create a realistic French demo account (or reset its password if it exists) and print how to log in")
-	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
-		login, err := demo.Seed(ctx, svc)
+	return withService(ctx, env, fs, args, func(in instance) error {
+		login, err := demo.Seed(ctx, in.svc)
 		if err != nil {
 			return err
 		}
-		printDemoLogin(env, cfg.BaseURL(), login)
+		printDemoLogin(env, in.cfg.BaseURL(), login)
 		return nil
 	})
 }
@@ -73,10 +72,10 @@ func runAccountCreate(ctx context.Context, env *environment, args []string) erro
 	pw := fs.String("password", "", "the owner's password: 8+ characters with letters and digits (required)")
 	owner := fs.String("owner-name", "", "the owner's full name")
 	locale := fs.String("locale", "fr", "language of the account: fr or en")
-	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+	return withService(ctx, env, fs, args, func(in instance) error {
 		a := account.New(*name)
 		a.Locale = *locale
-		created, _, err := svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
+		created, _, err := in.svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
 		if err != nil {
 			return describe(err)
 		}
@@ -88,8 +87,8 @@ func runAccountCreate(ctx context.Context, env *environment, args []string) erro
 
 func runAccountList(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "account list", "", "List the accounts of this instance (id, status, name)")
-	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
-		list, err := svc.DB().ListAccounts(ctx)
+	return withService(ctx, env, fs, args, func(in instance) error {
+		list, err := in.svc.DB().ListAccounts(ctx)
 		if err != nil {
 			return err
 		}
@@ -105,11 +104,11 @@ func runTokenCreate(ctx context.Context, env *environment, args []string) error 
 	email := fs.String("email", "", "the user's e-mail address (required)")
 	accountID := fs.Int64("account", 0, "the account the token acts in (default: the user's first)")
 	name := fs.String("name", "command line", "a name to recognize the token by")
-	return withService(ctx, env, fs, args, func(cfg config.Config, svc *service.Service) error {
+	return withService(ctx, env, fs, args, func(in instance) error {
 		if *email == "" {
 			return usageError{"--email is required"}
 		}
-		token, err := svc.CreateAPIToken(ctx, *email, *accountID, *name)
+		token, err := in.svc.CreateAPIToken(ctx, *email, *accountID, *name)
 		if err != nil {
 			return describe(err)
 		}

@@ -26,23 +26,21 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	start := time.Now()
 	fs := newFlagSet(env, "serve", "", "Run the web server. It creates and migrates the database first; with no flags it stores its data in ./comptoir-data (SQLite) and listens on 127.0.0.1:8080")
 	withDemo := fs.Bool("demo", false, "create the demo account if missing (or reset its password) and print how to log in")
-	cfg, err := loadConfig(env, fs, args)
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg, env.stderr)
-	svc, closeDB, err := openService(ctx, env, cfg, log)
-	if err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	defer closeDB()
-	if *withDemo {
-		login, err := demo.Seed(ctx, svc)
-		if err != nil {
-			return fmt.Errorf("demo data: %w", err)
+	return withService(ctx, env, fs, args, func(in instance) error {
+		if *withDemo {
+			login, err := demo.Seed(ctx, in.svc)
+			if err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			printDemoLogin(env, in.cfg.BaseURL(), login)
 		}
-		printDemoLogin(env, cfg.BaseURL(), login)
-	}
+		return serve(ctx, in, start)
+	})
+}
+
+// serve builds the web server and runs it until ctx ends.
+func serve(ctx context.Context, in instance, start time.Time) error {
+	cfg, log, svc := in.cfg, in.log, in.svc
 	var poolStats []prometheus.Collector
 	for name, pool := range svc.DB().Pools() {
 		poolStats = append(poolStats, collectors.NewDBStatsCollector(pool, name))

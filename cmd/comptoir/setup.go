@@ -71,8 +71,15 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 	return svc, func() { _ = db.Close() }, nil
 }
 
+// instance is what a command that uses data runs with.
+type instance struct {
+	cfg config.Config
+	log *slog.Logger
+	svc *service.Service
+}
+
 // withService runs fn with a service opened from the command's flags.
-func withService(ctx context.Context, env *environment, fs *flag.FlagSet, args []string, fn func(config.Config, *service.Service) error) error {
+func withService(ctx context.Context, env *environment, fs *flag.FlagSet, args []string, fn func(instance) error) error {
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {
 		return err
@@ -83,5 +90,5 @@ func withService(ctx context.Context, env *environment, fs *flag.FlagSet, args [
 		return fmt.Errorf("database: %w", err)
 	}
 	defer closeDB()
-	return fn(cfg, svc)
+	return fn(instance{cfg: cfg, log: log, svc: svc})
 }
