@@ -10,8 +10,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
@@ -58,35 +56,6 @@ func CheckEmail(s string) (string, error) {
 		return s, errs.E("identity.CheckEmail", errs.Invalid, "e-mail address not valid")
 	}
 	return s, nil
-}
-
-// Password rules: at least what the register promises (8 characters with
-// letters and digits), and long passphrases welcome (CNIL 2022).
-const (
-	MinPasswordLength = 8
-	MaxPasswordLength = 256
-)
-
-// CheckPassword returns the field code of what is wrong with a new password,
-// or "" if it is acceptable. The identity issue adds the list of common and
-// breached passwords.
-func CheckPassword(pw string) string {
-	n := utf8.RuneCountInString(pw)
-	if n < MinPasswordLength {
-		return "password_too_short"
-	}
-	if n > MaxPasswordLength {
-		return "password_too_long"
-	}
-	var letter, digit bool
-	for _, r := range pw {
-		letter = letter || unicode.IsLetter(r)
-		digit = digit || unicode.IsDigit(r)
-	}
-	if !letter || !digit {
-		return "password_needs_letters_and_digits"
-	}
-	return ""
 }
 
 // Principal is who a request acts as: an enabled user, their membership in

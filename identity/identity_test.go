@@ -30,7 +30,7 @@ func TestCheckPassword(t *testing.T) {
 		"abc1234":                    "password_too_short",
 		"abcdefgh":                   "password_needs_letters_and_digits",
 		"12345678":                   "password_needs_letters_and_digits",
-		"abcd1234":                   "",
+		"abcd1234":                   "password_too_weak",
 		"une phrase de passe 2 fois": "",
 		"été 2026 à Bayonne":         "",
 		strings.Repeat("a1", 129):    "password_too_long",

@@ -23,7 +23,7 @@ func TestAccountCreatePrintsIDLast(t *testing.T) {
 	env := map[string]string{"COMPTOIR_DATA": dir}
 	var ids []string
 	for _, email := range []string{"one@example.fr", "two@example.fr"} {
-		out, _, err := runCLI(t, env, "account", "create", "--name", "Une Entreprise", "--email", email, "--password", "motdepasse1")
+		out, _, err := runCLI(t, env, "account", "create", "--name", "Une Entreprise", "--email", email, "--password", "mot2passe-solide")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestAccountCreatePrintsIDLast(t *testing.T) {
 	if err != nil || !strings.Contains(list, "1\tactive\tUne Entreprise") {
 		t.Fatalf("account list = %q, %v", list, err)
 	}
-	_, _, err = runCLI(t, env, "account", "create", "--name", "Doublon", "--email", "ONE@example.fr", "--password", "motdepasse1")
+	_, _, err = runCLI(t, env, "account", "create", "--name", "Doublon", "--email", "ONE@example.fr", "--password", "mot2passe-solide")
 	if err == nil || !strings.Contains(err.Error(), "email_taken") {
 		t.Fatalf("duplicate owner e-mail: %v", err)
 	}
