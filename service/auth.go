@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/comptoir/comptoir/account"
@@ -20,17 +21,23 @@ var errBadLogin = errs.E("service.Login", errs.Unauthorized, "wrong e-mail or pa
 // only its hash is stored.
 func (s *Service) Login(ctx context.Context, email, pw string, accountID int64) (string, identity.Session, error) {
 	email = identity.NormalizeEmail(email)
+	if err := s.checkLoginDelay(ctx, email); err != nil {
+		return "", identity.Session{}, err
+	}
 	u, err := s.db.UserByEmail(ctx, email)
 	if errs.Is(err, errs.NotFound) {
 		s.burnPasswordCheck(pw)
-		return "", identity.Session{}, errBadLogin
+		return "", identity.Session{}, s.loginFailed(ctx, email, nil)
 	}
 	if err != nil {
 		return "", identity.Session{}, err
 	}
 	ok, err := password.Verify(pw, u.PasswordHash)
 	if err != nil || !ok || u.DisabledAt != nil {
-		return "", identity.Session{}, errBadLogin
+		return "", identity.Session{}, s.loginFailed(ctx, email, &u)
+	}
+	if err := s.db.ClearLoginFailures(ctx, email); err != nil {
+		return "", identity.Session{}, err
 	}
 	m, err := s.pickMembership(ctx, u.ID, accountID)
 	if err != nil {
@@ -79,6 +86,65 @@ func (s *Service) pickMembership(ctx context.Context, userID, accountID int64) (
 		}
 	}
 	return identity.Membership{}, errBadLogin
+}
+
+// Login throttling: after freeLoginFailures consecutive failures for an
+// address, each new attempt must wait twice as long as the last, up to
+// maxLoginDelay. The cap keeps an attacker from locking the owner out for
+// long; the per-IP limit of the web layer slows the attacker further.
+const (
+	freeLoginFailures = 5
+	maxLoginDelay     = 5 * time.Minute
+)
+
+// loginDelay is the wait imposed after n consecutive failures.
+func loginDelay(n int) time.Duration {
+	if n < freeLoginFailures {
+		return 0
+	}
+	d := time.Second << min(n-freeLoginFailures, 16)
+	return min(d, maxLoginDelay)
+}
+
+func (s *Service) checkLoginDelay(ctx context.Context, email string) error {
+	n, last, err := s.db.LoginFailures(ctx, email)
+	if err != nil {
+		return err
+	}
+	if wait := loginDelay(n) - s.db.Now(ctx).Sub(last); wait > 0 {
+		return errs.E("service.Login", errs.TooManyRequests,
+			fmt.Sprintf("too many failed attempts: wait %d seconds before trying again", int(wait.Seconds())+1))
+	}
+	return nil
+}
+
+// loginFailed counts the failure and, for an existing user, records it in
+// the activity log of each of their accounts. It returns the one answer to
+// every failed login.
+func (s *Service) loginFailed(ctx context.Context, email string, u *identity.User) error {
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.RecordLoginFailure(ctx, email); err != nil {
+			return err
+		}
+		if u == nil {
+			return nil
+		}
+		ms, err := s.db.Memberships(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := s.record(account.WithID(ctx, m.AccountID), activity.Entry{Module: "identity", Action: "login_failed",
+				RecordType: "user", RecordID: u.ID, Summary: u.Email}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errBadLogin
 }
 
 // burnPasswordCheck spends the time of a real password check.

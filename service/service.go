@@ -15,6 +15,7 @@ import (
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/storage"
 )
@@ -25,6 +26,10 @@ type Service struct {
 	log *slog.Logger
 	// Password is the argon2id cost; tests lower it.
 	Password password.Params
+	// Mailer sends e-mail; nil means no SMTP server is configured.
+	Mailer mail.Sender
+	// BaseURL is the public URL of the instance, for links in e-mails.
+	BaseURL string
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyHash string

@@ -1,0 +1,42 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/comptoir/comptoir/mail"
+	"github.com/comptoir/comptoir/mail/mailtest"
+)
+
+func TestRenderBothLanguages(t *testing.T) {
+	data := map[string]any{"Code": "12345678", "Email": "a@example.fr", "URL": "https://c.example.fr/password/reset", "Minutes": 10}
+	for _, lang := range []string{"fr", "en", "de"} {
+		m, err := mail.Render("reset_code", lang, "a@example.fr", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.Subject, "12345678") || !strings.Contains(m.Text, "https://c.example.fr/password/reset") || strings.HasPrefix(m.Text, "\n") {
+			t.Errorf("%s: %+v", lang, m)
+		}
+	}
+	if _, err := mail.Render("reset_code", "fr", "a@example.fr", map[string]any{}); err == nil {
+		t.Error("missing data must fail, not send a message with holes")
+	}
+}
+
+// TestSendThroughSMTP delivers a message to a real SMTP server on loopback.
+func TestSendThroughSMTP(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.ParseURL(srv.URL(), "Comptoir <no-reply@example.fr>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), mail.Message{To: "élodie@example.fr", Subject: "Code : 123 €", Text: "Bonjour,\nvotre code : 123"}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.WaitFor(t, "élodie@example.fr")
+	if got.From != "no-reply@example.fr" || !strings.Contains(got.Subject, "Code : 123 €") || !strings.Contains(got.Text, "votre code : 123") {
+		t.Fatalf("received %+v", got)
+	}
+}
