@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -28,6 +29,8 @@ type Config struct {
 	LogFormat   string // auto, text or json
 	LogLevel    string // debug, info, warn or error
 	TrustProxy  bool   // take the client address from X-Forwarded-For
+	SMTPURL     string // smtp://user:password@host:port?security=starttls|tls|none
+	MailFrom    string // sender of every e-mail
 	MaxReaders  int    // database read connections
 }
 
@@ -51,6 +54,8 @@ func (c *Config) settings() []setting {
 		{flag: "tls-key", env: "COMPTOIR_TLS_KEY", usage: "TLS private key file (PEM)", secret: true, str: &c.TLSKey},
 		{flag: "log-format", env: "COMPTOIR_LOG_FORMAT", usage: "log format: auto (text on a terminal, else JSON), text or json", str: &c.LogFormat},
 		{flag: "log-level", env: "COMPTOIR_LOG_LEVEL", usage: "log level: debug, info, warn or error", str: &c.LogLevel},
+		{flag: "smtp", env: "COMPTOIR_SMTP_URL", usage: "SMTP server for e-mail: smtp://user:password@host:587 (?security=tls|none)", secret: true, str: &c.SMTPURL},
+		{flag: "mail-from", env: "COMPTOIR_MAIL_FROM", usage: "sender of e-mail, e.g. \"Comptoir <no-reply@example.fr>\"", str: &c.MailFrom},
 		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
 		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
 	}
@@ -63,6 +68,7 @@ func Default() Config {
 		DataDir:    "comptoir-data",
 		LogFormat:  "auto",
 		LogLevel:   "info",
+		MailFrom:   "Comptoir <no-reply@localhost>",
 		MaxReaders: 8,
 	}
 }
@@ -161,6 +167,14 @@ func (c *Config) Validate() error {
 	}
 	if !oneOf(c.LogLevel, "debug", "info", "warn", "error") {
 		bad("--log-level / COMPTOIR_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			bad("--smtp / COMPTOIR_SMTP_URL: want smtp://user:password@host:port")
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		bad("--mail-from / COMPTOIR_MAIL_FROM %q: want an address such as \"Comptoir <no-reply@example.fr>\"", c.MailFrom)
 	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)

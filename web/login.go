@@ -9,9 +9,10 @@ import (
 
 type loginPage struct {
 	Page
-	Email  string
-	Next   string
-	Failed bool
+	Email     string
+	Next      string
+	Failed    bool
+	Throttled bool
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -21,13 +22,16 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 // login checks the credentials and starts a session with a fresh token,
 // which also defeats session fixation: no token chosen before login survives.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if !s.loginLimiter.allow(s.clientIP(r)) {
+		return errTooManyRequests
+	}
 	email, pw := r.PostFormValue("email"), r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
 	ctx := identity.WithActor(r.Context(), identity.Actor{IP: s.clientIP(r), UserAgent: r.UserAgent()})
 	token, sess, err := s.svc.Login(ctx, email, pw, 0)
-	if errs.Is(err, errs.Unauthorized) {
-		p := &loginPage{Page: s.basePage(r), Email: email, Next: next, Failed: true}
-		s.renderPage(w, r, http.StatusUnauthorized, "login", p)
+	if k := errs.KindOf(err); err != nil && (k == errs.Unauthorized || k == errs.TooManyRequests) {
+		p := &loginPage{Page: s.basePage(r), Email: email, Next: next, Failed: true, Throttled: k == errs.TooManyRequests}
+		s.renderPage(w, r, statusOf[k], "login", p)
 		return nil
 	}
 	if err != nil {

@@ -71,7 +71,7 @@ func (s *Server) basePage(r *http.Request) Page {
 // noticeID accepts only known notices from the query string.
 func noticeID(n string) string {
 	switch n {
-	case "saved", "deleted", "created", "logged_out":
+	case "saved", "deleted", "created", "logged_out", "password_reset":
 		return "notice." + n
 	}
 	return ""
@@ -94,7 +94,8 @@ func fieldErrors(err error) formErrors {
 func (f formErrors) Err(field string) string { return f[field] }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
-var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error"}
+var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
+	"password_forgot", "password_reset"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

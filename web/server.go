@@ -52,6 +52,8 @@ type Server struct {
 	assets        *assets
 	metrics       *metrics
 	handler       http.Handler
+	// loginLimiter and resetLimiter slow down guessing from one address.
+	loginLimiter, resetLimiter *ipLimiter
 	// patterns lists every route pattern, in routes.go order.
 	patterns []string
 }
@@ -64,7 +66,8 @@ func New(opts Options) (*Server, error) {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{svc: opts.Service, log: opts.Log, opts: opts}
+	s := &Server{svc: opts.Service, log: opts.Log, opts: opts,
+		loginLimiter: newIPLimiter(20, 10), resetLimiter: newIPLimiter(10, 5)}
 	var err error
 	if s.bundle, err = newBundle(); err != nil {
 		return nil, err

@@ -60,7 +60,9 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"activity": &activityPageData{Page: p, Next: 7, Days: []activityDay{{Day: p.longDate("2026-11-25", "Monday 2 January 2006"),
 				Entries: []activity.Entry{{At: at, Module: "account", Action: "update", RecordType: "account", Summary: "x",
 					Changes: []activity.Change{{Field: "name", Before: "a", After: "b"}}}}}}},
-			"error": &errorPage{Page: p, Status: 404, Kind: "not_found", RequestID: "abc"},
+			"error":           &errorPage{Page: p, Status: 404, Kind: "not_found", RequestID: "abc"},
+			"password_forgot": &passwordForgotPage{Page: p, Email: "x@example.fr"},
+			"password_reset":  &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))

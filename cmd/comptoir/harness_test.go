@@ -31,8 +31,8 @@ type app struct {
 }
 
 // startApp runs `comptoir serve` on 127.0.0.1:0 with a fresh database of
-// engine e and stops it when the test ends.
-func startApp(t testing.TB, e storagetest.Engine) *app {
+// engine e, and any extra serve flags, and stops it when the test ends.
+func startApp(t testing.TB, e storagetest.Engine, extra ...string) *app {
 	t.Helper()
 	opts := e.Options(t)
 	a := &app{t: t}
@@ -48,7 +48,8 @@ func startApp(t testing.TB, e storagetest.Engine) *app {
 	logs := &syncBuffer{}
 	env := &environment{getenv: func(string) string { return "" }, stdout: logs, stderr: logs, passwordCost: &fastHash}
 	go func() {
-		done <- run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, a.args...))
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, extra...)
+		done <- run(ctx, env, append(args, a.args...))
 	}()
 	select {
 	case s := <-addr:

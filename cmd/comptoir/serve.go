@@ -41,6 +41,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // serve builds the web server and runs it until ctx ends.
 func serve(ctx context.Context, in instance, start time.Time) error {
 	cfg, log, svc := in.cfg, in.log, in.svc
+	if svc.Mailer == nil {
+		log.Warn("no SMTP server configured (COMPTOIR_SMTP_URL): e-mail such as password reset codes cannot be sent")
+	}
 	var poolStats []prometheus.Collector
 	for name, pool := range svc.DB().Pools() {
 		poolStats = append(poolStats, collectors.NewDBStatsCollector(pool, name))

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/comptoir/comptoir/config"
+	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
 )
@@ -65,6 +66,13 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 		log.Info("database migrated", "engine", db.Engine(), "applied", applied)
 	}
 	svc := service.New(db, log)
+	svc.BaseURL = cfg.BaseURL()
+	if cfg.SMTPURL != "" {
+		if svc.Mailer, err = mail.ParseURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			_ = db.Close()
+			return nil, nil, err
+		}
+	}
 	if env.passwordCost != nil {
 		svc.Password = *env.passwordCost
 	}
