@@ -40,4 +40,3 @@ func TestParseURL(t *testing.T) {
 		t.Errorf("empty URL: %v", err)
 	}
 }
-
