@@ -3,8 +3,10 @@ package service
 import (
 	"bytes"
 	"context"
+
 	"strings"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
@@ -71,6 +73,9 @@ func (s *Service) CreateAccount(ctx context.Context, in NewAccount) (account.Acc
 func (s *Service) UpdateAccount(ctx context.Context, upd account.Update) (account.Account, error) {
 	const op = "service.UpdateAccount"
 	var out account.Account
+	if err := access.Require(ctx, access.Settings, access.Edit); err != nil {
+		return out, err
+	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		before, err := s.db.Account(ctx)
 		if err != nil {
@@ -102,6 +107,9 @@ const MaxLogoSize = 512 << 10
 // SetLogo replaces the current account's logo with a PNG or JPEG image.
 func (s *Service) SetLogo(ctx context.Context, img []byte) error {
 	const op = "service.SetLogo"
+	if err := access.Require(ctx, access.Settings, access.Edit); err != nil {
+		return err
+	}
 	if len(img) > MaxLogoSize {
 		return &errs.Error{Op: op, Kind: errs.TooLarge, Message: "the logo is larger than 512 KiB",
 			Fields: []errs.FieldError{{Field: "logo", Code: "too_large", Message: "at most 512 KiB"}}}

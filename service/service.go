@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/identity"
@@ -61,5 +62,8 @@ func (s *Service) Account(ctx context.Context) (account.Account, error) {
 
 // Activity lists the current account's activity log, newest first.
 func (s *Service) Activity(ctx context.Context, beforeID int64, limit int) ([]activity.Entry, error) {
+	if err := access.Require(ctx, access.Activity, access.View); err != nil {
+		return nil, err
+	}
 	return s.db.ListActivity(ctx, beforeID, limit)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
@@ -31,7 +32,9 @@ func mustCreate(t *testing.T, s *service.Service, name, email string) (context.C
 		t.Fatal(err)
 	}
 	ctx := account.WithID(context.Background(), a.ID)
-	return identity.WithActor(ctx, identity.Actor{UserID: u.ID, IP: "192.0.2.1", UserAgent: "test"}), a
+	owner, _ := access.Builtin(access.RoleOwner)
+	ctx = access.WithRights(ctx, owner)
+	return identity.WithActor(ctx, identity.Actor{UserID: u.ID, Email: u.Email, IP: "192.0.2.1", UserAgent: "test"}), a
 }
 
 func TestCreateAccountValidatesEverything(t *testing.T) {

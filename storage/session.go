@@ -74,7 +74,7 @@ func (db *DB) SessionPrincipal(ctx context.Context, hash string) (identity.Sessi
 		JOIN users u ON u.id = s.user_id
 		JOIN memberships m ON m.account_id = s.account_id AND m.user_id = s.user_id
 		JOIN accounts a ON a.id = s.account_id
-		WHERE s.token_hash = $1 AND u.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
+		WHERE s.token_hash = $1 AND u.disabled_at IS NULL AND m.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
 	fillMembership(&p)
 	return s, p, dbErr("storage.SessionPrincipal", err)
 }

@@ -34,7 +34,7 @@ func (db *DB) TokenPrincipal(ctx context.Context, hash string) (identity.APIToke
 		JOIN users u ON u.id = t.user_id
 		JOIN memberships m ON m.account_id = t.account_id AND m.user_id = t.user_id
 		JOIN accounts a ON a.id = t.account_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND m.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
 	fillMembership(&p)
 	return t, p, dbErr("storage.TokenPrincipal", err)
 }

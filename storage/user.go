@@ -77,7 +77,7 @@ func (db *DB) Membership(ctx context.Context, userID int64) (identity.Membership
 	err = db.reader(ctx).QueryRowContext(ctx, `
 		SELECT m.account_id, a.name, m.user_id, m.role
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
-		WHERE m.account_id = $1 AND m.user_id = $2 AND a.status = 'active'`, acc, userID,
+		WHERE m.account_id = $1 AND m.user_id = $2 AND a.status = 'active' AND m.disabled_at IS NULL`, acc, userID,
 	).Scan(&m.AccountID, &m.AccountName, &m.UserID, &m.Role)
 	return m, dbErr("storage.Membership", err)
 }
@@ -88,7 +88,7 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]identity.Members
 	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT m.account_id, a.name, m.user_id, m.role
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
-		WHERE m.user_id = $1 AND a.status = 'active' ORDER BY a.name, a.id`, userID)
+		WHERE m.user_id = $1 AND a.status = 'active' AND m.disabled_at IS NULL ORDER BY a.name, a.id`, userID)
 	if err != nil {
 		return nil, dbErr("storage.Memberships", err)
 	}

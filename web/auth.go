@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
@@ -46,11 +47,16 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // withViewer scopes ctx to the viewer's account and records them as the
 // actor of any write. This is where a request gets its tenant.
-func (s *Server) withViewer(r *http.Request, p identity.Principal) *http.Request {
-	ctx := account.WithID(r.Context(), p.Membership.AccountID)
+func (s *Server) withViewer(r *http.Request, p identity.Principal) (*http.Request, error) {
+	rights, err := s.svc.RightsOf(r.Context(), p.Membership)
+	if err != nil {
+		return r, err
+	}
+	ctx := access.WithRights(r.Context(), rights)
+	ctx = account.WithID(ctx, p.Membership.AccountID)
 	ctx = identity.WithActor(ctx, identity.Actor{UserID: p.User.ID, Email: p.User.Email, IP: s.clientIP(r), UserAgent: r.UserAgent()})
 	ctx = context.WithValue(ctx, viewerKey{}, &p)
-	return r.WithContext(ctx)
+	return r.WithContext(ctx), nil
 }
 
 // user wraps an HTML handler that needs a logged-in user; others are sent
@@ -66,7 +72,10 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 			s.clearSessionCookie(w)
 			return err
 		}
-		return fn(w, s.withViewer(r, p))
+		if r, err = s.withViewer(r, p); err != nil {
+			return err
+		}
+		return fn(w, r)
 	})
 }
 
@@ -94,7 +103,9 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="comptoir"`)
 			return err
 		}
-		r = s.withViewer(r, p)
+		if r, err = s.withViewer(r, p); err != nil {
+			return err
+		}
 		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
 			return s.idempotent(w, r, fn)
 		}

@@ -51,7 +51,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "demo", "", "Create a realistic French demo account (or reset its password if it exists) and print how to log in")
 	return withService(ctx, env, fs, args, func(in instance) error {
-		login, err := demo.Seed(ctx, in.svc)
+		login, err := demo.Seed(in.ctx, in.svc)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func runAccountCreate(ctx context.Context, env *environment, args []string) erro
 	return withService(ctx, env, fs, args, func(in instance) error {
 		a := account.New(*name)
 		a.Locale = *locale
-		created, _, err := in.svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
+		created, _, err := in.svc.CreateAccount(in.ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
 		if err != nil {
 			return describe(err)
 		}
@@ -88,7 +88,7 @@ func runAccountCreate(ctx context.Context, env *environment, args []string) erro
 func runAccountList(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "account list", "", "List the accounts of this instance (id, status, name)")
 	return withService(ctx, env, fs, args, func(in instance) error {
-		list, err := in.svc.DB().ListAccounts(ctx)
+		list, err := in.svc.DB().ListAccounts(in.ctx)
 		if err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func runTokenCreate(ctx context.Context, env *environment, args []string) error 
 		if *email == "" {
 			return usageError{"--email is required"}
 		}
-		token, err := in.svc.CreateAPIToken(ctx, *email, *accountID, *name)
+		token, err := in.svc.CreateAPIToken(in.ctx, *email, *accountID, *name)
 		if err != nil {
 			return describe(err)
 		}

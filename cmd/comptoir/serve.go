@@ -28,7 +28,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	withDemo := fs.Bool("demo", false, "create the demo account if missing (or reset its password) and print how to log in")
 	return withService(ctx, env, fs, args, func(in instance) error {
 		if *withDemo {
-			login, err := demo.Seed(ctx, in.svc)
+			login, err := demo.Seed(in.ctx, in.svc)
 			if err != nil {
 				return fmt.Errorf("demo data: %w", err)
 			}

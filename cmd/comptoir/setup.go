@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/service"
@@ -81,6 +82,7 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 
 // instance is what a command that uses data runs with.
 type instance struct {
+	ctx context.Context // acting as the system, see access.AsSystem
 	cfg config.Config
 	log *slog.Logger
 	svc *service.Service
@@ -98,5 +100,6 @@ func withService(ctx context.Context, env *environment, fs *flag.FlagSet, args [
 		return fmt.Errorf("database: %w", err)
 	}
 	defer closeDB()
-	return fn(instance{cfg: cfg, log: log, svc: svc})
+	// Commands are run by the instance's operator on the server itself.
+	return fn(instance{cfg: cfg, log: log, svc: svc, ctx: access.AsSystem(ctx)})
 }
