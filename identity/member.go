@@ -23,6 +23,8 @@ type Invitation struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  time.Time  `json:"expires_at"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	// MailSent tells, right after an invitation, whether its e-mail left.
+	MailSent bool `json:"mail_sent"`
 }
 
 // InvitationLifetime is how long an invitation link works.

@@ -60,6 +60,15 @@ func (s *Service) Account(ctx context.Context) (account.Account, error) {
 	return s.db.Account(ctx)
 }
 
+// AccountSettings returns the current account for its settings screen and
+// API, to those whose role shows the settings.
+func (s *Service) AccountSettings(ctx context.Context) (account.Account, error) {
+	if err := access.Require(ctx, access.Settings, access.View); err != nil {
+		return account.Account{}, err
+	}
+	return s.db.Account(ctx)
+}
+
 // Activity lists the current account's activity log, newest first.
 func (s *Service) Activity(ctx context.Context, beforeID int64, limit int) ([]activity.Entry, error) {
 	if err := access.Require(ctx, access.Activity, access.View); err != nil {

@@ -120,9 +120,9 @@ func (s *Service) Invite(ctx context.Context, email, role, lang string) (identit
 	}
 	data := map[string]any{"Account": acc.Name, "Inviter": identity.ActorFrom(ctx).Email, "URL": s.BaseURL + "/invitations/" + token,
 		"Days": int(identity.InvitationLifetime.Hours() / 24)}
-	if err := s.sendMail(ctx, acc.ID, email, "invitation", lang, data); err != nil {
-		return inv, &errs.Error{Op: op, Kind: errs.Unavailable, Message: "the invitation was saved but the e-mail could not be sent", Err: err}
-	}
+	// A failed delivery does not undo the invitation: it is in the delivery
+	// log, and the owner can withdraw and invite again.
+	inv.MailSent = s.sendMail(ctx, acc.ID, email, "invitation", lang, data) == nil
 	return inv, nil
 }
 
@@ -269,4 +269,25 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, asUser int
 			RecordID: u.ID, Summary: u.Email, Changes: []activity.Change{{Field: "role", After: inv.Role}}})
 	})
 	return inv, errs.Wrap(op, err)
+}
+
+// WithdrawInvitation cancels a pending invitation of the current account.
+func (s *Service) WithdrawInvitation(ctx context.Context, id int64) error {
+	if err := access.Require(ctx, access.Users, access.Delete); err != nil {
+		return err
+	}
+	return errs.Wrap("service.WithdrawInvitation", s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.DeleteInvitation(ctx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "users", Action: activity.Delete, RecordType: "invitation", RecordID: id})
+	}))
+}
+
+// Member returns one member of the current account.
+func (s *Service) Member(ctx context.Context, userID int64) (identity.Member, error) {
+	if err := access.Require(ctx, access.Users, access.View); err != nil {
+		return identity.Member{}, err
+	}
+	return s.db.Member(ctx, userID)
 }

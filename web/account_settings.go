@@ -21,7 +21,7 @@ type accountPage struct {
 }
 
 func (s *Server) accountForm(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.svc.Account(r.Context())
+	a, err := s.svc.AccountSettings(r.Context())
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) apiAccountGet(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.svc.Account(r.Context())
+	a, err := s.svc.AccountSettings(r.Context())
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/money"
@@ -30,6 +31,7 @@ type Page struct {
 	Notice  string // message id of a one-time notice, e.g. after saving
 	assets  *assets
 	loc     *time.Location
+	rights  access.Rights
 }
 
 // Asset returns the content-hashed URL of a static file.
@@ -45,6 +47,12 @@ func (p Page) Time(t time.Time) string {
 		layout = "2006-01-02 15:04"
 	}
 	return t.In(p.loc).Format(layout)
+}
+
+// Can reports whether the viewer may do action in module; the navigation
+// hides what they cannot use (the server refuses it anyway).
+func (p Page) Can(module, action string) bool {
+	return p.rights.Can(access.Module(module), access.Action(action))
 }
 
 // Lang is the page's language code, for <html lang>.
@@ -64,6 +72,7 @@ func (s *Server) basePage(r *http.Request) Page {
 		assets: s.assets, loc: time.UTC, Notice: noticeID(r.URL.Query().Get("notice"))}
 	if v := viewerFrom(r.Context()); v != nil {
 		p.Viewer, p.Account, p.loc = v, &v.Account, v.Account.Location()
+		p.rights = access.From(r.Context())
 	}
 	return p
 }
@@ -71,7 +80,7 @@ func (s *Server) basePage(r *http.Request) Page {
 // noticeID accepts only known notices from the query string.
 func noticeID(n string) string {
 	switch n {
-	case "saved", "deleted", "created", "logged_out", "password_reset":
+	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined":
 		return "notice." + n
 	}
 	return ""
@@ -95,7 +104,7 @@ func (f formErrors) Err(field string) string { return f[field] }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
-	"password_forgot", "password_reset"}
+	"password_forgot", "password_reset", "users", "roles", "explain", "invitation"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

@@ -36,6 +36,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /settings/bank-accounts/{id}", s.user(s.bankAccountSave))
 	mux.Handle("POST /settings/bank-accounts/{id}/delete", s.user(s.bankAccountDelete))
 	mux.Handle("GET /activity", s.user(s.activityPage))
+	s.routesForUsers(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
@@ -47,6 +48,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("PATCH /api/v1/bank-accounts/{id}", s.apiUser(s.apiBankAccountPatch))
 	mux.Handle("DELETE /api/v1/bank-accounts/{id}", s.apiUser(s.apiBankAccountDelete))
 	mux.Handle("GET /api/v1/activity", s.apiUser(s.apiActivityList))
+	mux.Handle("GET /api/v1/users", s.apiUser(s.apiUserList))
+	mux.Handle("PATCH /api/v1/users/{id}", s.apiUser(s.apiUserPatch))
+	mux.Handle("DELETE /api/v1/users/{id}", s.apiUser(s.apiUserDelete))
+	mux.Handle("POST /api/v1/invitations", s.apiUser(s.apiInvitationCreate))
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 	mux.Handle("/", s.page(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
@@ -35,7 +36,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`\b(nav|home|login|account|bank|form|notice|activity|error|errorpage)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -62,7 +63,13 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 					Changes: []activity.Change{{Field: "name", Before: "a", After: "b"}}}}}}},
 			"error":           &errorPage{Page: p, Status: 404, Kind: "not_found", RequestID: "abc"},
 			"password_forgot": &passwordForgotPage{Page: p, Email: "x@example.fr"},
-			"password_reset":  &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
+			"users": &usersPage{Page: p, Members: []identity.Member{{UserID: 1, Email: "a@example.fr", Role: "owner"}, {UserID: 2, Email: "b@example.fr", Role: "custom:3", DisabledAt: &at}},
+				Invitations: []identity.Invitation{{ID: 1, Email: "c@example.fr", Role: "sales", ExpiresAt: at}},
+				Roles:       []roleOption{{Key: "owner", Label: "role.owner"}, {Key: "custom:3", Label: "Stagiaire", Plain: true}}, Problem: "x", Errors: errorsShown},
+			"roles":          &rolesPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Errors: errorsShown},
+			"explain":        &explainPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Module: "contacts", Action: "view", Lines: []explainLine{{Email: "a@example.fr", Role: "Owner", Allowed: true, Why: "access.why.owner"}}},
+			"invitation":     &invitationPage{Page: p, Token: "t", Info: service.InvitationInfo{AccountName: "X", Invitation: identity.Invitation{Email: "a@example.fr"}}},
+			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))

@@ -241,3 +241,8 @@ func eachEngine(t *testing.T, fn func(t *testing.T, a *app)) {
 }
 
 func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}

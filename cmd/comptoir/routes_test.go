@@ -81,6 +81,13 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 }
 
+// apiBodies are valid bodies for each collection's writes, so that a
+// not-found answer cannot hide behind a validation error.
+var apiBodies = map[string]any{
+	"bank-accounts": map[string]any{"label": "stolen"},
+	"users":         map[string]any{"role": "sales"},
+}
+
 // TestTenantIsolation is the isolation proof: account A creates one of
 // everything, then account B calls every route of the router that takes an
 // id, with A's ids, through the API and the UI. Every call must answer not
@@ -95,12 +102,31 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		var bank struct{ ID int64 }
 		created.JSON(t, &bank)
+		inv := a.api("POST", "/api/v1/invitations", A.Token, map[string]any{"email": "new@example.fr", "role": "sales"})
+		var invitation struct{ ID int64 }
+		inv.JSON(t, &invitation)
+		if r := a.post(A.Browser, "/users/roles", url.Values{"name": {"A's role"}, "grant.contacts.view": {"1"}}); r.Status != 303 {
+			t.Fatalf("role: %d", r.Status)
+		}
+		roleHref, _ := doc(t, a.get(A.Browser, "/users/roles")).Find(`main a[href^="/users/roles/"]`).Attr("href")
+		var members struct {
+			Data []struct {
+				UserID int64 `json:"user_id"`
+			}
+		}
+		a.api("GET", "/api/v1/users", A.Token, nil).JSON(t, &members)
+		if invitation.ID == 0 || roleHref == "" || len(members.Data) != 1 {
+			t.Fatalf("setup: invitation %d, role %q, members %v", invitation.ID, roleHref, members)
+		}
+		ownerA := members.Data[0].UserID
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID}
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA,
+			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
-			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body
+			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
+				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text()
 		}
 		before := snapshot()
 		tested := 0
@@ -124,11 +150,12 @@ func TestTenantIsolation(t *testing.T) {
 			target := strings.Replace(path, "{id}", formatInt(id), 1)
 			var r response
 			if strings.HasPrefix(path, "/api/") {
-				r = a.api(method, target, B.Token, map[string]any{"label": "stolen"})
+				r = a.api(method, target, B.Token, apiBodies[collection])
 			} else if method == "GET" {
 				r = a.get(B.Browser, target)
 			} else {
-				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "iban": {"FR7630006000011234567890189"}})
+				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "name": {"stolen"}, "role": {"sales"},
+					"iban": {"FR7630006000011234567890189"}, "grant.contacts.view": {"1"}})
 			}
 			if r.Status != 404 {
 				t.Errorf("B: %s %s = %d, want 404: %.200s", method, target, r.Status, r.Body)
