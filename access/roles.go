@@ -108,7 +108,8 @@ func (c *CustomRole) Validate() error {
 		if g.Scope != All && g.Scope != Own {
 			f.Add("grants", "unknown_scope", "scope must be all or own")
 		}
-		if m == Users && len(g.Actions) > 0 && !(len(g.Actions) == 1 && g.Actions[0] == View) {
+		viewOnly := len(g.Actions) == 1 && g.Actions[0] == View
+		if m == Users && len(g.Actions) > 0 && !viewOnly {
 			f.Add("grants", "users_reserved", "only owners and managers manage users")
 		}
 	}

@@ -80,7 +80,12 @@ func TestInviteRestrictedColleague(t *testing.T) {
 				t.Errorf("API bank accounts as sales: %d", r.Status)
 			}
 			// Escalation: a salesperson cannot make themself owner.
-			var me struct{ Data []struct{ UserID int64 `json:"user_id"`; Email string } }
+			var me struct {
+				Data []struct {
+					UserID int64 `json:"user_id"`
+					Email  string
+				}
+			}
 			a.api("GET", "/api/v1/users", A.Token, nil).JSON(t, &me)
 			var salesID, ownerID int64
 			for _, m := range me.Data {
@@ -165,7 +170,12 @@ func TestLastOwnerAndCustomRoles(t *testing.T) {
 	}
 	// The last owner cannot be disabled or removed, not even by another
 	// owner's request that would leave none.
-	var members struct{ Data []struct{ UserID int64 `json:"user_id"`; Email string } }
+	var members struct {
+		Data []struct {
+			UserID int64 `json:"user_id"`
+			Email  string
+		}
+	}
 	a.api("GET", "/api/v1/users", A.Token, nil).JSON(t, &members)
 	var ownerID int64
 	for _, m := range members.Data {
