@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/mail"
@@ -74,7 +75,7 @@ func TestPasswordResetByEmailedCode(t *testing.T) {
 		if _, _, err := s.Login(ctx, "owner@example.fr", "nouveau-Mot2passe", 0); err != nil {
 			t.Fatalf("login with the new password: %v", err)
 		}
-		log, _ := s.Activity(ctx, 0, 10)
+		log, _ := s.Activity(ctx, activity.Filter{Limit: 10})
 		if log[1].Action != "password_reset" {
 			t.Errorf("activity: %+v", log[1])
 		}
@@ -156,7 +157,7 @@ func TestLoginDelayGrowsAfterFailures(t *testing.T) {
 		if _, _, err := s.Login(ctx, "nobody@example.fr", "wrong", 0); !errs.Is(err, errs.TooManyRequests) {
 			t.Fatalf("unknown address not throttled: %v", err)
 		}
-		log, _ := s.Activity(ctx, 0, 20)
+		log, _ := s.Activity(ctx, activity.Filter{Limit: 20})
 		failed := 0
 		for _, e := range log {
 			if e.Action == "login_failed" {

@@ -11,6 +11,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"strconv"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
@@ -70,9 +71,56 @@ func (s *Service) AccountSettings(ctx context.Context) (account.Account, error) 
 }
 
 // Activity lists the current account's activity log, newest first.
-func (s *Service) Activity(ctx context.Context, beforeID int64, limit int) ([]activity.Entry, error) {
+func (s *Service) Activity(ctx context.Context, f activity.Filter) ([]activity.Entry, error) {
 	if err := access.Require(ctx, access.Activity, access.View); err != nil {
 		return nil, err
 	}
-	return s.db.ListActivity(ctx, beforeID, limit)
+	return s.db.ListActivity(ctx, f)
+}
+
+// RecordHistory lists the entries about one record, for its own page. It
+// needs the right to view the record's module and the activity log.
+func (s *Service) RecordHistory(ctx context.Context, m access.Module, recordType string, id int64) ([]activity.Entry, error) {
+	if err := access.Require(ctx, m, access.View); err != nil {
+		return nil, err
+	}
+	return s.Activity(ctx, activity.Filter{RecordType: recordType, RecordID: id, Limit: 100})
+}
+
+// ExportActivity returns every entry matching f, oldest first, for a CSV
+// export, and records the export itself.
+func (s *Service) ExportActivity(ctx context.Context, f activity.Filter) ([]activity.Entry, error) {
+	if err := access.Require(ctx, access.Activity, access.Export); err != nil {
+		return nil, err
+	}
+	var all []activity.Entry
+	f.Limit = 1000
+	for {
+		page, err := s.db.ListActivity(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			break
+		}
+		f.BeforeID = page[len(page)-1].ID
+	}
+	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+		all[i], all[j] = all[j], all[i]
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		return s.record(ctx, activity.Entry{Module: "activity", Action: "export", RecordType: "activity",
+			Summary: strconv.Itoa(len(all))})
+	})
+	return all, err
+}
+
+// VerifyActivity checks the current account's hash chain; a nil Break means
+// the log is intact. It also returns how many entries were checked.
+func (s *Service) VerifyActivity(ctx context.Context) (*activity.Break, int64, error) {
+	if err := access.Require(ctx, access.Activity, access.View); err != nil {
+		return nil, 0, err
+	}
+	return s.db.VerifyActivity(ctx)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/password"
@@ -110,7 +111,7 @@ func TestUpdateAccountLogsFieldChanges(t *testing.T) {
 		if _, err := s.UpdateAccount(ctx, account.Update{SIREN: &bad}); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("invalid update: %v", err)
 		}
-		log, err := s.Activity(ctx, 0, 10)
+		log, err := s.Activity(ctx, activity.Filter{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,67 +4,172 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"strings"
 
 	"github.com/comptoir/comptoir/activity"
 )
 
-// AppendActivity writes an entry to the current account's activity log. It
-// is called inside the write's own transaction.
+// AppendActivity writes an entry to the current account's activity log,
+// chained to the one before it. It is called inside the write's own
+// transaction; taking the account's chain head also makes concurrent
+// appends of one account wait for each other.
 func (db *DB) AppendActivity(ctx context.Context, e *activity.Entry) error {
 	acc, err := scope(ctx)
 	if err != nil {
 		return err
 	}
-	e.At = db.Now(ctx)
-	changes := e.Changes
-	if changes == nil {
-		changes = []activity.Change{}
-	}
-	js, err := json.Marshal(changes)
-	if err != nil {
+	return db.WithTx(ctx, func(ctx context.Context) error {
+		e.At = db.Now(ctx)
+		changes := e.Changes
+		if changes == nil {
+			changes = []activity.Change{}
+		}
+		js, err := json.Marshal(changes)
+		if err != nil {
+			return dbErr("storage.AppendActivity", err)
+		}
+		var seq int64
+		var prev string
+		if err := db.writer(ctx).QueryRowContext(ctx, `
+			INSERT INTO activity_heads (account_id, seq, hash) VALUES ($1, 1, '')
+			ON CONFLICT (account_id) DO UPDATE SET seq = activity_heads.seq + 1
+			RETURNING seq, hash`, acc).Scan(&seq, &prev); err != nil {
+			return dbErr("storage.AppendActivity", err)
+		}
+		hash := activity.ChainHash(prev, seq, acc, *e, string(js))
+		var user, record any
+		if e.UserID != 0 {
+			user = e.UserID
+		}
+		if e.RecordID != 0 {
+			record = e.RecordID
+		}
+		if err := db.writer(ctx).QueryRowContext(ctx, `
+			INSERT INTO activity (account_id, at, user_id, module, action, record_type, record_id, summary, changes, ip, user_agent, seq, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			acc, e.At, user, e.Module, e.Action, e.RecordType, record, e.Summary, string(js), e.IP, e.UserAgent, seq, hash,
+		).Scan(&e.ID); err != nil {
+			return dbErr("storage.AppendActivity", err)
+		}
+		_, err = db.writer(ctx).ExecContext(ctx, `UPDATE activity_heads SET hash = $2 WHERE account_id = $1`, acc, hash)
 		return dbErr("storage.AppendActivity", err)
-	}
-	var user, record any
-	if e.UserID != 0 {
-		user = e.UserID
-	}
-	if e.RecordID != 0 {
-		record = e.RecordID
-	}
-	err = db.writer(ctx).QueryRowContext(ctx, `
-		INSERT INTO activity (account_id, at, user_id, module, action, record_type, record_id, summary, changes, ip, user_agent)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		acc, e.At, user, e.Module, e.Action, e.RecordType, record, e.Summary, string(js), e.IP, e.UserAgent,
-	).Scan(&e.ID)
-	return dbErr("storage.AppendActivity", err)
+	})
 }
 
-// ListActivity returns the current account's entries, newest first, with
-// ids below beforeID (0: from the newest), at most limit.
-func (db *DB) ListActivity(ctx context.Context, beforeID int64, limit int) ([]activity.Entry, error) {
+const activityColumns = `a.id, a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.module, a.action, a.record_type,
+	COALESCE(a.record_id, 0), a.summary, a.changes, a.ip, a.user_agent`
+
+func scanActivity(r *sql.Rows) (activity.Entry, error) {
+	var e activity.Entry
+	var changes string
+	if err := r.Scan(&e.ID, utc(&e.At), &e.UserID, &e.UserEmail, &e.Module, &e.Action, &e.RecordType,
+		&e.RecordID, &e.Summary, &changes, &e.IP, &e.UserAgent); err != nil {
+		return e, err
+	}
+	return e, json.Unmarshal([]byte(changes), &e.Changes)
+}
+
+// ListActivity returns the current account's entries matching f, newest
+// first. The WHERE clause is built from fixed fragments only; values are
+// always bound.
+func (db *DB) ListActivity(ctx context.Context, f activity.Filter) ([]activity.Entry, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if beforeID <= 0 {
-		beforeID = 1<<63 - 1
+	where := []string{"a.account_id = $1"}
+	args := []any{acc}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `
-		SELECT a.id, a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.module, a.action, a.record_type,
-			COALESCE(a.record_id, 0), a.summary, a.changes, a.ip, a.user_agent
+	if f.BeforeID > 0 {
+		add("a.id < ?", f.BeforeID)
+	}
+	if !f.From.IsZero() {
+		add("a.at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("a.at < ?", f.To.UTC())
+	}
+	if f.UserID != 0 {
+		add("a.user_id = ?", f.UserID)
+	}
+	if f.Module != "" {
+		add("a.module = ?", f.Module)
+	}
+	if f.RecordType != "" {
+		add("a.record_type = ?", f.RecordType)
+	}
+	if f.RecordID != 0 {
+		add("a.record_id = ?", f.RecordID)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.user_id
-		WHERE a.account_id = $1 AND a.id < $2
-		ORDER BY a.id DESC LIMIT $3`, acc, beforeID, limit)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id DESC LIMIT $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, dbErr("storage.ListActivity", err)
 	}
-	return collect(rows, func(r *sql.Rows) (activity.Entry, error) {
+	return collect(rows, scanActivity)
+}
+
+// VerifyActivity walks the current account's chain from the start and
+// returns the first broken entry, or nil if the whole log is intact.
+func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `
+		SELECT id, at, COALESCE(user_id, 0), module, action, record_type, COALESCE(record_id, 0), summary, changes,
+			ip, user_agent, seq, hash
+		FROM activity WHERE account_id = $1 AND seq > 0 ORDER BY seq`, acc)
+	if err != nil {
+		return nil, 0, dbErr("storage.VerifyActivity", err)
+	}
+	defer rows.Close()
+	var prev string
+	var want, checked int64 = 1, 0
+	for rows.Next() {
 		var e activity.Entry
-		var changes string
-		if err := r.Scan(&e.ID, utc(&e.At), &e.UserID, &e.UserEmail, &e.Module, &e.Action, &e.RecordType,
-			&e.RecordID, &e.Summary, &changes, &e.IP, &e.UserAgent); err != nil {
-			return e, err
+		var changes, hash string
+		var seq int64
+		if err := rows.Scan(&e.ID, utc(&e.At), &e.UserID, &e.Module, &e.Action, &e.RecordType, &e.RecordID,
+			&e.Summary, &changes, &e.IP, &e.UserAgent, &seq, &hash); err != nil {
+			return nil, checked, dbErr("storage.VerifyActivity", err)
 		}
-		return e, json.Unmarshal([]byte(changes), &e.Changes)
-	})
+		if seq != want {
+			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "sequence_gap"}, checked, nil
+		}
+		if activity.ChainHash(prev, seq, acc, e, changes) != hash {
+			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "hash_mismatch"}, checked, nil
+		}
+		prev, want, checked = hash, want+1, checked+1
+	}
+	if err := rows.Err(); err != nil {
+		return nil, checked, dbErr("storage.VerifyActivity", err)
+	}
+	var headSeq int64
+	var headHash string
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT seq, hash FROM activity_heads WHERE account_id = $1`, acc).Scan(&headSeq, &headHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, checked, dbErr("storage.VerifyActivity", err)
+	}
+	if headSeq != want-1 || headHash != prev {
+		return &activity.Break{Seq: want, Reason: "missing_tail"}, checked, nil
+	}
+	return nil, checked, nil
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
 }

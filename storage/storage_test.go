@@ -87,7 +87,7 @@ func TestScopeFailsClosed(t *testing.T) {
 			"Account":           func() error { _, err := db.Account(ctx); return err },
 			"ListBankAccounts":  func() error { _, err := db.ListBankAccounts(ctx, 0, 10); return err },
 			"BankAccount":       func() error { _, err := db.BankAccount(ctx, 1); return err },
-			"ListActivity":      func() error { _, err := db.ListActivity(ctx, 0, 10); return err },
+			"ListActivity":      func() error { _, err := db.ListActivity(ctx, activity.Filter{Limit: 10}); return err },
 			"AppendActivity":    func() error { return db.AppendActivity(ctx, &activity.Entry{Module: "x", Action: "y"}) },
 			"DeleteBankAccount": func() error { return db.DeleteBankAccount(ctx, 1) },
 			"AddMember":         func() error { return db.AddMember(ctx, 1, "owner") },
@@ -180,7 +180,7 @@ func TestTxRollsBackAndFixesNow(t *testing.T) {
 		if list, _ := db.ListBankAccounts(ctx, 0, 10); len(list) != 0 {
 			t.Errorf("rolled-back bank account persisted: %v", list)
 		}
-		if list, _ := db.ListActivity(ctx, 0, 10); len(list) != 0 {
+		if list, _ := db.ListActivity(ctx, activity.Filter{Limit: 10}); len(list) != 0 {
 			t.Errorf("rolled-back activity persisted: %v", list)
 		}
 	})
@@ -266,14 +266,14 @@ func TestActivityPages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		first, err := db.ListActivity(ctx, 0, 3)
+		first, err := db.ListActivity(ctx, activity.Filter{Limit: 3})
 		if err != nil || len(first) != 3 {
 			t.Fatalf("first page = %v, %v", first, err)
 		}
 		if first[0].ID < first[1].ID || first[0].Changes[0].After != "b" {
 			t.Fatalf("not newest first or changes lost: %+v", first)
 		}
-		rest, _ := db.ListActivity(ctx, first[2].ID, 3)
+		rest, _ := db.ListActivity(ctx, activity.Filter{BeforeID: first[2].ID, Limit: 3})
 		if len(rest) != 2 {
 			t.Fatalf("second page has %d entries, want 2", len(rest))
 		}

@@ -5,16 +5,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/iban"
 )
 
 type bankAccountsPage struct {
 	Page
-	Items  []account.BankAccount
-	Form   account.BankAccount
-	Errors formErrors
+	Items   []account.BankAccount
+	Form    account.BankAccount
+	Errors  formErrors
+	History []activity.Entry // the record's own entries in the activity log
 }
 
 // IBAN groups an IBAN by four characters for reading.
@@ -73,7 +76,13 @@ func (s *Server) bankAccountForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "bank_account", &bankAccountsPage{Page: s.basePage(r), Form: b})
+	p := &bankAccountsPage{Page: s.basePage(r), Form: b}
+	if p.Can("activity", "view") {
+		if p.History, err = s.svc.RecordHistory(r.Context(), access.Settings, "bank_account", id); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, "bank_account", p)
 }
 
 func (s *Server) bankAccountSave(w http.ResponseWriter, r *http.Request) error {

@@ -36,6 +36,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /settings/bank-accounts/{id}", s.user(s.bankAccountSave))
 	mux.Handle("POST /settings/bank-accounts/{id}/delete", s.user(s.bankAccountDelete))
 	mux.Handle("GET /activity", s.user(s.activityPage))
+	mux.Handle("GET /activity/export.csv", s.user(s.activityExport))
 	s.routesForUsers(mux)
 
 	// JSON API, described by /api/v1/openapi.json.

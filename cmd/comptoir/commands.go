@@ -152,3 +152,23 @@ func runVersion(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintln(env.stdout, "comptoir", version())
 	return nil
 }
+
+func runActivityVerify(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "activity verify", "--account ID", "Check the hash chain of an account's activity log; reports the first altered entry and exits 1 if there is one")
+	accountID := fs.Int64("account", 0, "the account whose log to check (required)")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		if *accountID <= 0 {
+			return usageError{"--account is required"}
+		}
+		brk, n, err := in.svc.VerifyActivity(account.WithID(in.ctx, *accountID))
+		if err != nil {
+			return describe(err)
+		}
+		if brk != nil {
+			return fmt.Errorf("activity log of account %d altered: entry no. %d (id %d): %s (%d entries intact before it)",
+				*accountID, brk.Seq, brk.EntryID, brk.Reason, n)
+		}
+		fmt.Fprintf(env.stdout, "activity log of account %d intact: %d entries checked\n", *accountID, n)
+		return nil
+	})
+}

@@ -96,6 +96,31 @@ func Open(tb testing.TB, e Engine) *storage.DB {
 	return db
 }
 
+// OpenWithRaw is Open plus a plain connection to the same database, for
+// tests that must tamper with rows behind the storage layer's back.
+func OpenWithRaw(tb testing.TB, e Engine) (*storage.DB, *sql.DB) {
+	tb.Helper()
+	opts := e.Options(tb)
+	db, err := storage.Open(context.Background(), opts)
+	if err != nil {
+		tb.Fatalf("open %s: %v", e.Name, err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(context.Background(), nil); err != nil {
+		tb.Fatalf("migrate %s: %v", e.Name, err)
+	}
+	driver, dsn := "pgx", opts.URL
+	if dsn == "" {
+		driver, dsn = "sqlite", "file:"+opts.DataDir+"/comptoir.db?_pragma=busy_timeout(10000)"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = raw.Close() })
+	return db, raw
+}
+
 // Each runs fn as a parallel subtest on every engine with a fresh database.
 func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	t.Helper()
