@@ -31,6 +31,7 @@ type Config struct {
 	TrustProxy  bool   // take the client address from X-Forwarded-For
 	SMTPURL     string // smtp://user:password@host:port?security=starttls|tls|none
 	MailFrom    string // sender of every e-mail
+	Signup      string // who may sign up: first, open or closed
 	MaxReaders  int    // database read connections
 }
 
@@ -56,6 +57,7 @@ func (c *Config) settings() []setting {
 		{flag: "log-level", env: "COMPTOIR_LOG_LEVEL", usage: "log level: debug, info, warn or error", str: &c.LogLevel},
 		{flag: "smtp", env: "COMPTOIR_SMTP_URL", usage: "SMTP server for e-mail: smtp://user:password@host:587 (?security=tls|none)", secret: true, str: &c.SMTPURL},
 		{flag: "mail-from", env: "COMPTOIR_MAIL_FROM", usage: "sender of e-mail, e.g. \"Comptoir <no-reply@example.fr>\"", str: &c.MailFrom},
+		{flag: "signup", env: "COMPTOIR_SIGNUP", usage: "who may sign up: first (only the first account of a fresh instance), open or closed", str: &c.Signup},
 		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
 		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
 	}
@@ -69,6 +71,7 @@ func Default() Config {
 		LogFormat:  "auto",
 		LogLevel:   "info",
 		MailFrom:   "Comptoir <no-reply@localhost>",
+		Signup:     "first",
 		MaxReaders: 8,
 	}
 }
@@ -175,6 +178,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		bad("--mail-from / COMPTOIR_MAIL_FROM %q: want an address such as \"Comptoir <no-reply@example.fr>\"", c.MailFrom)
+	}
+	if !oneOf(c.Signup, "first", "open", "closed") {
+		bad("--signup / COMPTOIR_SIGNUP %q: want first, open or closed", c.Signup)
 	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)

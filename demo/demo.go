@@ -35,7 +35,7 @@ func Seed(ctx context.Context, svc *service.Service) (Login, error) {
 	}
 	a := business()
 	login := Login{AccountName: a.Name, Email: Email, Password: pw}
-	_, _, err = svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: Email, OwnerName: "Camille Martin", OwnerPassword: pw})
+	_, _, err = svc.CreateAccount(ctx, service.NewAccount{Account: a, OwnerEmail: Email, OwnerName: "Camille Martin", OwnerPassword: pw, OwnerVerified: true})
 	if errs.Is(err, errs.Conflict) {
 		return login, svc.SetPassword(ctx, Email, pw)
 	}

@@ -31,6 +31,8 @@ type User struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	DisabledAt   *time.Time `json:"disabled_at,omitempty"`
+	// EmailVerifiedAt is set once the user proved they read the address.
+	EmailVerifiedAt *time.Time `json:"email_verified_at,omitempty"`
 }
 
 // Membership ties a user to an account with a role.

@@ -28,7 +28,7 @@ func newService(t *testing.T, db *storage.DB) *service.Service {
 
 func mustCreate(t *testing.T, s *service.Service, name, email string) (context.Context, account.Account) {
 	t.Helper()
-	a, u, err := s.CreateAccount(context.Background(), service.NewAccount{Account: account.New(name), OwnerEmail: email, OwnerPassword: "pass1234word"})
+	a, u, err := s.CreateAccount(context.Background(), service.NewAccount{Account: account.New(name), OwnerEmail: email, OwnerPassword: "pass1234word", OwnerVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,7 +252,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, asUser int
 				return errs.E(op, errs.Forbidden, "log in as "+inv.Email+" to accept this invitation")
 			}
 		} else {
-			u = identity.User{Email: inv.Email, Name: strings.TrimSpace(name), PasswordHash: hash}
+			// The invitation reached the address: it is verified.
+			now := s.db.Now(ctx)
+			u = identity.User{Email: inv.Email, Name: strings.TrimSpace(name), PasswordHash: hash, EmailVerifiedAt: &now}
 			if err := s.db.CreateUser(ctx, &u); err != nil {
 				return err
 			}

@@ -10,10 +10,10 @@ import (
 // Users are not tenant rows: one person may belong to several accounts.
 // What a user may reach is decided by memberships, which are scoped.
 
-const userColumns = `id, email, name, password_hash, locale, created_at, updated_at, disabled_at`
+const userColumns = `id, email, name, password_hash, locale, created_at, updated_at, disabled_at, email_verified_at`
 
 func userTargets(u *identity.User) []any {
-	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Locale, utc(&u.CreatedAt), utc(&u.UpdatedAt), nullUTC(&u.DisabledAt)}
+	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Locale, utc(&u.CreatedAt), utc(&u.UpdatedAt), nullUTC(&u.DisabledAt), nullUTC(&u.EmailVerifiedAt)}
 }
 
 func scanUser(row interface{ Scan(...any) error }) (identity.User, error) {
@@ -27,9 +27,9 @@ func (db *DB) CreateUser(ctx context.Context, u *identity.User) error {
 	now := db.Now(ctx)
 	u.CreatedAt, u.UpdatedAt = now, now
 	err := db.writer(ctx).QueryRowContext(ctx, `
-		INSERT INTO users (email, name, password_hash, locale, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		u.Email, u.Name, u.PasswordHash, u.Locale, now, now).Scan(&u.ID)
+		INSERT INTO users (email, name, password_hash, locale, created_at, updated_at, email_verified_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		u.Email, u.Name, u.PasswordHash, u.Locale, now, now, u.EmailVerifiedAt).Scan(&u.ID)
 	return dbErr("storage.CreateUser", err)
 }
 

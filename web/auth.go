@@ -72,6 +72,10 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 			s.clearSessionCookie(w)
 			return err
 		}
+		if p.User.EmailVerifiedAt == nil && !strings.HasPrefix(r.URL.Path, "/verify-email") {
+			http.Redirect(w, r, "/verify-email", http.StatusSeeOther)
+			return nil
+		}
 		if r, err = s.withViewer(r, p); err != nil {
 			return err
 		}
@@ -102,6 +106,9 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="comptoir"`)
 			return err
+		}
+		if p.User.EmailVerifiedAt == nil && !strings.HasPrefix(r.URL.Path, "/api/v1/email-verification") {
+			return errs.E("web.apiUser", errs.Forbidden, "verify your e-mail address first (POST /api/v1/email-verification)")
 		}
 		if r, err = s.withViewer(r, p); err != nil {
 			return err

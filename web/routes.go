@@ -22,6 +22,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /login", s.page(s.login))
 	mux.Handle("POST /logout", s.page(s.logout))
 	mux.Handle("POST /lang", s.page(s.setLanguage))
+	mux.Handle("GET /signup", s.page(s.signupForm))
+	mux.Handle("POST /signup", s.page(s.signup))
+	mux.Handle("GET /verify-email", s.user(s.verifyEmailForm))
+	mux.Handle("POST /verify-email", s.user(s.verifyEmail))
+	mux.Handle("POST /verify-email/resend", s.user(s.verifyEmailResend))
 	mux.Handle("GET /password/forgot", s.page(s.passwordForgotForm))
 	mux.Handle("POST /password/forgot", s.page(s.passwordForgot))
 	mux.Handle("GET /password/reset", s.page(s.passwordResetForm))
@@ -41,6 +46,9 @@ func (s *Server) routes() *http.ServeMux {
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	mux.Handle("POST /api/v1/signup", s.api(s.apiSignup))
+	mux.Handle("POST /api/v1/email-verification", s.apiUser(s.apiVerifyEmail))
+	mux.Handle("POST /api/v1/email-verification/resend", s.apiUser(s.apiVerifyEmailResend))
 	mux.Handle("GET /api/v1/account", s.apiUser(s.apiAccountGet))
 	mux.Handle("PATCH /api/v1/account", s.apiUser(s.apiAccountPatch))
 	mux.Handle("GET /api/v1/bank-accounts", s.apiUser(s.apiBankAccountList))

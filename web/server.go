@@ -32,6 +32,8 @@ type Options struct {
 	SecureCookies bool
 	// TrustProxy takes the client address from X-Forwarded-For.
 	TrustProxy bool
+	// Signup says who may sign up: "first", "open" or "closed".
+	Signup string
 	// Version is shown in the footer and on /healthz.
 	Version string
 	// Registry collects metrics; nil makes a new one.

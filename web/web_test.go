@@ -71,6 +71,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"roles":          &rolesPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Errors: errorsShown},
 			"explain":        &explainPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Module: "contacts", Action: "view", Lines: []explainLine{{Email: "a@example.fr", Role: "Owner", Allowed: true, Why: "access.why.owner"}}},
 			"invitation":     &invitationPage{Page: p, Token: "t", Info: service.InvitationInfo{AccountName: "X", Invitation: identity.Invitation{Email: "a@example.fr"}}},
+			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
+			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
@@ -275,7 +277,7 @@ func BenchmarkHomePage(b *testing.B) {
 	db := storagetest.Open(b, storagetest.Engines()[0])
 	svc := service.New(db, slog.New(slog.DiscardHandler))
 	svc.Password = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
-	if _, _, err := svc.CreateAccount(context.Background(), service.NewAccount{Account: account.New("Bench"), OwnerEmail: "b@example.fr", OwnerPassword: "pass1234word"}); err != nil {
+	if _, _, err := svc.CreateAccount(context.Background(), service.NewAccount{Account: account.New("Bench"), OwnerEmail: "b@example.fr", OwnerPassword: "pass1234word", OwnerVerified: true}); err != nil {
 		b.Fatal(err)
 	}
 	token, _, err := svc.Login(context.Background(), "b@example.fr", "pass1234word", 0)

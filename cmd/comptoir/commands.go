@@ -75,7 +75,7 @@ func runAccountCreate(ctx context.Context, env *environment, args []string) erro
 	return withService(ctx, env, fs, args, func(in instance) error {
 		a := account.New(*name)
 		a.Locale = *locale
-		created, _, err := in.svc.CreateAccount(in.ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner})
+		created, _, err := in.svc.CreateAccount(in.ctx, service.NewAccount{Account: a, OwnerEmail: *email, OwnerPassword: *pw, OwnerName: *owner, OwnerVerified: true})
 		if err != nil {
 			return describe(err)
 		}

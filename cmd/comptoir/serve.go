@@ -49,7 +49,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 		poolStats = append(poolStats, collectors.NewDBStatsCollector(pool, name))
 	}
 	handler, err := web.New(web.Options{Service: svc, Log: log, BaseURL: cfg.BaseURL(), Version: version(),
-		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy, Collectors: poolStats})
+		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy, Collectors: poolStats, Signup: cfg.Signup})
 	if err != nil {
 		return err
 	}

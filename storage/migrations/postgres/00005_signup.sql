@@ -1,0 +1,17 @@
+-- +goose Up
+-- An address is verified by a code sent to it; users created by the
+-- operator or through an invitation (which reached the address) start verified.
+ALTER TABLE users ADD COLUMN email_verified_at TIMESTAMPTZ;
+UPDATE users SET email_verified_at = created_at;
+
+CREATE TABLE email_verifications (
+    user_id         BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    code_hash       TEXT    NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL,
+    attempts        BIGINT  NOT NULL DEFAULT 0
+);
+
+-- +goose Down
+DROP TABLE email_verifications;
+ALTER TABLE users DROP COLUMN email_verified_at;
