@@ -43,6 +43,7 @@ type APIToken struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	Scope      string     `json:"scope"` // "write" (the user's rights) or "read" (GET only)
 }
 
 // NewToken returns a random 256-bit token with the given prefix, which tells

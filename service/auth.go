@@ -214,7 +214,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, email string, accountID in
 	}
 	ctx = account.WithID(ctx, m.AccountID)
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		t := identity.APIToken{UserID: u.ID, Name: name, TokenHash: identity.HashToken(token)}
+		t := identity.APIToken{UserID: u.ID, Name: name, TokenHash: identity.HashToken(token), Scope: "write"}
 		if err := s.db.CreateAPIToken(ctx, &t); err != nil {
 			return err
 		}
@@ -224,27 +224,28 @@ func (s *Service) CreateAPIToken(ctx context.Context, email string, accountID in
 	return token, errs.Wrap(op, err)
 }
 
-// AuthenticateToken returns who a bearer token acts as.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity.Principal, error) {
+// AuthenticateToken returns who a bearer token acts as, and the token
+// (its scope says whether it may write).
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (identity.Principal, identity.APIToken, error) {
 	const op = "service.AuthenticateToken"
 	unauth := errs.E(op, errs.Unauthorized, "invalid or expired token")
 	t, p, err := s.db.TokenPrincipal(ctx, identity.HashToken(token))
 	if errs.Is(err, errs.NotFound) {
-		return p, unauth
+		return p, identity.APIToken{}, unauth
 	}
 	if err != nil {
-		return p, err
+		return p, identity.APIToken{}, err
 	}
 	now := s.db.Now(ctx)
 	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
-		return identity.Principal{}, unauth
+		return identity.Principal{}, identity.APIToken{}, unauth
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
 		if err := s.db.TouchAPIToken(account.WithID(ctx, t.AccountID), t.ID); err != nil {
 			s.log.Warn("touch token", "err", err)
 		}
 	}
-	return p, nil
+	return p, t, nil
 }
 
 // SetPassword replaces a user's password as the instance operator does from

@@ -171,11 +171,11 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || !strings.HasPrefix(token, "cpt_") {
 			t.Fatalf("token %q, %v", token, err)
 		}
-		p, err := s.AuthenticateToken(context.Background(), token)
+		p, _, err := s.AuthenticateToken(context.Background(), token)
 		if err != nil || p.Membership.AccountID != a.ID || p.Membership.Role != identity.RoleOwner {
 			t.Fatalf("AuthenticateToken: %+v %v", p, err)
 		}
-		if _, err := s.AuthenticateToken(context.Background(), token+"x"); !errs.Is(err, errs.Unauthorized) {
+		if _, _, err := s.AuthenticateToken(context.Background(), token+"x"); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("forged token: %v", err)
 		}
 		if _, err := s.CreateAPIToken(context.Background(), "owner@example.fr", a.ID+1, "x"); !errs.Is(err, errs.NotFound) {

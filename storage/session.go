@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/comptoir/comptoir/identity"
 )
@@ -77,4 +78,40 @@ func (db *DB) SessionPrincipal(ctx context.Context, hash string) (identity.Sessi
 		WHERE s.token_hash = $1 AND u.disabled_at IS NULL AND m.disabled_at IS NULL AND a.status = 'active'`, hash).Scan(targets...)
 	fillMembership(&p)
 	return s, p, dbErr("storage.SessionPrincipal", err)
+}
+
+// ListUserSessions returns a user's sessions, newest first.
+func (db *DB) ListUserSessions(ctx context.Context, userID int64) ([]identity.Session, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, `
+		SELECT token_hash, user_id, account_id, created_at, last_seen_at, expires_at, ip, user_agent
+		FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC`, userID)
+	if err != nil {
+		return nil, dbErr("storage.ListUserSessions", err)
+	}
+	return collect(rows, func(r *sql.Rows) (identity.Session, error) {
+		var s identity.Session
+		return s, r.Scan(&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt), utc(&s.ExpiresAt), &s.IP, &s.UserAgent)
+	})
+}
+
+// DeleteUserSession ends one session of a user.
+func (db *DB) DeleteUserSession(ctx context.Context, userID int64, hash string) error {
+	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash = $2`, userID, hash)
+	return mustAffect("storage.DeleteUserSession", res, err)
+}
+
+// DeleteOtherSessions ends every session of a user but one.
+func (db *DB) DeleteOtherSessions(ctx context.Context, userID int64, keep string) error {
+	_, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keep)
+	return dbErr("storage.DeleteOtherSessions", err)
+}
+
+// DeleteMemberSessions ends a user's sessions in the current account.
+func (db *DB) DeleteMemberSessions(ctx context.Context, userID int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = db.writer(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1 AND user_id = $2`, acc, userID)
+	return dbErr("storage.DeleteMemberSessions", err)
 }

@@ -17,6 +17,14 @@ type viewer = identity.Principal
 
 type viewerKey struct{}
 
+// sessionKey carries the hash of the request's session token.
+type sessionKey struct{}
+
+func sessionHash(r *http.Request) string {
+	h, _ := r.Context().Value(sessionKey{}).(string)
+	return h
+}
+
 func viewerFrom(ctx context.Context) *viewer {
 	v, _ := ctx.Value(viewerKey{}).(*viewer)
 	return v
@@ -67,11 +75,12 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 		if err != nil {
 			return errs.E("web.user", errs.Unauthorized, "please log in")
 		}
-		_, p, err := s.svc.Authenticate(r.Context(), c.Value)
+		sess, p, err := s.svc.Authenticate(r.Context(), c.Value)
 		if err != nil {
 			s.clearSessionCookie(w)
 			return err
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess.TokenHash))
 		if p.User.EmailVerifiedAt == nil && !strings.HasPrefix(r.URL.Path, "/verify-email") {
 			http.Redirect(w, r, "/verify-email", http.StatusSeeOther)
 			return nil
@@ -97,7 +106,11 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 			if !ok {
 				return errs.E("web.apiUser", errs.Unauthorized, "use an Authorization: Bearer token")
 			}
-			p, err = s.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+			var tok identity.APIToken
+			p, tok, err = s.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+			if err == nil && tok.Scope == "read" && r.Method != http.MethodGet {
+				return errs.E("web.apiUser", errs.Forbidden, "this token may only read")
+			}
 		} else if c, cerr := r.Cookie(s.sessionCookie()); cerr == nil {
 			_, p, err = s.svc.Authenticate(r.Context(), c.Value)
 		} else {

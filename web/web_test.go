@@ -36,7 +36,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -68,9 +68,11 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"users": &usersPage{Page: p, Members: []identity.Member{{UserID: 1, Email: "a@example.fr", Role: "owner"}, {UserID: 2, Email: "b@example.fr", Role: "custom:3", DisabledAt: &at}},
 				Invitations: []identity.Invitation{{ID: 1, Email: "c@example.fr", Role: "sales", ExpiresAt: at}},
 				Roles:       []roleOption{{Key: "owner", Label: "role.owner"}, {Key: "custom:3", Label: "Stagiaire", Plain: true}}, Problem: "x", Errors: errorsShown},
-			"roles":          &rolesPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Errors: errorsShown},
-			"explain":        &explainPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Module: "contacts", Action: "view", Lines: []explainLine{{Email: "a@example.fr", Role: "Owner", Allowed: true, Why: "access.why.owner"}}},
-			"invitation":     &invitationPage{Page: p, Token: "t", Info: service.InvitationInfo{AccountName: "X", Invitation: identity.Invitation{Email: "a@example.fr"}}},
+			"roles":      &rolesPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Errors: errorsShown},
+			"explain":    &explainPage{Page: p, Modules: access.Modules, Actions: access.Actions, Infos: access.Infos, Module: "contacts", Action: "view", Lines: []explainLine{{Email: "a@example.fr", Role: "Owner", Allowed: true, Why: "access.why.owner"}}},
+			"invitation": &invitationPage{Page: p, Token: "t", Info: service.InvitationInfo{AccountName: "X", Invitation: identity.Invitation{Email: "a@example.fr"}}},
+			"me": &mePage{Page: p, Current: "h1", NewToken: "cpt_x", Errors: errorsShown, Sessions: []identity.Session{{TokenHash: "h1", LastSeenAt: at}, {TokenHash: "h2", LastSeenAt: at}},
+				Tokens: []identity.APIToken{{ID: 1, Name: "ci", Scope: "read", CreatedAt: at, LastUsedAt: &at, ExpiresAt: &at}}, Accounts: []identity.Membership{{AccountID: 1, AccountName: "A"}, {AccountID: 2, AccountName: "B"}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},

@@ -119,10 +119,15 @@ func TestTenantIsolation(t *testing.T) {
 			t.Fatalf("setup: invitation %d, role %q, members %v", invitation.ID, roleHref, members)
 		}
 		ownerA := members.Data[0].UserID
+		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
+		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
+		if tokenA == 0 {
+			t.Fatal("A's token not found")
+		}
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA,
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
@@ -167,6 +172,9 @@ func TestTenantIsolation(t *testing.T) {
 		}
 		if tested == 0 {
 			t.Error("no route with an id was found in the router")
+		}
+		if r := a.api("GET", "/api/v1/account", A.Token, nil); r.Status != 200 {
+			t.Errorf("A's token was revoked by B: %d", r.Status)
 		}
 		if after := snapshot(); after != before {
 			t.Errorf("A's data changed during B's calls:\nbefore %s\nafter  %s", before, after)
