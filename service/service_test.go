@@ -20,13 +20,13 @@ import (
 
 var fast = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-func newService(t *testing.T, db *storage.DB) *service.Service {
+func newService(_ testing.TB, db *storage.DB) *service.Service {
 	s := service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Password = fast
 	return s
 }
 
-func mustCreate(t *testing.T, s *service.Service, name, email string) (context.Context, account.Account) {
+func mustCreate(t testing.TB, s *service.Service, name, email string) (context.Context, account.Account) {
 	t.Helper()
 	a, u, err := s.CreateAccount(context.Background(), service.NewAccount{Account: account.New(name), OwnerEmail: email, OwnerPassword: "pass1234word", OwnerVerified: true})
 	if err != nil {
