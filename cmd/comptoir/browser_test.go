@@ -66,7 +66,7 @@ func newBrowserSession(t *testing.T) *browser {
 	return b
 }
 
-var expectedStatus = regexp.MustCompile(`status of (422|401) `)
+var expectedStatus = regexp.MustCompile(`status of (422|401|403) `)
 
 // listen records console errors and warnings, uncaught exceptions and
 // browser log entries such as CSP violations.
@@ -83,8 +83,8 @@ func (b *browser) listen(ev any) {
 	case *runtime.EventExceptionThrown:
 		b.problem("exception: %s", ev.ExceptionDetails.Text)
 	case *log.EventEntryAdded:
-		// A form with errors is answered 422 and a failed login 401 on
-		// purpose; Chromium logs any such response of an htmx request.
+		// A form with errors is answered 422, a failed login 401 and a
+		// refused page 403 on purpose; Chromium logs any such response.
 		if expectedStatus.MatchString(ev.Entry.Text) {
 			return
 		}
