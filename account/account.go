@@ -58,6 +58,7 @@ type Account struct {
 	Locale       string       `json:"locale"`
 	TimeZone     string       `json:"time_zone"`
 	HasLogo      bool         `json:"has_logo"`
+	Require2FA   bool         `json:"require_2fa"`
 	Status       string       `json:"status"`
 	CreatedAt    time.Time    `json:"created_at"`
 	UpdatedAt    time.Time    `json:"updated_at"`

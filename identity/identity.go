@@ -33,6 +33,11 @@ type User struct {
 	DisabledAt   *time.Time `json:"disabled_at,omitempty"`
 	// EmailVerifiedAt is set once the user proved they read the address.
 	EmailVerifiedAt *time.Time `json:"email_verified_at,omitempty"`
+	// TOTPSecret is the shared secret of the second factor (pending until
+	// TOTPEnabledAt is set); TOTPLastStep is the last time step used.
+	TOTPSecret    string     `json:"-"`
+	TOTPEnabledAt *time.Time `json:"totp_enabled_at,omitempty"`
+	TOTPLastStep  int64      `json:"-"`
 }
 
 // Membership ties a user to an account with a role.

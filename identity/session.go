@@ -26,6 +26,9 @@ type Session struct {
 	ExpiresAt  time.Time
 	IP         string
 	UserAgent  string
+	// MFAPending marks a session opened with the password only: it may do
+	// nothing but give the second factor.
+	MFAPending bool
 }
 
 // Expired reports whether the session has ended at now.

@@ -55,7 +55,7 @@ func (s *Service) Login(ctx context.Context, email, pw string, accountID int64) 
 		now := s.db.Now(ctx)
 		sess = identity.Session{TokenHash: identity.HashToken(token), UserID: u.ID, AccountID: m.AccountID,
 			CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(identity.AbsoluteTimeout),
-			IP: actor.IP, UserAgent: actor.UserAgent}
+			IP: actor.IP, UserAgent: actor.UserAgent, MFAPending: u.TOTPEnabledAt != nil}
 		if err := s.db.CreateSession(ctx, sess); err != nil {
 			return err
 		}

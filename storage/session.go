@@ -10,9 +10,9 @@ import (
 // CreateSession stores a new session.
 func (db *DB) CreateSession(ctx context.Context, s identity.Session) error {
 	_, err := db.writer(ctx).ExecContext(ctx, `
-		INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, expires_at, ip, user_agent)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		s.TokenHash, s.UserID, s.AccountID, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.IP, s.UserAgent)
+		INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, expires_at, ip, user_agent, mfa_pending)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		s.TokenHash, s.UserID, s.AccountID, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.IP, s.UserAgent, s.MFAPending)
 	return dbErr("storage.CreateSession", err)
 }
 
@@ -67,9 +67,9 @@ func (db *DB) SessionPrincipal(ctx context.Context, hash string) (identity.Sessi
 	var s identity.Session
 	var p identity.Principal
 	targets := append([]any{&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt),
-		utc(&s.ExpiresAt), &s.IP, &s.UserAgent}, principalTargets(&p)...)
+		utc(&s.ExpiresAt), &s.IP, &s.UserAgent, &s.MFAPending}, principalTargets(&p)...)
 	err := db.reader(ctx).QueryRowContext(ctx, `
-		SELECT s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
+		SELECT s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.mfa_pending,
 			`+principalColumns+`
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id

@@ -81,8 +81,8 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 			return err
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess.TokenHash))
-		if p.User.EmailVerifiedAt == nil && !strings.HasPrefix(r.URL.Path, "/verify-email") {
-			http.Redirect(w, r, "/verify-email", http.StatusSeeOther)
+		if to := gate(sess, p, r.URL.Path); to != "" {
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return nil
 		}
 		if r, err = s.withViewer(r, p); err != nil {
@@ -112,7 +112,11 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 				return errs.E("web.apiUser", errs.Forbidden, "this token may only read")
 			}
 		} else if c, cerr := r.Cookie(s.sessionCookie()); cerr == nil {
-			_, p, err = s.svc.Authenticate(r.Context(), c.Value)
+			var sess identity.Session
+			sess, p, err = s.svc.Authenticate(r.Context(), c.Value)
+			if err == nil && sess.MFAPending {
+				err = errs.E("web.apiUser", errs.Unauthorized, "the second factor is missing")
+			}
 		} else {
 			err = errs.E("web.apiUser", errs.Unauthorized, "authentication required")
 		}
@@ -131,4 +135,19 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 		}
 		return fn(w, r)
 	})
+}
+
+// gate sends a logged-in user who has a step left to take to the page
+// where they take it: the second factor of this login, the verification of
+// their address, or setting up the second factor their account requires.
+func gate(sess identity.Session, p identity.Principal, path string) string {
+	switch {
+	case sess.MFAPending:
+		return "/login/2fa"
+	case p.User.EmailVerifiedAt == nil && !strings.HasPrefix(path, "/verify-email"):
+		return "/verify-email"
+	case p.Account.Require2FA && p.User.TOTPEnabledAt == nil && !strings.HasPrefix(path, "/me"):
+		return "/me?notice=2fa_required"
+	}
+	return ""
 }

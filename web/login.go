@@ -38,6 +38,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, token, sess.ExpiresAt)
+	if sess.MFAPending {
+		return redirectAfterPost(w, r, "/login/2fa?next="+urlQueryEscape(next))
+	}
 	return redirectAfterPost(w, r, next)
 }
 

@@ -16,6 +16,8 @@ type mePage struct {
 	Accounts []identity.Membership
 	NewToken string // shown once, right after creation
 	Errors   formErrors
+	// RecoveryLeft counts the unused recovery codes of the second factor.
+	RecoveryLeft int
 }
 
 func (s *Server) meData(r *http.Request) (*mePage, error) {
@@ -28,6 +30,9 @@ func (s *Server) meData(r *http.Request) (*mePage, error) {
 		return nil, err
 	}
 	if p.Accounts, err = s.svc.MyAccounts(r.Context()); err != nil {
+		return nil, err
+	}
+	if p.RecoveryLeft, err = s.svc.RecoveryCodesLeft(r.Context()); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -113,6 +118,12 @@ func (s *Server) routesForMe(mux *patternMux) {
 	mux.Handle("POST /me/tokens", s.user(s.meTokenCreate))
 	mux.Handle("POST /me/tokens/{id}/revoke", s.user(s.meTokenRevoke))
 	mux.Handle("POST /me/switch", s.user(s.meSwitch))
+	mux.Handle("POST /me/2fa", s.user(s.totpBegin))
+	mux.Handle("POST /me/2fa/confirm", s.user(s.totpConfirm))
+	mux.Handle("POST /me/2fa/disable", s.user(s.totpDisable))
+	mux.Handle("POST /users/require-2fa", s.user(s.require2FA))
+	mux.Handle("GET /login/2fa", s.page(s.loginTOTPForm))
+	mux.Handle("POST /login/2fa", s.page(s.loginTOTP))
 	mux.Handle("POST /users/members/{id}/end-sessions", s.user(s.userChange(func(r *http.Request, id int64) error {
 		return s.svc.EndMemberSessions(r.Context(), id)
 	})))
