@@ -42,6 +42,8 @@ type Entry struct {
 	Changes    []Change  `json:"changes"`
 	IP         string    `json:"ip,omitempty"`
 	UserAgent  string    `json:"user_agent,omitempty"`
+	// ViaSupport marks what an instance operator did under support access.
+	ViaSupport bool `json:"via_support,omitempty"`
 }
 
 // bookkeeping fields change with every write and say nothing about it.

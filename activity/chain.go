@@ -23,6 +23,9 @@ func ChainHash(prev string, seq, accountID int64, e Entry, changesJSON string) s
 		strconv.FormatInt(e.RecordID, 10),
 		e.Summary, changesJSON, e.IP, e.UserAgent,
 	}
+	if e.ViaSupport {
+		fields = append(fields, "support")
+	}
 	sum := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
 	return hex.EncodeToString(sum[:])
 }

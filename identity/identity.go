@@ -71,6 +71,8 @@ type Principal struct {
 	User       User
 	Membership Membership
 	Account    account.Account
+	// Support marks an instance operator acting under a support grant.
+	Support bool
 }
 
 // Actor is who performs a request and from where; writes record it.
@@ -79,6 +81,7 @@ type Actor struct {
 	Email     string
 	IP        string
 	UserAgent string
+	Support   bool // an operator under a support grant
 }
 
 type actorKey struct{}

@@ -171,6 +171,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (identity.Sess
 	}
 	sess, p, err := s.db.SessionPrincipal(ctx, identity.HashToken(token))
 	if errs.Is(err, errs.NotFound) {
+		// Not a member's session: perhaps an operator's under a support grant.
+		sess, p, err = s.db.SupportSessionPrincipal(ctx, identity.HashToken(token))
+	}
+	if errs.Is(err, errs.NotFound) {
 		return sess, p, unauth
 	}
 	if err != nil {

@@ -109,15 +109,15 @@ func TestPasswordResetExpiresAndIsRateLimited(t *testing.T) {
 		srv := withSMTP(t, s)
 		ctx, _ := mustCreate(t, s, "Alpha", "owner@example.fr")
 		start := time.Now()
-		db.Clock = func() time.Time { return start }
+		db.SetClock(func() time.Time { return start })
 		request, code := requestCode(t, s, srv, "owner@example.fr")
-		db.Clock = func() time.Time { return start.Add(identity.ResetCodeLifetime) }
+		db.SetClock(func() time.Time { return start.Add(identity.ResetCodeLifetime) })
 		if err := s.ResetPassword(ctx, request, code, "nouveau-Mot2passe"); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("expired code: %v", err)
 		}
 		// Three requests per quarter of an hour; the fourth sends nothing
 		// but answers the same.
-		db.Clock = func() time.Time { return start.Add(time.Minute) }
+		db.SetClock(func() time.Time { return start.Add(time.Minute) })
 		for i := 0; i < 2; i++ {
 			requestCode(t, s, srv, "owner@example.fr")
 		}
@@ -136,7 +136,7 @@ func TestLoginDelayGrowsAfterFailures(t *testing.T) {
 		s := newService(t, db)
 		ctx, _ := mustCreate(t, s, "Alpha", "owner@example.fr")
 		start := time.Now()
-		db.Clock = func() time.Time { return start }
+		db.SetClock(func() time.Time { return start })
 		for i := 0; i < 5; i++ {
 			if _, _, err := s.Login(ctx, "owner@example.fr", "wrong", 0); !errs.Is(err, errs.Unauthorized) {
 				t.Fatalf("failure %d: %v", i, err)
@@ -146,7 +146,7 @@ func TestLoginDelayGrowsAfterFailures(t *testing.T) {
 		if _, _, err := s.Login(ctx, "owner@example.fr", "pass1234word", 0); !errs.Is(err, errs.TooManyRequests) {
 			t.Fatalf("no delay after 5 failures: %v", err)
 		}
-		db.Clock = func() time.Time { return start.Add(2 * time.Second) }
+		db.SetClock(func() time.Time { return start.Add(2 * time.Second) })
 		if _, _, err := s.Login(ctx, "owner@example.fr", "pass1234word", 0); err != nil {
 			t.Fatalf("after the delay: %v", err)
 		}

@@ -52,7 +52,7 @@ func (s *Service) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // account. Call it inside the write's transaction.
 func (s *Service) record(ctx context.Context, e activity.Entry) error {
 	a := identity.ActorFrom(ctx)
-	e.UserID, e.IP, e.UserAgent = a.UserID, a.IP, a.UserAgent
+	e.UserID, e.IP, e.UserAgent, e.ViaSupport = a.UserID, a.IP, a.UserAgent, a.Support
 	return s.db.AppendActivity(ctx, &e)
 }
 

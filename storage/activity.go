@@ -46,9 +46,9 @@ func (db *DB) AppendActivity(ctx context.Context, e *activity.Entry) error {
 			record = e.RecordID
 		}
 		if err := db.writer(ctx).QueryRowContext(ctx, `
-			INSERT INTO activity (account_id, at, user_id, module, action, record_type, record_id, summary, changes, ip, user_agent, seq, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			acc, e.At, user, e.Module, e.Action, e.RecordType, record, e.Summary, string(js), e.IP, e.UserAgent, seq, hash,
+			INSERT INTO activity (account_id, at, user_id, module, action, record_type, record_id, summary, changes, ip, user_agent, seq, hash, via_support)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			acc, e.At, user, e.Module, e.Action, e.RecordType, record, e.Summary, string(js), e.IP, e.UserAgent, seq, hash, e.ViaSupport,
 		).Scan(&e.ID); err != nil {
 			return dbErr("storage.AppendActivity", err)
 		}
@@ -58,13 +58,13 @@ func (db *DB) AppendActivity(ctx context.Context, e *activity.Entry) error {
 }
 
 const activityColumns = `a.id, a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.module, a.action, a.record_type,
-	COALESCE(a.record_id, 0), a.summary, a.changes, a.ip, a.user_agent`
+	COALESCE(a.record_id, 0), a.summary, a.changes, a.ip, a.user_agent, a.via_support`
 
 func scanActivity(r *sql.Rows) (activity.Entry, error) {
 	var e activity.Entry
 	var changes string
 	if err := r.Scan(&e.ID, utc(&e.At), &e.UserID, &e.UserEmail, &e.Module, &e.Action, &e.RecordType,
-		&e.RecordID, &e.Summary, &changes, &e.IP, &e.UserAgent); err != nil {
+		&e.RecordID, &e.Summary, &changes, &e.IP, &e.UserAgent, &e.ViaSupport); err != nil {
 		return e, err
 	}
 	return e, json.Unmarshal([]byte(changes), &e.Changes)
@@ -127,7 +127,7 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT id, at, COALESCE(user_id, 0), module, action, record_type, COALESCE(record_id, 0), summary, changes,
-			ip, user_agent, seq, hash
+			ip, user_agent, via_support, seq, hash
 		FROM activity WHERE account_id = $1 AND seq > 0 ORDER BY seq`, acc)
 	if err != nil {
 		return nil, 0, dbErr("storage.VerifyActivity", err)
@@ -140,7 +140,7 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 		var changes, hash string
 		var seq int64
 		if err := rows.Scan(&e.ID, utc(&e.At), &e.UserID, &e.Module, &e.Action, &e.RecordType, &e.RecordID,
-			&e.Summary, &changes, &e.IP, &e.UserAgent, &seq, &hash); err != nil {
+			&e.Summary, &changes, &e.IP, &e.UserAgent, &e.ViaSupport, &seq, &hash); err != nil {
 			return nil, checked, dbErr("storage.VerifyActivity", err)
 		}
 		if seq != want {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,8 +45,9 @@ type DB struct {
 	engine Engine
 	read   *sql.DB
 	write  *sql.DB
-	// Now is the clock; tests replace it. Each transaction reads it once.
-	Clock func() time.Time
+	// clock is the clock; tests replace it with SetClock. Each transaction
+	// reads it once.
+	clock atomic.Pointer[func() time.Time]
 }
 
 // Open connects to the database described by opts. It does not migrate.
@@ -65,13 +67,18 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.Clock = time.Now
+	db.SetClock(time.Now)
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
 }
+
+// SetClock replaces the clock, for tests; it is safe while requests run.
+func (db *DB) SetClock(now func() time.Time) { db.clock.Store(&now) }
+
+func (db *DB) readClock() time.Time { return (*db.clock.Load())() }
 
 // IsPostgresURL reports whether u names a PostgreSQL database.
 func IsPostgresURL(u string) bool {

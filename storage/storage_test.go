@@ -159,7 +159,7 @@ func TestTxRollsBackAndFixesNow(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx, _ := mustAccount(t, db, "A")
 		fixed := time.Date(2026, 3, 1, 10, 0, 0, 123456789, time.FixedZone("CET", 3600))
-		db.Clock = func() time.Time { return fixed }
+		db.SetClock(func() time.Time { return fixed })
 		boom := errors.New("boom")
 		err := db.WithTx(ctx, func(ctx context.Context) error {
 			if got := db.Now(ctx); !got.Equal(fixed.Truncate(time.Microsecond)) || got.Location() != time.UTC {
@@ -312,14 +312,14 @@ func TestSessionTouchAndEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
-		db.Clock = func() time.Time { return start }
+		db.SetClock(func() time.Time { return start })
 		for _, h := range []string{"s1", "s2"} {
 			s := identity.Session{TokenHash: h, UserID: u.ID, AccountID: a.ID, CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(time.Hour)}
 			if err := db.CreateSession(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 		}
-		db.Clock = func() time.Time { return start.Add(10 * time.Minute) }
+		db.SetClock(func() time.Time { return start.Add(10 * time.Minute) })
 		if err := db.TouchSession(ctx, "s1"); err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	st := &txState{tx: tx, now: db.Clock().UTC().Truncate(time.Microsecond)}
+	st := &txState{tx: tx, now: db.readClock().UTC().Truncate(time.Microsecond)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -59,7 +59,7 @@ func (db *DB) Now(ctx context.Context) time.Time {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
 		return st.now
 	}
-	return db.Clock().UTC().Truncate(time.Microsecond)
+	return db.readClock().UTC().Truncate(time.Microsecond)
 }
 
 // reader is the transaction in ctx if any, else the read pool.

@@ -62,7 +62,7 @@ func (s *Server) withViewer(r *http.Request, p identity.Principal) (*http.Reques
 	}
 	ctx := access.WithRights(r.Context(), rights)
 	ctx = account.WithID(ctx, p.Membership.AccountID)
-	ctx = identity.WithActor(ctx, identity.Actor{UserID: p.User.ID, Email: p.User.Email, IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	ctx = identity.WithActor(ctx, identity.Actor{UserID: p.User.ID, Email: p.User.Email, IP: s.clientIP(r), UserAgent: r.UserAgent(), Support: p.Support})
 	ctx = context.WithValue(ctx, viewerKey{}, &p)
 	return r.WithContext(ctx), nil
 }

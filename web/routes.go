@@ -44,6 +44,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /activity/export.csv", s.user(s.activityExport))
 	s.routesForUsers(mux)
 	s.routesForMe(mux)
+	s.routesForOperators(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

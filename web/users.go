@@ -22,6 +22,7 @@ type usersPage struct {
 	Invitations []identity.Invitation
 	Roles       []roleOption
 	Invite      struct{ Email, Role string }
+	Grants      []identity.SupportGrant
 	Errors      formErrors
 	Problem     string // message of a refused change
 }
@@ -64,6 +65,9 @@ func (s *Server) usersData(r *http.Request) (*usersPage, error) {
 		return nil, err
 	}
 	if p.Roles, err = s.roleOptions(r); err != nil {
+		return nil, err
+	}
+	if p.Grants, err = s.svc.SupportGrants(r.Context()); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -36,7 +36,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -75,6 +75,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				Tokens: []identity.APIToken{{ID: 1, Name: "ci", Scope: "read", CreatedAt: at, LastUsedAt: &at, ExpiresAt: &at}}, Accounts: []identity.Membership{{AccountID: 1, AccountName: "A"}, {AccountID: 2, AccountName: "B"}}},
 			"login_2fa":      &loginTOTPPage{Page: p, Errors: errorsShown},
 			"totp_setup":     &totpSetupPage{Page: p, Setup: service.TOTPSetup{Secret: "S", QRCode: "data:image/png;base64,AA"}, Errors: errorsShown},
+			"operator_login": &operatorLoginPage{Page: p, Failed: true},
+			"operator":       &operatorPage{Page: p, Engine: "sqlite", Ready: true, Accounts: []account.Overview{{ID: 1, Name: "A", Members: 2, GrantID: 3, GrantRole: "accountant", GrantExpiresAt: at}, {ID: 2, Name: "B"}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},

@@ -172,3 +172,17 @@ func runActivityVerify(ctx context.Context, env *environment, args []string) err
 		return nil
 	})
 }
+
+func runOperatorCreate(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "operator create", "--email EMAIL --password PASSWORD", "Create an instance operator: they log in at /operator, see the accounts and the instance's health, and no account's data without a support grant from its owner")
+	email := fs.String("email", "", "the operator's e-mail address (required)")
+	pw := fs.String("password", "", "the operator's password (required)")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		o, err := in.svc.CreateOperator(in.ctx, *email, *pw)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stdout, "Operator %s created; they log in at %s/operator/login\n", o.Email, in.cfg.BaseURL())
+		return nil
+	})
+}

@@ -46,6 +46,7 @@ func commands() []command {
 		{name: "account create", summary: "create an account and its owner; prints the account id last", usage: "--name NAME --email EMAIL --password PASSWORD", run: runAccountCreate},
 		{name: "account list", summary: "list the accounts of this instance", run: runAccountList},
 		{name: "token create", summary: "create an API token for a user; prints the token alone", usage: "--email EMAIL [--account ID] [--name NAME]", run: runTokenCreate},
+		{name: "operator create", summary: "create an instance operator (accounts and health, no account data)", usage: "--email EMAIL --password PASSWORD", run: runOperatorCreate},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},
 		{name: "version", summary: "print the version", run: runVersion},

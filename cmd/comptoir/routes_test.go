@@ -124,14 +124,21 @@ func TestTenantIsolation(t *testing.T) {
 		if tokenA == 0 {
 			t.Fatal("A's token not found")
 		}
+		a.post(A.Browser, "/users/support", url.Values{"role": {"accountant"}, "hours": {"4"}})
+		grantAction, _ := doc(t, a.get(A.Browser, "/users")).Find(`form[action^="/users/support/"]`).Attr("action")
+		grantA := atoi(strings.TrimSuffix(strings.TrimPrefix(grantAction, "/users/support/"), "/revoke"))
+		if grantA == 0 {
+			t.Fatal("A's support grant not found")
+		}
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA,
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
-				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text()
+				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
+				doc(t, a.get(A.Browser, "/users")).Find("#support").Text()
 		}
 		before := snapshot()
 		tested := 0
