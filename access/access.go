@@ -128,6 +128,9 @@ func AsSystem(ctx context.Context) context.Context {
 	return WithRights(ctx, Rights{Role: "system", system: true})
 }
 
+// IsSystem reports whether ctx acts for the instance itself.
+func IsSystem(ctx context.Context) bool { return From(ctx).system }
+
 // From returns the rights in ctx; none if there are none.
 func From(ctx context.Context) Rights {
 	r, _ := ctx.Value(ctxKey{}).(Rights)

@@ -32,7 +32,9 @@ type Config struct {
 	SMTPURL     string // smtp://user:password@host:port?security=starttls|tls|none
 	MailFrom    string // sender of every e-mail
 	Signup      string // who may sign up: first, open or closed
-	MaxReaders  int    // database read connections
+	// ActivityRetentionDays is how long activity-log entries are kept; 0 keeps them forever.
+	ActivityRetentionDays int
+	MaxReaders            int // database read connections
 }
 
 // setting describes one configuration entry: its flag, its variable and
@@ -58,6 +60,7 @@ func (c *Config) settings() []setting {
 		{flag: "smtp", env: "COMPTOIR_SMTP_URL", usage: "SMTP server for e-mail: smtp://user:password@host:587 (?security=tls|none)", secret: true, str: &c.SMTPURL},
 		{flag: "mail-from", env: "COMPTOIR_MAIL_FROM", usage: "sender of e-mail, e.g. \"Comptoir <no-reply@example.fr>\"", str: &c.MailFrom},
 		{flag: "signup", env: "COMPTOIR_SIGNUP", usage: "who may sign up: first (only the first account of a fresh instance), open or closed", str: &c.Signup},
+		{flag: "activity-retention-days", env: "COMPTOIR_ACTIVITY_RETENTION_DAYS", usage: "days the activity log is kept (0: forever)", integer: &c.ActivityRetentionDays},
 		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
 		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
 	}
@@ -66,13 +69,15 @@ func (c *Config) settings() []setting {
 // Default returns the configuration of `comptoir serve` with no arguments.
 func Default() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		DataDir:    "comptoir-data",
-		LogFormat:  "auto",
-		LogLevel:   "info",
-		MailFrom:   "Comptoir <no-reply@localhost>",
-		Signup:     "first",
-		MaxReaders: 8,
+		Addr:      "127.0.0.1:8080",
+		DataDir:   "comptoir-data",
+		LogFormat: "auto",
+		LogLevel:  "info",
+		MailFrom:  "Comptoir <no-reply@localhost>",
+		Signup:    "first",
+		// A year: CNIL's guidance for traceability logs is six months to a year.
+		ActivityRetentionDays: 365,
+		MaxReaders:            8,
 	}
 }
 
@@ -181,6 +186,9 @@ func (c *Config) Validate() error {
 	}
 	if !oneOf(c.Signup, "first", "open", "closed") {
 		bad("--signup / COMPTOIR_SIGNUP %q: want first, open or closed", c.Signup)
+	}
+	if c.ActivityRetentionDays < 0 {
+		bad("--activity-retention-days / COMPTOIR_ACTIVITY_RETENTION_DAYS %d: want 0 (forever) or more", c.ActivityRetentionDays)
 	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)

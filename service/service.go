@@ -12,10 +12,12 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/password"
@@ -123,4 +125,26 @@ func (s *Service) VerifyActivity(ctx context.Context) (*activity.Break, int64, e
 		return nil, 0, err
 	}
 	return s.db.VerifyActivity(ctx)
+}
+
+// PurgeActivity applies the activity log's retention: in every account,
+// entries older than cutoff go, the chain still verifies from the rest.
+// Only the system runs it (the daily job and the command line).
+func (s *Service) PurgeActivity(ctx context.Context, cutoff time.Time) (int64, error) {
+	if !access.IsSystem(ctx) {
+		return 0, errs.E("service.PurgeActivity", errs.Forbidden, "retention runs as the system")
+	}
+	accounts, err := s.db.ListAccounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, a := range accounts {
+		n, err := s.db.PurgeActivity(account.WithID(ctx, a.ID), cutoff)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
 }

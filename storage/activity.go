@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/comptoir/comptoir/activity"
 )
@@ -118,23 +119,33 @@ func (db *DB) ListActivity(ctx context.Context, f activity.Filter) ([]activity.E
 	return collect(rows, scanActivity)
 }
 
-// VerifyActivity walks the current account's chain from the start and
-// returns the first broken entry, or nil if the whole log is intact.
+// VerifyActivity walks the current account's chain from the start (or from
+// the last entry purged by retention) and returns the first broken entry,
+// or nil if the whole log is intact. The head is read first and only
+// entries up to it are walked, so appends during the walk do not count.
 func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
+	var headSeq, purgedSeq int64
+	var headHash, purgedHash string
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT seq, hash, purged_seq, purged_hash FROM activity_heads WHERE account_id = $1`,
+		acc).Scan(&headSeq, &headHash, &purgedSeq, &purgedHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, dbErr("storage.VerifyActivity", err)
+	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT id, at, COALESCE(user_id, 0), module, action, record_type, COALESCE(record_id, 0), summary, changes,
 			ip, user_agent, via_support, seq, hash
-		FROM activity WHERE account_id = $1 AND seq > 0 ORDER BY seq`, acc)
+		FROM activity WHERE account_id = $1 AND seq > 0 AND seq <= $2 ORDER BY seq`, acc, headSeq)
 	if err != nil {
 		return nil, 0, dbErr("storage.VerifyActivity", err)
 	}
 	defer rows.Close()
-	var prev string
-	var want, checked int64 = 1, 0
+	// After a purge by retention the chain goes on from the last entry purged.
+	want, prev := purgedSeq+1, purgedHash
+	var checked int64
 	for rows.Next() {
 		var e activity.Entry
 		var changes, hash string
@@ -154,12 +165,6 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	if err := rows.Err(); err != nil {
 		return nil, checked, dbErr("storage.VerifyActivity", err)
 	}
-	var headSeq int64
-	var headHash string
-	err = db.reader(ctx).QueryRowContext(ctx, `SELECT seq, hash FROM activity_heads WHERE account_id = $1`, acc).Scan(&headSeq, &headHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, checked, dbErr("storage.VerifyActivity", err)
-	}
 	if headSeq != want-1 || headHash != prev {
 		return &activity.Break{Seq: want, Reason: "missing_tail"}, checked, nil
 	}
@@ -172,4 +177,36 @@ func itoa(n int) string {
 		return digits[n : n+1]
 	}
 	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// PurgeActivity deletes the current account's entries older than before,
+// keeping the sequence and hash of the last one deleted so that the rest of
+// the chain still verifies. It returns how many entries went.
+func (db *DB) PurgeActivity(ctx context.Context, before time.Time) (int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = db.WithTx(ctx, func(ctx context.Context) error {
+		var seq int64
+		var hash string
+		err := db.writer(ctx).QueryRowContext(ctx, `SELECT seq, hash FROM activity
+			WHERE account_id = $1 AND at < $2 AND seq > 0 ORDER BY seq DESC LIMIT 1`, acc, before.UTC()).Scan(&seq, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return dbErr("storage.PurgeActivity", err)
+		}
+		res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM activity WHERE account_id = $1 AND seq <= $2`, acc, seq)
+		if err != nil {
+			return dbErr("storage.PurgeActivity", err)
+		}
+		n, _ = res.RowsAffected()
+		_, err = db.writer(ctx).ExecContext(ctx,
+			`UPDATE activity_heads SET purged_seq = $2, purged_hash = $3 WHERE account_id = $1`, acc, seq, hash)
+		return dbErr("storage.PurgeActivity", err)
+	})
+	return n, err
 }

@@ -107,3 +107,46 @@ func TestActivityFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityRetentionKeepsTheChain purges old entries: the rest still
+// verifies, and tampering with it is still caught.
+func TestActivityRetentionKeepsTheChain(t *testing.T) {
+	for _, e := range storagetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db, raw := storagetest.OpenWithRaw(t, e)
+			a := account.New("A")
+			if err := db.CreateAccount(context.Background(), &a); err != nil {
+				t.Fatal(err)
+			}
+			ctx := account.WithID(context.Background(), a.ID)
+			t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			var last int64
+			for i := 0; i < 8; i++ {
+				at := t0
+				if i >= 5 {
+					at = t0.AddDate(0, 0, 10)
+				}
+				db.SetClock(func() time.Time { return at })
+				en := activity.Entry{Module: "m", Action: "a", Summary: string(rune('a' + i))}
+				if err := db.AppendActivity(ctx, &en); err != nil {
+					t.Fatal(err)
+				}
+				last = en.ID
+			}
+			n, err := db.PurgeActivity(ctx, t0.AddDate(0, 0, 5))
+			if err != nil || n != 5 {
+				t.Fatalf("purged %d, %v; want 5", n, err)
+			}
+			if brk, checked, err := db.VerifyActivity(ctx); err != nil || brk != nil || checked != 3 {
+				t.Fatalf("after purge: %+v, %d, %v", brk, checked, err)
+			}
+			if _, err := raw.Exec(`UPDATE activity SET summary = 'x' WHERE account_id = $1 AND id = $2`, a.ID, last); err != nil {
+				t.Fatal(err)
+			}
+			if brk, _, _ := db.VerifyActivity(ctx); brk == nil || brk.Reason != "hash_mismatch" {
+				t.Fatalf("tampering after purge: %+v", brk)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/demo"
@@ -183,6 +184,22 @@ func runOperatorCreate(ctx context.Context, env *environment, args []string) err
 			return describe(err)
 		}
 		fmt.Fprintf(env.stdout, "Operator %s created; they log in at %s/operator/login\n", o.Email, in.cfg.BaseURL())
+		return nil
+	})
+}
+
+func runActivityPurge(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "activity purge", "", "Remove activity-log entries older than the retention period (--activity-retention-days), as the server does daily")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		if in.cfg.ActivityRetentionDays == 0 {
+			fmt.Fprintln(env.stdout, "retention is 0: the activity log is kept forever")
+			return nil
+		}
+		n, err := in.svc.PurgeActivity(in.ctx, time.Now().AddDate(0, 0, -in.cfg.ActivityRetentionDays))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "%d entries older than %d days removed\n", n, in.cfg.ActivityRetentionDays)
 		return nil
 	})
 }

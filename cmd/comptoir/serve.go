@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/demo"
 	"github.com/comptoir/comptoir/service"
@@ -60,7 +61,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 	if hook, ok := ctx.Value(listenHookKey{}).(func(string)); ok {
 		hook(ln.Addr().String())
 	}
-	go cleanSessions(ctx, svc, log)
+	go housekeeping(ctx, cfg, svc, log)
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
 	return serveUntilDone(ctx, cfg, handler, ln, log)
@@ -105,10 +106,12 @@ func serveUntilDone(ctx context.Context, cfg config.Config, h http.Handler, ln n
 	return nil
 }
 
-// cleanSessions removes expired sessions every ten minutes.
-func cleanSessions(ctx context.Context, svc *service.Service, log *slog.Logger) {
+// housekeeping removes expired sessions every ten minutes and applies the
+// activity log's retention every day.
+func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	var lastPurge time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -118,6 +121,15 @@ func cleanSessions(ctx context.Context, svc *service.Service, log *slog.Logger) 
 				log.Warn("clean sessions", "err", err)
 			} else if n > 0 {
 				log.Info("expired sessions removed", "count", n)
+			}
+			if cfg.ActivityRetentionDays > 0 && time.Since(lastPurge) > 24*time.Hour {
+				lastPurge = time.Now()
+				cutoff := time.Now().AddDate(0, 0, -cfg.ActivityRetentionDays)
+				if n, err := svc.PurgeActivity(access.AsSystem(ctx), cutoff); err != nil {
+					log.Warn("activity retention", "err", err)
+				} else if n > 0 {
+					log.Info("activity entries past retention removed", "count", n)
+				}
 			}
 		}
 	}
