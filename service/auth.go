@@ -195,9 +195,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (identity.Sess
 	return sess, p, nil
 }
 
-// Logout ends the session of token.
+// Logout ends the session of token and records it.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.db.DeleteSession(ctx, identity.HashToken(token))
+	hash := identity.HashToken(token)
+	sess, p, err := s.db.SessionPrincipal(ctx, hash)
+	if err != nil {
+		// Unknown, expired or support session: just make sure it is gone.
+		return s.db.DeleteSession(ctx, hash)
+	}
+	actor := identity.ActorFrom(ctx)
+	actor.UserID, actor.Email = sess.UserID, p.User.Email
+	ctx = identity.WithActor(account.WithID(ctx, sess.AccountID), actor)
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.DeleteSession(ctx, hash); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "identity", Action: activity.Logout, RecordType: "user",
+			RecordID: sess.UserID, Summary: p.User.Email})
+	})
 }
 
 // CreateAPIToken issues a bearer token for a user in an account (0: the

@@ -46,7 +46,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(s.sessionCookie()); err == nil {
-		if err := s.svc.Logout(r.Context(), c.Value); err != nil {
+		ctx := identity.WithActor(r.Context(), identity.Actor{IP: s.clientIP(r), UserAgent: r.UserAgent()})
+		if err := s.svc.Logout(ctx, c.Value); err != nil {
 			return err
 		}
 	}

@@ -83,8 +83,17 @@ func TestLoginFlow(t *testing.T) {
 		if bodies[0] == "" || bodies[0] != bodies[1] {
 			t.Errorf("login errors differ or are empty: %q vs %q", bodies[0], bodies[1])
 		}
+		// Session fixation: a token planted before login is not the one
+		// the login sets, and it opens nothing.
+		base, _ := url.Parse(a.URL)
+		c.Jar.SetCookies(base, []*http.Cookie{{Name: "comptoir_session", Value: "planted-by-attacker", Path: "/"}})
 		// A next= pointing elsewhere is ignored.
 		r = a.post(c, "/login", url.Values{"email": {A.Email}, "password": {A.Password}, "next": {"//evil.example/x"}})
+		for _, ck := range c.Jar.Cookies(base) {
+			if ck.Name == "comptoir_session" && ck.Value == "planted-by-attacker" {
+				t.Error("the planted session token survived the login")
+			}
+		}
 		if r.Status != 303 || r.Header.Get("Location") != "/" {
 			t.Fatalf("login redirect: %d %q", r.Status, r.Header.Get("Location"))
 		}
@@ -105,8 +114,8 @@ func TestLoginFlow(t *testing.T) {
 			t.Errorf("after logout: %d", r.Status)
 		}
 		log := activityOf(t, a, A.Token)
-		if log[0] != "identity login user" {
-			t.Errorf("latest activity = %q, want a login", log[0])
+		if log[0] != "identity logout user" || log[1] != "identity login user" {
+			t.Errorf("latest activity = %q, want a login then a logout", log[:2])
 		}
 	})
 }
