@@ -1,6 +1,7 @@
 package access
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -84,7 +85,7 @@ type CustomRole struct {
 }
 
 // Key is how memberships name a custom role.
-func (c CustomRole) Key() string { return "custom:" + itoa(c.ID) }
+func (c CustomRole) Key() string { return "custom:" + strconv.FormatInt(c.ID, 10) }
 
 // Validate checks a custom role: a name, known modules, actions, scopes and
 // types of information. Users management stays with owners and managers.
@@ -128,18 +129,4 @@ func contains[T comparable](list []T, v T) bool {
 		}
 	}
 	return false
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -1,6 +1,9 @@
 package identity
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Operator runs the instance: accounts, health, later backups. An operator
 // sees no account's data except under a SupportGrant.
@@ -32,19 +35,5 @@ const MaxSupportGrant = 72 * time.Hour
 // ShadowEmail is the address of an operator's shadow user: .invalid is
 // reserved, so it can never receive mail or collide with a real person.
 func ShadowEmail(operatorID int64) string {
-	return "operator-" + itoa(operatorID) + "@support.invalid"
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return "operator-" + strconv.FormatInt(operatorID, 10) + "@support.invalid"
 }

@@ -84,7 +84,11 @@ func PostgresOptions(tb testing.TB) storage.Options {
 // Open returns a migrated database on engine e, closed when tb ends.
 func Open(tb testing.TB, e Engine) *storage.DB {
 	tb.Helper()
-	opts := e.Options(tb)
+	return openMigrated(tb, e, e.Options(tb))
+}
+
+func openMigrated(tb testing.TB, e Engine, opts storage.Options) *storage.DB {
+	tb.Helper()
 	db, err := storage.Open(context.Background(), opts)
 	if err != nil {
 		tb.Fatalf("open %s: %v", e.Name, err)
@@ -101,14 +105,7 @@ func Open(tb testing.TB, e Engine) *storage.DB {
 func OpenWithRaw(tb testing.TB, e Engine) (*storage.DB, *sql.DB) {
 	tb.Helper()
 	opts := e.Options(tb)
-	db, err := storage.Open(context.Background(), opts)
-	if err != nil {
-		tb.Fatalf("open %s: %v", e.Name, err)
-	}
-	tb.Cleanup(func() { _ = db.Close() })
-	if _, err := db.Migrate(context.Background(), nil); err != nil {
-		tb.Fatalf("migrate %s: %v", e.Name, err)
-	}
+	db := openMigrated(tb, e, opts)
 	driver, dsn := "pgx", opts.URL
 	if dsn == "" {
 		driver, dsn = "sqlite", "file:"+opts.DataDir+"/comptoir.db?_pragma=busy_timeout(10000)"
