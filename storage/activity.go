@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +84,7 @@ func (db *DB) ListActivity(ctx context.Context, f activity.Filter) ([]activity.E
 	args := []any{acc}
 	add := func(cond string, v any) {
 		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if f.BeforeID > 0 {
 		add("a.id < ?", f.BeforeID)
@@ -112,7 +113,7 @@ func (db *DB) ListActivity(ctx context.Context, f activity.Filter) ([]activity.E
 	args = append(args, f.Limit)
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.user_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id DESC LIMIT $`+itoa(len(args)), args...)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, dbErr("storage.ListActivity", err)
 	}
@@ -169,14 +170,6 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 		return &activity.Break{Seq: want, Reason: "missing_tail"}, checked, nil
 	}
 	return nil, checked, nil
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
 }
 
 // PurgeActivity deletes the current account's entries older than before,
