@@ -183,3 +183,5 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 }
+
+func activityFilter(limit int) activity.Filter { return activity.Filter{Limit: limit} }

@@ -13,7 +13,7 @@ type homePage struct {
 }
 
 var modules = []module{
-	{"nav.contacts", "home.contacts", ""},
+	{"nav.contacts", "home.contacts", "/contacts"},
 	{"nav.sales", "home.sales", ""},
 	{"nav.purchases", "home.purchases", ""},
 	{"nav.pos", "home.pos", ""},

@@ -45,6 +45,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForUsers(mux)
 	s.routesForMe(mux)
 	s.routesForOperators(mux)
+	s.routesForContacts(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

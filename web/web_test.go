@@ -18,6 +18,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/password"
@@ -36,7 +37,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -77,6 +78,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"totp_setup":     &totpSetupPage{Page: p, Setup: service.TOTPSetup{Secret: "S", QRCode: "data:image/png;base64,AA"}, Errors: errorsShown},
 			"operator_login": &operatorLoginPage{Page: p, Failed: true},
 			"operator":       &operatorPage{Page: p, Engine: "sqlite", Ready: true, Accounts: []account.Overview{{ID: 1, Name: "A", Members: 2, GrantID: 3, GrantRole: "accountant", GrantExpiresAt: at}, {ID: 2, Name: "B"}}},
+			"contacts":       &contactsPage{Page: p, Query: "x", NextID: 3, NextKey: "k", Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}}},
+			"contact":        &contactPage{Page: p, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},

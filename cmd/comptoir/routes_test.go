@@ -86,6 +86,7 @@ func TestOpenAPIDocument(t *testing.T) {
 var apiBodies = map[string]any{
 	"bank-accounts": map[string]any{"label": "stolen"},
 	"users":         map[string]any{"role": "sales"},
+	"contacts":      map[string]any{"last_name": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -119,6 +120,8 @@ func TestTenantIsolation(t *testing.T) {
 			t.Fatalf("setup: invitation %d, role %q, members %v", invitation.ID, roleHref, members)
 		}
 		ownerA := members.Data[0].UserID
+		var contact struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "A's contact"}).JSON(t, &contact)
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -133,12 +136,12 @@ func TestTenantIsolation(t *testing.T) {
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA,
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA, "contacts": contact.ID,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
-				doc(t, a.get(A.Browser, "/users")).Find("#support").Text()
+				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0

@@ -1,0 +1,87 @@
+package crm
+
+import "github.com/comptoir/comptoir/account"
+
+// Input is what a user may set on a contact; nil leaves a field alone.
+// Ids, dates and the search text are not here: clients cannot set them.
+type Input struct {
+	Kind             *string          `json:"kind"`
+	Civility         *string          `json:"civility"`
+	LastName         *string          `json:"last_name"`
+	FirstName        *string          `json:"first_name"`
+	CompanyName      *string          `json:"company_name"`
+	ShopName         *string          `json:"shop_name"`
+	Email            *string          `json:"email"`
+	Phone            *string          `json:"phone"`
+	Address          *account.Address `json:"address"`
+	BirthDate        *string          `json:"birth_date"`
+	SIREN            *string          `json:"siren"`
+	SIRET            *string          `json:"siret"`
+	VATNumber        *string          `json:"vat_number"`
+	IBAN             *string          `json:"iban"`
+	BIC              *string          `json:"bic"`
+	IsProspect       *bool            `json:"is_prospect"`
+	IsClient         *bool            `json:"is_client"`
+	IsSupplier       *bool            `json:"is_supplier"`
+	Tags             *[]string        `json:"tags"`
+	Notes            *string          `json:"notes"`
+	OwnerID          *int64           `json:"owner_id"`
+	Source           *string          `json:"source"`
+	MarketingConsent *bool            `json:"marketing_consent"`
+	ConsentProof     *string          `json:"consent_proof"`
+}
+
+// Apply copies the set fields onto c.
+func (in Input) Apply(c *Contact) {
+	str := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	flag := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	str(&c.Kind, in.Kind)
+	str(&c.Civility, in.Civility)
+	str(&c.LastName, in.LastName)
+	str(&c.FirstName, in.FirstName)
+	str(&c.CompanyName, in.CompanyName)
+	str(&c.ShopName, in.ShopName)
+	str(&c.Email, in.Email)
+	str(&c.Phone, in.Phone)
+	if in.Address != nil {
+		c.Address = *in.Address
+	}
+	str(&c.BirthDate, in.BirthDate)
+	str(&c.SIREN, in.SIREN)
+	str(&c.SIRET, in.SIRET)
+	str(&c.VATNumber, in.VATNumber)
+	str(&c.IBAN, in.IBAN)
+	str(&c.BIC, in.BIC)
+	flag(&c.IsProspect, in.IsProspect)
+	flag(&c.IsClient, in.IsClient)
+	flag(&c.IsSupplier, in.IsSupplier)
+	if in.Tags != nil {
+		c.Tags = *in.Tags
+	}
+	str(&c.Notes, in.Notes)
+	if in.OwnerID != nil {
+		c.OwnerID = *in.OwnerID
+	}
+	str(&c.Source, in.Source)
+	flag(&c.MarketingConsent, in.MarketingConsent)
+	str(&c.ConsentProof, in.ConsentProof)
+}
+
+// Filter selects contacts in lists.
+type Filter struct {
+	Query    string // searched accent- and case-insensitively
+	Role     string // prospect, client or supplier
+	Tag      string
+	OwnerID  int64
+	AfterKey string // keyset pagination: the sort key of the last row seen
+	AfterID  int64
+	Limit    int
+}

@@ -1,0 +1,173 @@
+package service
+
+import (
+	"context"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+)
+
+// visible applies the actor's rights to a contact read from storage: bank
+// details are blanked for roles that do not see them.
+func visible(ctx context.Context, c crm.Contact) crm.Contact {
+	if !access.From(ctx).Sees(access.Bank) {
+		c.IBAN, c.BIC = "", ""
+	}
+	if !access.From(ctx).Sees(access.Notes) {
+		c.Notes = ""
+	}
+	return c
+}
+
+// ownScope limits a filter to the actor's own contacts when the role says
+// so.
+func ownScope(ctx context.Context, f *crm.Filter) {
+	if access.From(ctx).ScopeOf(access.Contacts) == access.Own {
+		f.OwnerID = identity.ActorFrom(ctx).UserID
+	}
+}
+
+// reachable returns a contact the actor may act on: another owner's
+// contact is not found for a role limited to its own records.
+func (s *Service) reachable(ctx context.Context, id int64) (crm.Contact, error) {
+	c, err := s.db.Contact(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if access.From(ctx).ScopeOf(access.Contacts) == access.Own && c.OwnerID != identity.ActorFrom(ctx).UserID {
+		return crm.Contact{}, errs.E("service.Contact", errs.NotFound, "not found")
+	}
+	return c, nil
+}
+
+// Contacts lists the contacts matching f that the actor may see.
+func (s *Service) Contacts(ctx context.Context, f crm.Filter) ([]crm.Contact, error) {
+	if err := access.Require(ctx, access.Contacts, access.View); err != nil {
+		return nil, err
+	}
+	ownScope(ctx, &f)
+	list, err := s.db.ListContacts(ctx, f)
+	for i := range list {
+		list[i] = visible(ctx, list[i])
+	}
+	return list, err
+}
+
+// Contact returns one contact the actor may see.
+func (s *Service) Contact(ctx context.Context, id int64) (crm.Contact, error) {
+	if err := access.Require(ctx, access.Contacts, access.View); err != nil {
+		return crm.Contact{}, err
+	}
+	c, err := s.reachable(ctx, id)
+	return visible(ctx, c), err
+}
+
+// checkHiddenInput refuses input to fields the actor's role hides.
+func checkHiddenInput(ctx context.Context, in crm.Input) error {
+	r := access.From(ctx)
+	if (!r.Sees(access.Bank) && (in.IBAN != nil || in.BIC != nil)) || (!r.Sees(access.Notes) && in.Notes != nil) {
+		return errs.E("service.checkHiddenInput", errs.Forbidden, "your role cannot change bank details or notes")
+	}
+	return nil
+}
+
+// CreateContact adds a contact; it belongs to its creator unless said
+// otherwise.
+func (s *Service) CreateContact(ctx context.Context, in crm.Input) (crm.Contact, error) {
+	const op = "service.CreateContact"
+	c := crm.Contact{Kind: crm.Person}
+	if err := access.Require(ctx, access.Contacts, access.Create); err != nil {
+		return c, err
+	}
+	if err := checkHiddenInput(ctx, in); err != nil {
+		return c, err
+	}
+	in.Apply(&c)
+	if c.OwnerID == 0 || access.From(ctx).ScopeOf(access.Contacts) == access.Own {
+		c.OwnerID = identity.ActorFrom(ctx).UserID
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		now := s.db.Now(ctx)
+		if c.IsClient {
+			c.BecameClientAt = &now
+		}
+		if c.MarketingConsent {
+			c.ConsentAt = &now
+		}
+		if err := s.db.CreateContact(ctx, &c); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Create, RecordType: "contact",
+			RecordID: c.ID, Summary: c.DisplayName(), Changes: activity.Diff(crm.Contact{}, c)})
+	})
+	return visible(ctx, c), errs.Wrap(op, err)
+}
+
+// UpdateContact changes a contact the actor may reach. Becoming a client
+// and giving or withdrawing consent are dated; the history stays.
+func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (crm.Contact, error) {
+	const op = "service.UpdateContact"
+	if err := access.Require(ctx, access.Contacts, access.Edit); err != nil {
+		return crm.Contact{}, err
+	}
+	if err := checkHiddenInput(ctx, in); err != nil {
+		return crm.Contact{}, err
+	}
+	if access.From(ctx).ScopeOf(access.Contacts) == access.Own {
+		in.OwnerID = nil // a role limited to its own contacts cannot give them away
+	}
+	var out crm.Contact
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		before, err := s.reachable(ctx, id)
+		if err != nil {
+			return err
+		}
+		after := before
+		in.Apply(&after)
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		now := s.db.Now(ctx)
+		if after.IsClient && !before.IsClient {
+			after.BecameClientAt = &now
+		}
+		if after.MarketingConsent != before.MarketingConsent {
+			after.ConsentAt = &now
+		}
+		out = after
+		changes := activity.Diff(before, after)
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := s.db.UpdateContact(ctx, &out); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Update, RecordType: "contact",
+			RecordID: id, Summary: out.DisplayName(), Changes: changes})
+	})
+	return visible(ctx, out), errs.Wrap(op, err)
+}
+
+// DeleteContact removes a contact the actor may reach.
+func (s *Service) DeleteContact(ctx context.Context, id int64) error {
+	if err := access.Require(ctx, access.Contacts, access.Delete); err != nil {
+		return err
+	}
+	return errs.Wrap("service.DeleteContact", s.db.WithTx(ctx, func(ctx context.Context) error {
+		c, err := s.reachable(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.db.DeleteContact(ctx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Delete, RecordType: "contact",
+			RecordID: id, Summary: c.DisplayName()})
+	}))
+}

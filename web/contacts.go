@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/errs"
+)
+
+const contactsPerPage = 50
+
+type contactsPage struct {
+	Page
+	Items   []crm.Contact
+	Query   string
+	Role    string
+	NextKey string
+	NextID  int64
+}
+
+type contactPage struct {
+	Page
+	Form       crm.Contact
+	Tags       string
+	Errors     formErrors
+	History    []activity.Entry
+	Civilities []string
+	SeesBank   bool
+	SeesNotes  bool
+}
+
+func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), Limit: contactsPerPage + 1,
+		AfterKey: q.Get("after_key")}
+	f.AfterID, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	items, err := s.svc.Contacts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	p := &contactsPage{Page: s.basePage(r), Query: f.Query, Role: f.Role}
+	if len(items) > contactsPerPage {
+		items = items[:contactsPerPage]
+		last := items[len(items)-1]
+		p.NextKey, p.NextID = last.SortKey(), last.ID
+	}
+	p.Items = items
+	// Search as you type: htmx asks for this same page and keeps #contact-rows.
+	return s.render(w, r, "contacts", p)
+}
+
+func (s *Server) contactPageData(r *http.Request, c crm.Contact) *contactPage {
+	rights := access.From(r.Context())
+	return &contactPage{Page: s.basePage(r), Form: c, Tags: strings.Join(c.Tags, ", "), Civilities: crm.Civilities,
+		SeesBank: rights.Sees(access.Bank), SeesNotes: rights.Sees(access.Notes)}
+}
+
+func (s *Server) contactNew(w http.ResponseWriter, r *http.Request) error {
+	if err := access.Require(r.Context(), access.Contacts, access.Create); err != nil {
+		return err
+	}
+	return s.render(w, r, "contact", s.contactPageData(r, crm.Contact{Kind: crm.Person, IsProspect: true, Address: account.Address{Country: "FR"}}))
+}
+
+func (s *Server) contactShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Contact(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := s.contactPageData(r, c)
+	if p.Can("activity", "view") {
+		if p.History, err = s.svc.RecordHistory(r.Context(), access.Contacts, "contact", id); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, "contact", p)
+}
+
+// contactInput reads the contact form; fields the role hides are not read.
+func contactInput(r *http.Request) crm.Input {
+	v := func(k string) *string { s := strings.TrimSpace(r.PostFormValue(k)); return &s }
+	b := func(k string) *bool { on := r.PostFormValue(k) != ""; return &on }
+	tags := crm.ParseTags(r.PostFormValue("tags"))
+	in := crm.Input{Kind: v("kind"), Civility: v("civility"), LastName: v("last_name"), FirstName: v("first_name"),
+		CompanyName: v("company_name"), ShopName: v("shop_name"), Email: v("email"), Phone: v("phone"),
+		Address: &account.Address{Line1: *v("address.line1"), Line2: *v("address.line2"), PostalCode: *v("address.postal_code"),
+			City: *v("address.city"), Country: *v("address.country")},
+		BirthDate: v("birth_date"), SIREN: v("siren"), SIRET: v("siret"), VATNumber: v("vat_number"),
+		IsProspect: b("is_prospect"), IsClient: b("is_client"), IsSupplier: b("is_supplier"), Tags: &tags,
+		Source: v("source"), MarketingConsent: b("marketing_consent"), ConsentProof: v("consent_proof")}
+	if access.From(r.Context()).Sees(access.Bank) {
+		in.IBAN, in.BIC = v("iban"), v("bic")
+	}
+	if access.From(r.Context()).Sees(access.Notes) {
+		in.Notes = v("notes")
+	}
+	return in
+}
+
+func (s *Server) contactSave(w http.ResponseWriter, r *http.Request) error {
+	in := contactInput(r)
+	var (
+		c   crm.Contact
+		err error
+	)
+	id := int64(0)
+	if r.PathValue("id") != "" {
+		if id, err = pathID(r); err != nil {
+			return err
+		}
+		c, err = s.svc.UpdateContact(r.Context(), id, in)
+	} else {
+		c, err = s.svc.CreateContact(r.Context(), in)
+	}
+	if errs.Is(err, errs.Invalid) {
+		form := crm.Contact{ID: id}
+		if id != 0 {
+			if form, err = s.svc.Contact(r.Context(), id); err != nil {
+				return err
+			}
+		}
+		in.Apply(&form)
+		p := s.contactPageData(r, form)
+		p.Errors = fieldErrors(err)
+		s.renderPage(w, r, http.StatusUnprocessableEntity, "contact", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirectAfterPost(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?notice=saved")
+}
+
+func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteContact(r.Context(), id); err != nil {
+		return err
+	}
+	return redirectAfterPost(w, r, "/contacts?notice=deleted")
+}
+
+func (s *Server) routesForContacts(mux *patternMux) {
+	mux.Handle("GET /contacts", s.user(s.contactList))
+	mux.Handle("GET /contacts/new", s.user(s.contactNew))
+	mux.Handle("POST /contacts", s.user(s.contactSave))
+	mux.Handle("GET /contacts/{id}", s.user(s.contactShow))
+	mux.Handle("POST /contacts/{id}", s.user(s.contactSave))
+	mux.Handle("POST /contacts/{id}/delete", s.user(s.contactDelete))
+	mux.Handle("GET /api/v1/contacts", s.apiUser(s.apiContactList))
+	mux.Handle("POST /api/v1/contacts", s.apiUser(s.apiContactCreate))
+	mux.Handle("GET /api/v1/contacts/{id}", s.apiUser(s.apiContactGet))
+	mux.Handle("PATCH /api/v1/contacts/{id}", s.apiUser(s.apiContactPatch))
+	mux.Handle("DELETE /api/v1/contacts/{id}", s.apiUser(s.apiContactDelete))
+}
