@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -151,4 +152,23 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 // escapeLike makes a user's text match literally inside a LIKE pattern.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ContactDuplicate returns the id of a contact of the current account with
+// the same e-mail or SIRET, 0 if there is none.
+func (db *DB) ContactDuplicate(ctx context.Context, email, siret string) (int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if email == "" && siret == "" {
+		return 0, nil
+	}
+	var id int64
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT id FROM contacts WHERE account_id = $1
+		AND ((email <> '' AND email = $2) OR (siret <> '' AND siret = $3)) LIMIT 1`, acc, email, siret).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, dbErr("storage.ContactDuplicate", err)
 }

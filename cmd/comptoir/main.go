@@ -47,6 +47,8 @@ func commands() []command {
 		{name: "account list", summary: "list the accounts of this instance", run: runAccountList},
 		{name: "token create", summary: "create an API token for a user; prints the token alone", usage: "--email EMAIL [--account ID] [--name NAME]", run: runTokenCreate},
 		{name: "operator create", summary: "create an instance operator (accounts and health, no account data)", usage: "--email EMAIL --password PASSWORD", run: runOperatorCreate},
+		{name: "import contacts", summary: "import contacts from a spreadsheet CSV (UTF-8 or Windows-1252, ',' or ';')", usage: "FILE --account ID [--skip-bad]", run: runImportContacts},
+		{name: "export contacts", summary: "write an account's contacts as CSV to stdout", usage: "--account ID [--excel]", run: runExportContacts},
 		{name: "activity purge", summary: "apply the activity log's retention now", run: runActivityPurge},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// frenchExcel is what French Excel saves as "CSV (séparateur: point-virgule)":
+// Windows-1252, ';', CRLF, a quoted newline.
+const frenchExcel = "Civilité;Nom;Prénom;Société;E-mail;Téléphone;Adresse;Code postal;Ville;Étiquettes;Rôle;Commentaires\r\n" +
+	"Mme;Dupré;Hélène;;helene@example.fr;06 12 34 56 78;\"12 rue du Port\r\nBâtiment B\";64100;Bayonne;bio, vrac;client;Préfère le mardi\r\n" +
+	"M.;Lefèvre;Jérôme;Épicerie Lefèvre;jerome@example.fr;;;33000;Bordeaux;;prospect;\r\n" +
+	";;;Moulin de l'Ouest;contact@moulin.example;;;;Nantes;;fournisseur;\r\n" +
+	"M.;Martin;Paul;;HELENE@example.fr;;;;;;client;\r\n"
+
+func writeLatin1(t *testing.T, s string) string {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "contacts.csv")
+	if err := os.WriteFile(p, []byte(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportExportCommands(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		// A bad row rejects the whole file: nothing is written.
+		bad := writeLatin1(t, frenchExcel+"M.;Bad;Row;;not-an-email;;;;;;;\r\n")
+		out, err := a.cli("import", "contacts", bad, "--account", A.ID)
+		if err == nil || !strings.Contains(err.Error(), "nothing imported") {
+			t.Fatalf("bad file: %q %v", out, err)
+		}
+		if r := a.api("GET", "/api/v1/contacts", A.Token, nil); !strings.Contains(r.Body, `"data":[]`) {
+			t.Fatalf("half import: %s", r.Body)
+		}
+		out, err = a.cli("import", "contacts", bad, "--account", A.ID, "--skip-bad")
+		if err != nil || !strings.Contains(out, "5 rows (windows-1252, delimiter \";\"): 3 created, 1 duplicates skipped, 1 with errors") {
+			t.Fatalf("import: %q %v", out, err)
+		}
+		r := a.api("GET", "/api/v1/contacts?q=helene", A.Token, nil)
+		if !strings.Contains(r.Body, `"line1":"12 rue du Port\nBâtiment B"`) || !strings.Contains(r.Body, `"tags":["bio","vrac"]`) || !strings.Contains(r.Body, `"civility":"Mme"`) {
+			t.Errorf("imported contact: %s", r.Body)
+		}
+		csvOut, err := a.cli("export", "contacts", "--account", A.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+		if err != nil || len(rows) != 4 || rows[0][2] != "last_name" {
+			t.Fatalf("export: %v %v", rows, err)
+		}
+		// What Comptoir exports imports again as duplicates only.
+		again := filepath.Join(t.TempDir(), "again.csv")
+		_ = os.WriteFile(again, []byte(csvOut), 0o600)
+		out, err = a.cli("import", "contacts", again, "--account", A.ID)
+		if err != nil || !strings.Contains(out, "0 created, 3 duplicates") {
+			t.Errorf("round trip: %q %v", out, err)
+		}
+		log := activityOf(t, a, A.Token)
+		if log[0] != "contacts import contact" || log[1] != "contacts export contact" {
+			t.Errorf("activity: %v", log[:3])
+		}
+	})
+}
