@@ -26,7 +26,7 @@ var headerAliases = map[string]string{
 	"complement": "address_line2", "adresse 2": "address_line2", "complement d'adresse": "address_line2",
 	"code postal": "postal_code", "cp": "postal_code", "zip": "postal_code", "postcode": "postal_code", "postal code": "postal_code",
 	"ville": "city", "commune": "city", "town": "city",
-	"pays": "country",
+	"pays":              "country",
 	"date de naissance": "birth_date", "naissance": "birth_date", "birthday": "birth_date", "date of birth": "birth_date",
 	"tva": "vat_number", "n° tva": "vat_number", "numero de tva": "vat_number", "tva intracommunautaire": "vat_number", "vat": "vat_number", "vat number": "vat_number",
 	"role": "roles", "roles": "roles", "categorie": "roles", "category": "roles", "statut": "roles",
