@@ -36,6 +36,7 @@ type User struct {
 	// TOTPSecret is the shared secret of the second factor (pending until
 	// TOTPEnabledAt is set); TOTPLastStep is the last time step used.
 	TOTPSecret    string     `json:"-"`
+	TOTPPending   string     `json:"-"` // a secret being set up, not yet confirmed
 	TOTPEnabledAt *time.Time `json:"totp_enabled_at,omitempty"`
 	TOTPLastStep  int64      `json:"-"`
 }

@@ -149,10 +149,13 @@ func (s *Service) loginFailed(ctx context.Context, email string, u *identity.Use
 
 // burnPasswordCheck spends the time of a real password check.
 func (s *Service) burnPasswordCheck(pw string) {
+	s.dummyMu.Lock()
 	if s.dummyHash == "" || password.NeedsRehash(s.dummyHash, s.Password) {
 		s.dummyHash, _ = password.Hash("not a real password 0", s.Password)
 	}
-	_, _ = password.Verify(pw, s.dummyHash)
+	h := s.dummyHash
+	s.dummyMu.Unlock()
+	_, _ = password.Verify(pw, h)
 }
 
 // touchEvery limits how often a session's last-seen time is written: once a

@@ -53,6 +53,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string, endO
 			if err := s.db.DeleteOtherSessions(ctx, u.ID, keep); err != nil {
 				return err
 			}
+			if err := s.db.RevokeUserTokens(ctx, u.ID); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, activity.Entry{Module: "identity", Action: "change_password", RecordType: "user",
 			RecordID: u.ID, Summary: u.Email})
@@ -93,7 +96,7 @@ func (s *Service) EndMemberSessions(ctx context.Context, userID int64) error {
 		if err != nil {
 			return err
 		}
-		if err := s.db.DeleteMemberSessions(ctx, userID); err != nil {
+		if err := s.db.EndMemberAccess(ctx, userID); err != nil {
 			return err
 		}
 		return s.record(ctx, activity.Entry{Module: "users", Action: "end_session", RecordType: "user", RecordID: userID, Summary: m.Email})

@@ -146,6 +146,9 @@ func (s *Service) applyReset(ctx context.Context, userID int64, hash string) err
 	if err := s.db.DeleteUserSessions(ctx, userID); err != nil {
 		return err
 	}
+	if err := s.db.RevokeUserTokens(ctx, userID); err != nil {
+		return err
+	}
 	if err := s.db.ClearLoginFailures(ctx, u.Email); err != nil {
 		return err
 	}

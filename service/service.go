@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/comptoir/comptoir/access"
@@ -36,6 +37,7 @@ type Service struct {
 	BaseURL string
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
+	dummyMu   sync.Mutex
 	dummyHash string
 }
 

@@ -56,7 +56,7 @@ func (s *Service) BeginTOTP(ctx context.Context) (TOTPSetup, error) {
 	if err := png.Encode(&buf, img); err != nil {
 		return TOTPSetup{}, errs.Wrap(op, err)
 	}
-	if err := s.db.SetTOTPSecret(ctx, u.ID, key.Secret()); err != nil {
+	if err := s.db.SetPendingTOTP(ctx, u.ID, key.Secret()); err != nil {
 		return TOTPSetup{}, errs.Wrap(op, err)
 	}
 	return TOTPSetup{Secret: key.Secret(), URL: key.URL(), QRCode: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
@@ -65,13 +65,13 @@ func (s *Service) BeginTOTP(ctx context.Context) (TOTPSetup, error) {
 var errBadTOTP = &errs.Error{Op: "service.TOTP", Kind: errs.Invalid, Message: "wrong code",
 	Fields: []errs.FieldError{{Field: "code", Code: "bad_totp", Message: "wrong code"}}}
 
-// checkTOTP accepts a code of the user's secret once.
-func (s *Service) checkTOTP(ctx context.Context, u identity.User, code string) (bool, error) {
+// checkTOTP accepts a code of secret once (per user and time step).
+func (s *Service) checkTOTP(ctx context.Context, u identity.User, secret, code string) (bool, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	now := s.db.Now(ctx)
 	for _, skew := range []int64{0, -1, 1} {
 		at := now.Add(time.Duration(skew*totpPeriod) * time.Second)
-		want, err := totp.GenerateCodeCustom(u.TOTPSecret, at, totpOpts)
+		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)
 		if err != nil {
 			return false, err
 		}
@@ -90,7 +90,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, code string) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	if u.TOTPSecret == "" {
+	if u.TOTPPending == "" {
 		return nil, errs.E(op, errs.Invalid, "start the set-up again")
 	}
 	codes, hashes, err := newRecoveryCodes(u.ID)
@@ -98,7 +98,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, code string) ([]string, error
 		return nil, errs.Wrap(op, err)
 	}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		ok, err := s.checkTOTP(ctx, u, code)
+		ok, err := s.checkTOTP(ctx, u, u.TOTPPending, code)
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (s *Service) DisableTOTP(ctx context.Context, pw string) error {
 			Fields: []errs.FieldError{{Field: "current", Code: "wrong_password"}}}
 	}
 	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.db.SetTOTPSecret(ctx, u.ID, ""); err != nil {
+		if err := s.db.DisableTOTP(ctx, u.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, activity.Entry{Module: "identity", Action: "disable_2fa", RecordType: "user", RecordID: u.ID, Summary: u.Email})
@@ -173,7 +173,7 @@ func (s *Service) CompleteLogin(ctx context.Context, token, code string) (string
 	}
 	var ok bool
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		if ok, err = s.checkTOTP(ctx, u, code); err != nil || ok {
+		if ok, err = s.checkTOTP(ctx, u, u.TOTPSecret, code); err != nil || ok {
 			return err
 		}
 		ok, err = s.db.UseRecoveryCode(ctx, u.ID, recoveryHash(u.ID, code))

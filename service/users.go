@@ -138,6 +138,9 @@ func (s *Service) changeMember(ctx context.Context, userID int64, action access.
 		return errs.E(op, errs.Forbidden, "you cannot change your own access; ask another owner")
 	}
 	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.LockAccount(ctx); err != nil {
+			return err
+		}
 		m, err := s.db.Member(ctx, userID)
 		if err != nil {
 			return err

@@ -106,3 +106,16 @@ func (db *DB) EndMemberAccess(ctx context.Context, userID int64) error {
 		acc, userID, db.Now(ctx))
 	return dbErr("storage.EndMemberAccess", err)
 }
+
+// LockAccount serializes changes to the current account's members: on
+// PostgreSQL it locks the account row until the transaction ends (so two
+// owners demoting each other cannot both succeed); SQLite already runs one
+// writer at a time.
+func (db *DB) LockAccount(ctx context.Context) error {
+	acc, err := scope(ctx)
+	if err != nil || db.engine != Postgres {
+		return err
+	}
+	_, err = db.writer(ctx).ExecContext(ctx, `SELECT id FROM accounts WHERE id = $1 FOR UPDATE`, acc)
+	return dbErr("storage.LockAccount", err)
+}

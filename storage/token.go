@@ -79,3 +79,11 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, id int64) error {
 		WHERE account_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL`, acc, userID, id, db.Now(ctx))
 	return mustAffect("storage.RevokeAPIToken", res, err)
 }
+
+// RevokeUserTokens revokes every token of a user, in every account: after
+// a password reset or change, nothing minted before survives.
+func (db *DB) RevokeUserTokens(ctx context.Context, userID int64) error {
+	_, err := db.writer(ctx).ExecContext(ctx,
+		`UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, userID, db.Now(ctx))
+	return dbErr("storage.RevokeUserTokens", err)
+}

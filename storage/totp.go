@@ -5,20 +5,32 @@ import (
 	"time"
 )
 
-// SetTOTPSecret stores a pending second-factor secret ("" removes it and
-// disables the second factor).
-func (db *DB) SetTOTPSecret(ctx context.Context, userID int64, secret string) error {
+// SetPendingTOTP stores a secret being set up; the active one, if any,
+// stays in force until the new one is confirmed.
+func (db *DB) SetPendingTOTP(ctx context.Context, userID int64, secret string) error {
 	res, err := db.writer(ctx).ExecContext(ctx,
-		`UPDATE users SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = 0, updated_at = $3 WHERE id = $1`,
-		userID, secret, db.Now(ctx))
-	return mustAffect("storage.SetTOTPSecret", res, err)
+		`UPDATE users SET totp_pending_secret = $2 WHERE id = $1`, userID, secret)
+	return mustAffect("storage.SetPendingTOTP", res, err)
 }
 
-// EnableTOTP turns the pending secret on and replaces the recovery codes.
+// DisableTOTP removes the second factor and its recovery codes.
+func (db *DB) DisableTOTP(ctx context.Context, userID int64) error {
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_pending_secret = '',
+		totp_enabled_at = NULL, totp_last_step = 0, updated_at = $2 WHERE id = $1`, userID, db.Now(ctx))
+	if err := mustAffect("storage.DisableTOTP", res, err); err != nil {
+		return err
+	}
+	_, err = db.writer(ctx).ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID)
+	return dbErr("storage.DisableTOTP", err)
+}
+
+// EnableTOTP makes the pending secret the active one and replaces the
+// recovery codes.
 func (db *DB) EnableTOTP(ctx context.Context, userID int64, recoveryHashes []string) error {
 	now := db.Now(ctx)
 	res, err := db.writer(ctx).ExecContext(ctx,
-		`UPDATE users SET totp_enabled_at = $2, updated_at = $2 WHERE id = $1 AND totp_secret <> ''`, userID, now)
+		`UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = '', totp_enabled_at = $2,
+			updated_at = $2 WHERE id = $1 AND totp_pending_secret <> ''`, userID, now)
 	if err := mustAffect("storage.EnableTOTP", res, err); err != nil {
 		return err
 	}

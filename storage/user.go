@@ -11,11 +11,11 @@ import (
 // What a user may reach is decided by memberships, which are scoped.
 
 const userColumns = `id, email, name, password_hash, locale, created_at, updated_at, disabled_at, email_verified_at,
-	totp_secret, totp_enabled_at, totp_last_step`
+	totp_secret, totp_enabled_at, totp_last_step, totp_pending_secret`
 
 func userTargets(u *identity.User) []any {
 	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Locale, utc(&u.CreatedAt), utc(&u.UpdatedAt), nullUTC(&u.DisabledAt), nullUTC(&u.EmailVerifiedAt),
-		&u.TOTPSecret, nullUTC(&u.TOTPEnabledAt), &u.TOTPLastStep}
+		&u.TOTPSecret, nullUTC(&u.TOTPEnabledAt), &u.TOTPLastStep, &u.TOTPPending}
 }
 
 func scanUser(row interface{ Scan(...any) error }) (identity.User, error) {

@@ -63,7 +63,7 @@ func (s *Server) accountSave(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.svc.UpdateAccount(r.Context(), upd)
 	}
 	if errs.Is(err, errs.Invalid) {
-		a, gerr := s.svc.Account(r.Context())
+		a, gerr := s.svc.AccountSettings(r.Context())
 		if gerr != nil {
 			return gerr
 		}
@@ -97,7 +97,7 @@ func (s *Server) logoUpload(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if k := errs.KindOf(err); err != nil && (k == errs.Invalid || k == errs.TooLarge) {
-		a, gerr := s.svc.Account(r.Context())
+		a, gerr := s.svc.AccountSettings(r.Context())
 		if gerr != nil {
 			return gerr
 		}

@@ -81,7 +81,7 @@ func (s *Server) user(fn handlerFunc) http.Handler {
 			return err
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess.TokenHash))
-		if to := gate(sess, p, r.URL.Path); to != "" {
+		if to := gate(sess, p, r.Method, r.URL.Path); to != "" {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return nil
 		}
@@ -127,10 +127,13 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 		if p.User.EmailVerifiedAt == nil && !strings.HasPrefix(r.URL.Path, "/api/v1/email-verification") {
 			return errs.E("web.apiUser", errs.Forbidden, "verify your e-mail address first (POST /api/v1/email-verification)")
 		}
+		if p.Account.Require2FA && p.User.TOTPEnabledAt == nil {
+			return errs.E("web.apiUser", errs.Forbidden, "this business requires two-factor authentication: turn it on in My account")
+		}
 		if r, err = s.withViewer(r, p); err != nil {
 			return err
 		}
-		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" && idempotentRoutes[r.Pattern] {
 			return s.idempotent(w, r, fn)
 		}
 		return fn(w, r)
@@ -140,13 +143,14 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 // gate sends a logged-in user who has a step left to take to the page
 // where they take it: the second factor of this login, the verification of
 // their address, or setting up the second factor their account requires.
-func gate(sess identity.Session, p identity.Principal, path string) string {
+func gate(sess identity.Session, p identity.Principal, method, path string) string {
+	setup2FA := (method == http.MethodGet && path == "/me") || strings.HasPrefix(path, "/me/2fa")
 	switch {
 	case sess.MFAPending:
 		return "/login/2fa"
 	case p.User.EmailVerifiedAt == nil && !strings.HasPrefix(path, "/verify-email"):
 		return "/verify-email"
-	case p.Account.Require2FA && p.User.TOTPEnabledAt == nil && !strings.HasPrefix(path, "/me"):
+	case p.Account.Require2FA && p.User.TOTPEnabledAt == nil && !setup2FA:
 		return "/me?notice=2fa_required"
 	}
 	return ""

@@ -12,6 +12,15 @@ import (
 	"github.com/comptoir/comptoir/service"
 )
 
+// idempotentRoutes are the POSTs that honour an Idempotency-Key: those that
+// create a record and write nothing else. A refused request's transaction
+// is rolled back, so a route that counts failed attempts (codes, logins) or
+// sends e-mail must not be run under one.
+var idempotentRoutes = map[string]bool{
+	"POST /api/v1/bank-accounts": true,
+	"POST /api/v1/contacts":      true,
+}
+
 // maxAPIBody bounds JSON request bodies.
 const maxAPIBody = 1 << 20
 

@@ -25,7 +25,7 @@ func (s *Server) invitationViewer(r *http.Request) (int64, string) {
 	if err != nil {
 		return 0, ""
 	}
-	if _, p, err := s.svc.Authenticate(r.Context(), c.Value); err == nil {
+	if sess, p, err := s.svc.Authenticate(r.Context(), c.Value); err == nil && !sess.MFAPending && !p.Support {
 		return p.User.ID, p.User.Email
 	}
 	return 0, ""

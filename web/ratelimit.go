@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"sync"
 	"time"
 
@@ -27,8 +28,19 @@ func newIPLimiter(perMinute, burst int) *ipLimiter {
 	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}, swept: time.Now()}
 }
 
-// allow reports whether key may make one more request now.
-func (l *ipLimiter) allow(key string) bool {
+// limitKey groups IPv6 addresses by /64: one host usually holds a whole
+// /64, so counting addresses one by one would let it through.
+func limitKey(ip string) string {
+	a := net.ParseIP(ip)
+	if a == nil || a.To4() != nil {
+		return ip
+	}
+	return a.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// allow reports whether the client at ip may make one more request now.
+func (l *ipLimiter) allow(ip string) bool {
+	key := limitKey(ip)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()

@@ -25,6 +25,9 @@ func TestMyAccount(t *testing.T) {
 		if r := a.post(A.Browser, "/me/password", url.Values{"current": {A.Password}, "password": {"Nouveau-2026-mdp"}, "end_others": {"1"}}); r.Status != 303 {
 			t.Fatalf("change password: %d", r.Status)
 		}
+		if r := a.api("GET", "/api/v1/account", A.Token, nil); r.Status != 401 {
+			t.Errorf("a token minted before the password change survived: %d", r.Status)
+		}
 		if r := a.get(A.Browser, "/"); r.Status != 200 {
 			t.Errorf("the current session ended: %d", r.Status)
 		}

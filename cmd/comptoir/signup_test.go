@@ -90,3 +90,29 @@ func TestSignupAPI(t *testing.T) {
 		t.Errorf("same address twice: %d", r.Status)
 	}
 }
+
+// TestVerificationCodeBruteForce: wrong codes count even when the client
+// sends an Idempotency-Key; after five, the right code is refused too.
+func TestVerificationCodeBruteForce(t *testing.T) {
+	smtp := mailtest.Start(t)
+	a := startApp(t, storagetest.Engines()[0], "--smtp", smtp.URL(), "--signup", "open")
+	r := a.api("POST", "/api/v1/signup", "", map[string]any{"business_name": "Brute", "email": "brute@example.fr", "password": "Brute-force-2026"})
+	var out struct{ Token string }
+	r.JSON(t, &out)
+	code := eightDigits.FindString(smtp.WaitFor(t, "brute@example.fr").Text)
+	for i := 0; i < 5; i++ {
+		wrong := "00000000"
+		if wrong == code {
+			wrong = "11111111"
+		}
+		if r := a.api("POST", "/api/v1/email-verification", out.Token, map[string]any{"code": wrong}, "Idempotency-Key", "k"+formatInt(int64(i))); r.Status != 422 {
+			t.Fatalf("wrong code: %d", r.Status)
+		}
+	}
+	if r := a.api("POST", "/api/v1/email-verification", out.Token, map[string]any{"code": code}); r.Status != 422 {
+		t.Fatalf("right code after five wrong ones: %d", r.Status)
+	}
+	if r := a.api("POST", "/api/v1/email-verification/resend", out.Token, nil); r.Status != 429 {
+		t.Fatalf("resend within a minute: %d", r.Status)
+	}
+}

@@ -40,6 +40,12 @@ func TestTwoFactor(t *testing.T) {
 				t.Fatalf("%d recovery codes", len(recovery))
 			}
 
+			// Starting a new set-up and walking away leaves the active
+			// second factor in force.
+			if r := a.post(A.Browser, "/me/2fa", nil); r.Status != 200 {
+				t.Fatalf("new set-up: %d", r.Status)
+			}
+
 			// A new login stops halfway until the second factor.
 			c := newBrowser()
 			r := a.post(c, "/login", url.Values{"email": {A.Email}, "password": {A.Password}})
@@ -79,6 +85,13 @@ func TestTwoFactor(t *testing.T) {
 			m := a.login("member@example.fr", "Membre-2026-ok")
 			if r := a.get(m, "/activity"); r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/me") {
 				t.Errorf("member without 2FA: %d %s", r.Status, r.Header.Get("Location"))
+			}
+			if r := a.post(m, "/me/tokens", url.Values{"name": {"x"}, "scope": {"write"}, "days": {"30"}}); r.Status != 303 {
+				t.Errorf("member without 2FA mints a token: %d", r.Status)
+			}
+			tok, _ := a.cli("token", "create", "--email", "member@example.fr", "--account", A.ID)
+			if r := a.api("GET", "/api/v1/activity", strings.TrimSpace(tok), nil); r.Status != 403 {
+				t.Errorf("member without 2FA uses the API: %d", r.Status)
 			}
 		})
 	}
