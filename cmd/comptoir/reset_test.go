@@ -61,7 +61,12 @@ func TestPasswordResetThroughSMTP(t *testing.T) {
 			if r := a.post(c, "/password/reset", url.Values{"code": {code}, "password": {"Encore-1-autre"}}); r.Status != 200 || doc(t, r).Find(".alert-warning").Length() != 1 {
 				t.Errorf("replay: %d", r.Status)
 			}
-			log := activityOf(t, a, A.Token)
+			// The reset revoked the tokens minted before it.
+			if r := a.api("GET", "/api/v1/account", A.Token, nil); r.Status != 401 {
+				t.Errorf("old token after the reset: %d", r.Status)
+			}
+			tok, _ := a.cli("token", "create", "--email", A.Email)
+			log := activityOf(t, a, strings.TrimSpace(tok))
 			if log[1] != "identity password_reset user" {
 				t.Errorf("activity: %v", log[:3])
 			}
