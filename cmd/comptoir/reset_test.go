@@ -67,7 +67,7 @@ func TestPasswordResetThroughSMTP(t *testing.T) {
 			}
 			tok, _ := a.cli("token", "create", "--email", A.Email)
 			log := activityOf(t, a, strings.TrimSpace(tok))
-			if log[1] != "identity password_reset user" {
+			if log[2] != "identity password_reset user" {
 				t.Errorf("activity: %v", log[:3])
 			}
 		})
