@@ -21,6 +21,7 @@ var unscoped = map[string]string{
 	"TokenPrincipal":          "authentication: a token is how a request learns its account",
 	"Memberships":             "login: lists a user's own accounts to choose from",
 	"InvitationByToken":       "an invitation's token is how the invitee learns the account",
+	"RevokeUserTokens":        "a password reset or change revokes the user's tokens in every account",
 	"AccountsOverview":        "the operator console: names and counts of every account, no business data",
 	"LiveSupportGrant":        "a grant is how an operator reaches an account, with the owner's consent",
 	"SupportSessionPrincipal": "authentication of a support session",
