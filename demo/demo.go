@@ -10,6 +10,7 @@ import (
 	"math/big"
 
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/service"
 )
@@ -76,8 +77,41 @@ func fill(ctx context.Context, svc *service.Service) error {
 			return err
 		}
 	}
+	for _, c := range contacts() {
+		if _, err := svc.CreateContact(ctx, c); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// contacts are the demo business's clients, prospects and suppliers.
+func contacts() []crm.Input {
+	person := func(civ, first, last, email, phone, city, postal string, client bool, tags ...string) crm.Input {
+		source := "salon bio de Biarritz"
+		if client {
+			source = "boutique"
+		}
+		return crm.Input{Kind: ptr(crm.Person), Civility: &civ, FirstName: &first, LastName: &last, Email: &email, Phone: &phone,
+			Address: &account.Address{City: city, PostalCode: postal, Country: "FR"}, IsClient: &client, IsProspect: ptr(!client),
+			Tags: &tags, Source: &source}
+	}
+	company := func(name, email, city, postal, siret string, supplier bool, tags ...string) crm.Input {
+		return crm.Input{Kind: ptr(crm.Company), CompanyName: &name, Email: &email, SIRET: &siret,
+			Address: &account.Address{City: city, PostalCode: postal, Country: "FR"}, IsSupplier: &supplier, IsClient: ptr(!supplier), Tags: &tags}
+	}
+	return []crm.Input{
+		person("Mme", "Hélène", "Dupré", "helene.dupre@example.fr", "06 12 34 56 78", "Bayonne", "64100", true, "fidèle", "bio"),
+		person("M.", "Jérôme", "Lefèvre", "jerome.lefevre@example.fr", "06 98 76 54 32", "Anglet", "64600", true, "vrac"),
+		person("Mme", "Léa", "Martin", "lea.martin@example.fr", "07 11 22 33 44", "Biarritz", "64200", false, "zéro déchet"),
+		person("M.", "Iñaki", "Etxeberria", "inaki@example.fr", "06 55 44 33 22", "Bayonne", "64100", true),
+		company("Moulin de l'Adour", "commandes@moulin-adour.example", "Dax", "40100", "73282932000074", true, "farines"),
+		company("Huilerie du Béarn", "contact@huilerie-bearn.example", "Pau", "64000", "55210055400013", true, "huiles"),
+		company("Restaurant Le Chistera", "compta@chistera.example", "Bayonne", "64100", "", false, "restauration"),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func bank(label, holder, iban, bic string, def bool) account.BankAccountInput {
 	return account.BankAccountInput{Label: &label, Holder: &holder, IBAN: &iban, BIC: &bic, IsDefault: &def}

@@ -133,6 +133,9 @@ func TestDemoGivesAWorkingLogin(t *testing.T) {
 			if r := a.get(c, "/settings/bank-accounts"); !strings.Contains(r.Body, "FR76 3000 6000 0112 3456 7890 189") {
 				t.Errorf("demo bank account missing: %d", r.Status)
 			}
+			if r := a.get(c, "/contacts?q=helene"); !strings.Contains(r.Body, "Hélène Dupré") {
+				t.Errorf("demo contacts missing: %d", r.Status)
+			}
 			// Running demo again resets the password: the old one stops working.
 			_, second := login()
 			if second == first {
