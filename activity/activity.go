@@ -8,6 +8,7 @@ package activity
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -81,7 +82,7 @@ func diff(out *[]Change, prefix string, a, b reflect.Value) {
 			continue
 		}
 		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
-			*out = append(*out, Change{Field: prefix + name, Before: fmt.Sprint(fa.Interface()), After: fmt.Sprint(fb.Interface())})
+			*out = append(*out, Change{Field: prefix + name, Before: show(fa), After: show(fb)})
 		}
 	}
 }
@@ -93,4 +94,25 @@ func indexComma(s string) int {
 		}
 	}
 	return -1
+}
+
+// show writes a field's value for the log: pointers by what they point to
+// (nil as empty), times in RFC 3339, lists joined.
+func show(v reflect.Value) string {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	switch x := v.Interface().(type) {
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case []string:
+		return strings.Join(x, ", ")
+	}
+	return fmt.Sprint(v.Interface())
 }

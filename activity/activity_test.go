@@ -31,3 +31,16 @@ func TestDiff(t *testing.T) {
 		t.Fatalf("Diff of equal values = %v", d)
 	}
 }
+
+func TestDiffShowsValues(t *testing.T) {
+	type r struct {
+		When *time.Time `json:"when"`
+		Tags []string   `json:"tags"`
+	}
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	got := Diff(r{}, r{When: &t0, Tags: []string{"a", "b"}})
+	want := []Change{{"when", "", "2026-01-02T03:04:05Z"}, {"tags", "", "a, b"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Diff = %#v", got)
+	}
+}

@@ -25,13 +25,18 @@ type contactsPage struct {
 
 type contactPage struct {
 	Page
-	Form       crm.Contact
-	Tags       string
-	Errors     formErrors
-	History    []activity.Entry
-	Civilities []string
-	SeesBank   bool
-	SeesNotes  bool
+	Form crm.Contact
+	// Timeline is the contact's conversations; ConversationErrors the
+	// problems of the entry being added.
+	Timeline           []crm.Conversation
+	ConversationErrors formErrors
+	Kinds              []string
+	Tags               string
+	Errors             formErrors
+	History            []activity.Entry
+	Civilities         []string
+	SeesBank           bool
+	SeesNotes          bool
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
@@ -57,7 +62,7 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) contactPageData(r *http.Request, c crm.Contact) *contactPage {
 	rights := access.From(r.Context())
 	return &contactPage{Page: s.basePage(r), Form: c, Tags: strings.Join(c.Tags, ", "), Civilities: crm.Civilities,
-		SeesBank: rights.Sees(access.Bank), SeesNotes: rights.Sees(access.Notes)}
+		SeesBank: rights.Sees(access.Bank), SeesNotes: rights.Sees(access.Notes), Kinds: crm.ConversationKinds}
 }
 
 func (s *Server) contactNew(w http.ResponseWriter, r *http.Request) error {
@@ -76,13 +81,27 @@ func (s *Server) contactShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.contactPageData(r, c)
-	if p.Can("activity", "view") {
-		if p.History, err = s.svc.RecordHistory(r.Context(), access.Contacts, "contact", id); err != nil {
-			return err
-		}
+	p, err := s.contactDetail(r, c)
+	if err != nil {
+		return err
 	}
 	return s.render(w, r, "contact", p)
+}
+
+// contactDetail is a contact's page: the record, its timeline and, for
+// those who see the log, its history.
+func (s *Server) contactDetail(r *http.Request, c crm.Contact) (*contactPage, error) {
+	p := s.contactPageData(r, c)
+	var err error
+	if p.Timeline, err = s.svc.Conversations(r.Context(), c.ID); err != nil {
+		return nil, err
+	}
+	if p.Can("activity", "view") {
+		if p.History, err = s.svc.RecordHistory(r.Context(), access.Contacts, "contact", c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // contactInput reads the contact form; fields the role hides are not read.

@@ -46,6 +46,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForMe(mux)
 	s.routesForOperators(mux)
 	s.routesForContacts(mux)
+	s.routesForConversations(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

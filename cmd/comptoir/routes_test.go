@@ -87,6 +87,7 @@ var apiBodies = map[string]any{
 	"bank-accounts": map[string]any{"label": "stolen"},
 	"users":         map[string]any{"role": "sales"},
 	"contacts":      map[string]any{"last_name": "stolen"},
+	"conversations": map[string]any{"done": true},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -122,6 +123,9 @@ func TestTenantIsolation(t *testing.T) {
 		ownerA := members.Data[0].UserID
 		var contact struct{ ID int64 }
 		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "A's contact"}).JSON(t, &contact)
+		var conversation struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token,
+			map[string]any{"kind": "task", "subject": "A's task"}).JSON(t, &conversation)
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -136,12 +140,13 @@ func TestTenantIsolation(t *testing.T) {
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA, "contacts": contact.ID,
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA, "contacts": contact.ID, "conversations": conversation.ID,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
-				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body
+				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body +
+				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
@@ -165,7 +170,11 @@ func TestTenantIsolation(t *testing.T) {
 			target := strings.Replace(path, "{id}", formatInt(id), 1)
 			var r response
 			if strings.HasPrefix(path, "/api/") {
-				r = a.api(method, target, B.Token, apiBodies[collection])
+				body := apiBodies[collection]
+				if strings.HasSuffix(path, "/conversations") {
+					body = map[string]any{"kind": "note", "subject": "stolen"}
+				}
+				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
 				r = a.get(B.Browser, target)
 			} else {
