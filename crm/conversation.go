@@ -36,6 +36,7 @@ type Conversation struct {
 	DoneAt      *time.Time `json:"done_at,omitempty"`
 	AssigneeID  int64      `json:"assignee_id"`
 	AuthorID    int64      `json:"author_id"`
+	CaseID      int64      `json:"case_id,omitempty"` // the customer-service case it answers
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	// ContactName is filled in lists that span contacts (the agenda).

@@ -50,12 +50,12 @@ func (s *Service) AddConversation(ctx context.Context, contactID int64, in crm.C
 	if c.Kind == crm.Task && c.AssigneeID == 0 {
 		c.AssigneeID = c.AuthorID
 	}
-	if err := c.Validate(); err != nil {
-		return c, err
-	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		contact, err := s.reachable(ctx, contactID)
 		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
 			return err
 		}
 		if c.AssigneeID != 0 {

@@ -13,7 +13,7 @@ import (
 
 // tenantTables hold business data of one account each.
 var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "memberships", "idempotency_keys",
-	"mail_log", "roles", "invitations", "activity_heads", "support_grants", "contacts", "conversations"}
+	"mail_log", "roles", "invitations", "activity_heads", "support_grants", "contacts", "conversations", "cases"}
 
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.

@@ -30,6 +30,7 @@ type contactPage struct {
 	// problems of the entry being added.
 	Timeline           []crm.Conversation
 	ConversationErrors formErrors
+	Cases              []crm.Case
 	Kinds              []string
 	Tags               string
 	Errors             formErrors
@@ -94,6 +95,9 @@ func (s *Server) contactDetail(r *http.Request, c crm.Contact) (*contactPage, er
 	p := s.contactPageData(r, c)
 	var err error
 	if p.Timeline, err = s.svc.Conversations(r.Context(), c.ID); err != nil {
+		return nil, err
+	}
+	if p.Cases, err = s.svc.ContactCases(r.Context(), c.ID); err != nil {
 		return nil, err
 	}
 	if p.Can("activity", "view") {

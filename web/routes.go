@@ -47,6 +47,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForOperators(mux)
 	s.routesForContacts(mux)
 	s.routesForConversations(mux)
+	s.routesForSupport(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

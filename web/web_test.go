@@ -37,7 +37,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -82,6 +82,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"contact": &contactPage{Page: p, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
 				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
 			"agenda":         &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
+			"support":        &supportPage{Page: p, Cases: []crm.Case{{ID: 1, Subject: "x", Status: "new", Priority: "urgent", OpenedAt: at}}},
+			"case":           &casePage{Page: p, Case: crm.Case{ID: 1, Subject: "x", Status: "open", Priority: "low", OpenedAt: at, FirstAnswerAt: &at, SolvedAt: &at}, Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Thread: []crm.Conversation{{Kind: "email", Body: "b", At: at}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},

@@ -88,6 +88,7 @@ var apiBodies = map[string]any{
 	"users":         map[string]any{"role": "sales"},
 	"contacts":      map[string]any{"last_name": "stolen"},
 	"conversations": map[string]any{"done": true},
+	"cases":         map[string]any{"status": "closed"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -126,6 +127,8 @@ func TestTenantIsolation(t *testing.T) {
 		var conversation struct{ ID int64 }
 		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token,
 			map[string]any{"kind": "task", "subject": "A's task"}).JSON(t, &conversation)
+		var supportCase struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/cases", A.Token, map[string]any{"subject": "A's case"}).JSON(t, &supportCase)
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -140,13 +143,14 @@ func TestTenantIsolation(t *testing.T) {
 		// ids maps the collection before each {id} to A's record in it. A
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
-		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "support": grantA, "contacts": contact.ID, "conversations": conversation.ID,
+		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
 				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body +
-				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body
+				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
+				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
@@ -160,6 +164,9 @@ func TestTenantIsolation(t *testing.T) {
 			for i, s := range segments {
 				if s == "{id}" {
 					collection = segments[i-1]
+					if collection == "support" && segments[i-2] == "users" {
+						collection = "support-grants" // /users/support/{id}: a support grant, not a case
+					}
 				}
 			}
 			id, ok := ids[collection]
@@ -171,8 +178,11 @@ func TestTenantIsolation(t *testing.T) {
 			var r response
 			if strings.HasPrefix(path, "/api/") {
 				body := apiBodies[collection]
-				if strings.HasSuffix(path, "/conversations") {
+				switch {
+				case strings.HasSuffix(path, "/conversations"):
 					body = map[string]any{"kind": "note", "subject": "stolen"}
+				case strings.HasSuffix(path, "/cases"):
+					body = map[string]any{"subject": "stolen"}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
