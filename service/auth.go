@@ -21,7 +21,7 @@ var errBadLogin = errs.E("service.Login", errs.Unauthorized, "wrong e-mail or pa
 // only its hash is stored.
 func (s *Service) Login(ctx context.Context, email, pw string, accountID int64) (string, identity.Session, error) {
 	email = identity.NormalizeEmail(email)
-	if err := s.checkLoginDelay(ctx, email); err != nil {
+	if err := s.reserveAttempt(ctx, email); err != nil {
 		return "", identity.Session{}, err
 	}
 	u, err := s.db.UserByEmail(ctx, email)
@@ -106,16 +106,22 @@ func loginDelay(n int) time.Duration {
 	return min(d, maxLoginDelay)
 }
 
-func (s *Service) checkLoginDelay(ctx context.Context, email string) error {
-	n, last, err := s.db.LoginFailures(ctx, email)
-	if err != nil {
-		return err
-	}
-	if wait := loginDelay(n) - s.db.Now(ctx).Sub(last); wait > 0 {
-		return errs.E("service.Login", errs.TooManyRequests,
-			fmt.Sprintf("too many failed attempts: wait %d seconds before trying again", int(wait.Seconds())+1))
-	}
-	return nil
+// reserveAttempt checks the delay an identifier must wait and, if none,
+// counts this attempt as a failure before the secret is checked: parallel
+// attempts are counted one after the other, so a burst cannot slip past
+// the delay. A success clears the count.
+func (s *Service) reserveAttempt(ctx context.Context, identifier string) error {
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		n, last, err := s.db.LockLoginFailures(ctx, identifier)
+		if err != nil {
+			return err
+		}
+		if wait := loginDelay(n) - s.db.Now(ctx).Sub(last); wait > 0 {
+			return errs.E("service.Login", errs.TooManyRequests,
+				fmt.Sprintf("too many failed attempts: wait %d seconds before trying again", int(wait.Seconds())+1))
+		}
+		return s.db.RecordLoginFailure(ctx, identifier)
+	})
 }
 
 // loginFailed counts the failure and, for an existing user, records it in
@@ -123,9 +129,6 @@ func (s *Service) checkLoginDelay(ctx context.Context, email string) error {
 // every failed login.
 func (s *Service) loginFailed(ctx context.Context, email string, u *identity.User) error {
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.db.RecordLoginFailure(ctx, email); err != nil {
-			return err
-		}
 		if u == nil {
 			return nil
 		}

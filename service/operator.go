@@ -55,7 +55,7 @@ func (s *Service) CreateOperator(ctx context.Context, email, pw string) (identit
 // OperatorLogin checks an operator's password and opens a console session.
 func (s *Service) OperatorLogin(ctx context.Context, email, pw, ip string) (string, error) {
 	email = identity.NormalizeEmail(email)
-	if err := s.checkLoginDelay(ctx, "operator:"+email); err != nil {
+	if err := s.reserveAttempt(ctx, "operator:"+email); err != nil {
 		return "", err
 	}
 	o, err := s.db.OperatorByEmail(ctx, email)
@@ -65,9 +65,6 @@ func (s *Service) OperatorLogin(ctx context.Context, email, pw, ip string) (stri
 		return "", err
 	}
 	if ok, verr := password.Verify(pw, o.PasswordHash); err != nil || verr != nil || !ok || o.DisabledAt != nil {
-		if err := s.db.RecordLoginFailure(ctx, "operator:"+email); err != nil {
-			return "", err
-		}
 		return "", errBadLogin
 	}
 	if err := s.db.ClearLoginFailures(ctx, "operator:"+email); err != nil {

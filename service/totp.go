@@ -164,7 +164,7 @@ func (s *Service) CompleteLogin(ctx context.Context, token, code string) (string
 		return "", errs.E(op, errs.Unauthorized, "please log in again")
 	}
 	u := p.User
-	if err := s.checkLoginDelay(ctx, "2fa:"+u.Email); err != nil {
+	if err := s.reserveAttempt(ctx, "2fa:"+u.Email); err != nil {
 		return "", err
 	}
 	fresh, err := identity.NewToken("")
@@ -183,9 +183,6 @@ func (s *Service) CompleteLogin(ctx context.Context, token, code string) (string
 		return "", errs.Wrap(op, err)
 	}
 	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, "2fa:"+u.Email); err != nil {
-			return "", err
-		}
 		return "", errBadTOTP
 	}
 	if err := s.db.ClearLoginFailures(ctx, "2fa:"+u.Email); err != nil {

@@ -34,3 +34,22 @@ func (db *DB) ClearLoginFailures(ctx context.Context, identifier string) error {
 	_, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM login_failures WHERE identifier = $1`, identifier)
 	return dbErr("storage.ClearLoginFailures", err)
 }
+
+// LockLoginFailures returns an identifier's failures and last failure
+// time, holding the row until the transaction ends on PostgreSQL (SQLite
+// runs one writer at a time), so that concurrent attempts are counted one
+// after the other. Call it inside WithTx.
+func (db *DB) LockLoginFailures(ctx context.Context, identifier string) (int, time.Time, error) {
+	if db.engine != Postgres {
+		return db.LoginFailures(ctx, identifier)
+	}
+	if _, err := db.writer(ctx).ExecContext(ctx, `INSERT INTO login_failures (identifier, failures, last_failure_at)
+		VALUES ($1, 0, $2) ON CONFLICT (identifier) DO NOTHING`, identifier, time.Unix(0, 0).UTC()); err != nil {
+		return 0, time.Time{}, dbErr("storage.LockLoginFailures", err)
+	}
+	var n int
+	var last time.Time
+	err := db.writer(ctx).QueryRowContext(ctx, `SELECT failures, last_failure_at FROM login_failures
+		WHERE identifier = $1 FOR UPDATE`, identifier).Scan(&n, utc(&last))
+	return n, last, dbErr("storage.LockLoginFailures", err)
+}

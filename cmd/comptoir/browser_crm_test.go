@@ -55,7 +55,9 @@ func TestBrowserContacts(t *testing.T) {
 		chromedp.WaitVisible(css(`#cv-kind`)),
 		chromedp.SetValue(css(`#cv-kind`), "call"),
 		chromedp.SendKeys(css(`#cv-subject`), "Commande de noël"),
-		chromedp.Click(css(`form[action$="/conversations"] button[type=submit]`)),
+		// Submit rather than click: under load a click can land while the
+		// page still moves.
+		chromedp.Submit(css(`form[action$="/conversations"] button[type=submit]`)),
 		chromedp.WaitVisible(css(`#conversations li[data-kind=call]`)),
 	)
 	if got := b.text(t, "#conversations"); !strings.Contains(got, "Commande de noël") {
