@@ -177,6 +177,9 @@ func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) routesForContacts(mux *patternMux) {
 	mux.Handle("GET /contacts", s.user(s.contactList))
 	mux.Handle("GET /contacts/new", s.user(s.contactNew))
+	mux.Handle("GET /contacts/import", s.user(s.contactImportForm))
+	mux.Handle("POST /contacts/import", s.user(s.contactImport))
+	mux.Handle("GET /contacts/export.csv", s.user(s.contactExport))
 	mux.Handle("POST /contacts", s.user(s.contactSave))
 	mux.Handle("GET /contacts/{id}", s.user(s.contactShow))
 	mux.Handle("POST /contacts/{id}", s.user(s.contactSave))

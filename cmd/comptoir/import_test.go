@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/comptoir/comptoir/storage/storagetest"
 )
 
 // frenchExcel is what French Excel saves as "CSV (séparateur: point-virgule)":
@@ -71,4 +76,42 @@ func TestImportExportCommands(t *testing.T) {
 			t.Errorf("activity: %v", log[:3])
 		}
 	})
+}
+
+func uploadCSV(t *testing.T, a *app, tn *tenant, data []byte, mode string) response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("mode", mode)
+	fw, _ := w.CreateFormFile("file", "contacts.csv")
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", a.URL+"/contacts/import", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return a.do(tn.Browser, req)
+}
+
+// TestImportExportInTheBrowser: the same through the Contacts screen.
+func TestImportExportInTheBrowser(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	A := a.mustTenant("Alpha", "alpha@example.fr")
+	latin1, _ := charmap.Windows1252.NewEncoder().String(frenchExcel + "M.;Bad;Row;;not-an-email;;;;;;;\r\n")
+	r := uploadCSV(t, a, A, []byte(latin1), "all")
+	report := doc(t, r)
+	if r.Status != 422 || report.Find("#import-report[data-applied=false]").Length() != 1 || report.Find("#import-errors tbody tr").Length() != 1 {
+		t.Fatalf("all or nothing: %d %s", r.Status, report.Find("main").Text())
+	}
+	r = uploadCSV(t, a, A, []byte(latin1), "skip")
+	if report := doc(t, r); r.Status != 200 || !strings.Contains(report.Find("#import-report").Text(), "3 contacts créés") {
+		t.Fatalf("skip bad rows: %d %s", r.Status, report.Find("#import-report").Text())
+	}
+	if r := uploadCSV(t, a, A, []byte("foo,bar\n1,2\n"), "all"); r.Status != 422 || doc(t, r).Find("#import-problem").Length() != 1 {
+		t.Errorf("not a contacts file: %d", r.Status)
+	}
+	exp := a.get(A.Browser, "/contacts/export.csv?excel=1&role=client")
+	if exp.Status != 200 || !strings.HasPrefix(exp.Body, "\ufeffkind;civility;last_name") || !strings.Contains(exp.Body, "Dupré") || strings.Contains(exp.Body, "Lefèvre") {
+		t.Errorf("export: %d %.200q", exp.Status, exp.Body)
+	}
 }
