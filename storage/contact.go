@@ -172,3 +172,21 @@ func (db *DB) ContactDuplicate(ctx context.Context, email, siret string) (int64,
 	}
 	return id, dbErr("storage.ContactDuplicate", err)
 }
+
+// MoveContactRecords moves a contact's conversations and cases to another
+// contact of the current account (before merging the first into the second).
+func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		`UPDATE cases SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+	} {
+		if _, err := db.writer(ctx).ExecContext(ctx, q, acc, fromID, toID); err != nil {
+			return dbErr("storage.MoveContactRecords", err)
+		}
+	}
+	return nil
+}

@@ -37,7 +37,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -85,6 +85,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"support":        &supportPage{Page: p, Cases: []crm.Case{{ID: 1, Subject: "x", Status: "new", Priority: "urgent", OpenedAt: at}}},
 			"case":           &casePage{Page: p, Case: crm.Case{ID: 1, Subject: "x", Status: "open", Priority: "low", OpenedAt: at, FirstAnswerAt: &at, SolvedAt: &at}, Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Thread: []crm.Conversation{{Kind: "email", Body: "b", At: at}}},
 			"contact_import": &contactImportPage{Page: p, Problem: "import.not_csv", Report: &service.ImportReport{Rows: 3, Created: 1, Encoding: "utf-8", Delimiter: ";", Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "email", Code: "invalid_email"}}}},
+			"merge":          &mergePage{Page: p, Keep: crm.Contact{ID: 1, Kind: "person", LastName: "A"}, Dup: crm.Contact{ID: 2, Kind: "person", LastName: "B"}, Fields: []mergeRow{{Name: "email", Label: "merge.field.email", Keep: "a@x.fr", Dup: "b@x.fr"}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
