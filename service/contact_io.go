@@ -12,6 +12,7 @@ import (
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/sheet"
+	"github.com/comptoir/comptoir/vcard"
 )
 
 // RowError says what is wrong with one line of an imported file.
@@ -64,23 +65,66 @@ func (s *Service) ImportContacts(ctx context.Context, r io.Reader, skipBad bool)
 	if len(unknown) == len(header) {
 		return rep, errs.E(op, errs.Invalid, "no column of the first line is a contact field (nom, prénom, e-mail…)")
 	}
-	rights := access.From(ctx)
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		seen := map[string]bool{}
+	return s.importInputs(ctx, &rep, skipBad, func() (crm.Input, int, error) {
 		for {
 			row, line, err := sr.Read()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					err = errBadSource{err}
+				}
+				return crm.Input{}, line, err
+			}
+			if !isBlank(row) {
+				return crm.InputFromRow(fields, row), line, nil
+			}
+		}
+	})
+}
+
+// ImportVCards reads contacts from vCard 3 or 4 cards, with the same rules
+// as ImportContacts (lines are card numbers).
+func (s *Service) ImportVCards(ctx context.Context, r io.Reader, skipBad bool) (ImportReport, error) {
+	rep := ImportReport{Encoding: "utf-8"}
+	if err := access.Require(ctx, access.Contacts, access.Create); err != nil {
+		return rep, err
+	}
+	vr := vcard.NewReader(r)
+	return s.importInputs(ctx, &rep, skipBad, func() (crm.Input, int, error) {
+		in, n, err := vr.Next()
+		if err != nil && !errors.Is(err, io.EOF) {
+			err = errBadSource{err}
+		}
+		return in, n, err
+	})
+}
+
+// errBadSource marks a file that cannot be read further (malformed CSV or
+// vCard): the import stops there.
+type errBadSource struct{ err error }
+
+func (e errBadSource) Error() string { return e.err.Error() }
+
+// importInputs creates the contacts next yields, in one transaction,
+// reporting bad rows and skipping duplicates; see ImportContacts.
+func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad bool, next func() (crm.Input, int, error)) (ImportReport, error) {
+	const op = "service.ImportContacts"
+	rights := access.From(ctx)
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		seen := map[string]bool{}
+		for {
+			in, line, err := next()
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			if err != nil {
-				rep.add(RowError{Line: line, Code: "bad_csv", Message: err.Error()})
+			var bad errBadSource
+			if errors.As(err, &bad) {
+				rep.add(RowError{Line: line, Code: "bad_csv", Message: bad.Error()})
 				return errImportRejected
 			}
-			if isBlank(row) {
-				continue
+			if err != nil {
+				return err
 			}
 			rep.Rows++
-			in := crm.InputFromRow(fields, row)
 			if !rights.Sees(access.Bank) {
 				in.IBAN, in.BIC = nil, nil
 			}
@@ -125,13 +169,13 @@ func (s *Service) ImportContacts(ctx context.Context, r io.Reader, skipBad bool)
 	})
 	if errors.Is(err, errImportRejected) {
 		rep.Created = 0
-		return rep, nil
+		return *rep, nil
 	}
 	if err != nil {
-		return rep, errs.Wrap(op, err)
+		return *rep, errs.Wrap(op, err)
 	}
 	rep.Applied = true
-	return rep, nil
+	return *rep, nil
 }
 
 func (r *ImportReport) add(e RowError) {

@@ -180,6 +180,7 @@ func (s *Server) routesForContacts(mux *patternMux) {
 	mux.Handle("GET /contacts/import", s.user(s.contactImportForm))
 	mux.Handle("POST /contacts/import", s.user(s.contactImport))
 	mux.Handle("GET /contacts/export.csv", s.user(s.contactExport))
+	mux.Handle("GET /contacts/export.vcf", s.user(s.contactVCards))
 	mux.Handle("GET /contacts/merge", s.user(s.mergeForm))
 	mux.Handle("POST /contacts/merge", s.user(s.merge))
 	mux.Handle("POST /api/v1/contacts/{id}/merge", s.apiUser(s.apiContactMerge))

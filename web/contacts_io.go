@@ -3,12 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/sheet"
+	"github.com/comptoir/comptoir/vcard"
 )
 
 // maxImportSize bounds an uploaded contacts file.
@@ -29,7 +31,7 @@ func (s *Server) contactImportForm(w http.ResponseWriter, r *http.Request) error
 func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
 	p := &contactImportPage{Page: s.basePage(r)}
-	f, _, err := r.FormFile("file")
+	f, header, err := r.FormFile("file")
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -38,7 +40,11 @@ func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 		p.Problem = "import.no_file"
 	default:
 		defer f.Close()
-		rep, err := s.svc.ImportContacts(r.Context(), f, r.PostFormValue("mode") == "skip")
+		importer := s.svc.ImportContacts
+		if strings.HasSuffix(strings.ToLower(header.Filename), ".vcf") {
+			importer = s.svc.ImportVCards
+		}
+		rep, err := importer(r.Context(), f, r.PostFormValue("mode") == "skip")
 		if errs.Is(err, errs.Invalid) {
 			p.Problem = "import.not_csv"
 		} else if err != nil {
@@ -72,4 +78,16 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return cw.Flush()
+}
+
+// contactVCards writes the listed contacts as vCard 4.
+func (s *Server) contactVCards(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag")}
+	w.Header().Set("Content-Type", "text/vcard; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="contacts.vcf"`)
+	return vcard.Write(w, func(yield func(crm.Contact) error) error {
+		_, err := s.svc.ExportContacts(r.Context(), f, yield)
+		return err
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/sheet"
+	"github.com/comptoir/comptoir/vcard"
 )
 
 // splitFile takes the FILE argument wherever it stands among the flags.
@@ -48,7 +49,11 @@ func runImportContacts(ctx context.Context, env *environment, args []string) err
 			return err
 		}
 		defer func() { _ = f.Close() }()
-		rep, err := in.svc.ImportContacts(account.WithID(in.ctx, *accountID), bufio.NewReader(f), *skipBad)
+		importer := in.svc.ImportContacts
+		if strings.HasSuffix(strings.ToLower(file), ".vcf") {
+			importer = in.svc.ImportVCards
+		}
+		rep, err := importer(account.WithID(in.ctx, *accountID), bufio.NewReader(f), *skipBad)
 		if err != nil {
 			return describe(err)
 		}
@@ -68,9 +73,17 @@ func runExportContacts(ctx context.Context, env *environment, args []string) err
 	fs := newFlagSet(env, "export contacts", "--account ID [--excel]", "Write an account's contacts as CSV to standard output")
 	accountID := fs.Int64("account", 0, "the account to export (required)")
 	excel := fs.Bool("excel", false, "use ';' and a byte-order mark, for French Excel")
+	asVCard := fs.Bool("vcard", false, "write vCard 4 instead of CSV")
 	return withService(ctx, env, fs, args, func(in instance) error {
 		if *accountID <= 0 {
 			return usageError{"--account is required"}
+		}
+		ctx := account.WithID(in.ctx, *accountID)
+		if *asVCard {
+			return vcard.Write(env.stdout, func(yield func(crm.Contact) error) error {
+				_, err := in.svc.ExportContacts(ctx, crm.Filter{}, yield)
+				return err
+			})
 		}
 		w, err := sheet.NewWriter(env.stdout, *excel)
 		if err != nil {
@@ -79,7 +92,7 @@ func runExportContacts(ctx context.Context, env *environment, args []string) err
 		if err := w.Write(crm.Columns); err != nil {
 			return err
 		}
-		if _, err := in.svc.ExportContacts(account.WithID(in.ctx, *accountID), crm.Filter{}, func(c crm.Contact) error { return w.Write(c.Row()) }); err != nil {
+		if _, err := in.svc.ExportContacts(ctx, crm.Filter{}, func(c crm.Contact) error { return w.Write(c.Row()) }); err != nil {
 			return err
 		}
 		return w.Flush()

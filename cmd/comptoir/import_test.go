@@ -115,3 +115,25 @@ func TestImportExportInTheBrowser(t *testing.T) {
 		t.Errorf("export: %d %.200q", exp.Status, exp.Body)
 	}
 }
+
+// TestVCardCommands: a phone's .vcf imports, and the export reads back.
+func TestVCardCommands(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	A := a.mustTenant("Alpha", "alpha@example.fr")
+	p := filepath.Join(t.TempDir(), "contacts.vcf")
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Dupré;Hélène;;;\r\nFN:Hélène Dupré\r\nEMAIL:helene@example.fr\r\nEND:VCARD\r\n"
+	if err := os.WriteFile(p, []byte(card), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.cli("import", "contacts", p, "--account", A.ID)
+	if err != nil || !strings.Contains(out, "1 created") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	vcf, err := a.cli("export", "contacts", "--account", A.ID, "--vcard")
+	if err != nil || !strings.Contains(vcf, "BEGIN:VCARD") || !strings.Contains(vcf, "EMAIL:helene@example.fr") {
+		t.Fatalf("export: %q %v", vcf, err)
+	}
+	if r := a.get(A.Browser, "/contacts/export.vcf"); r.Status != 200 || !strings.Contains(r.Body, "FN:Hélène Dupré") {
+		t.Errorf("web export: %d %.200q", r.Status, r.Body)
+	}
+}
