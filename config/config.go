@@ -34,7 +34,10 @@ type Config struct {
 	Signup      string // who may sign up: first, open or closed
 	// ActivityRetentionDays is how long activity-log entries are kept; 0 keeps them forever.
 	ActivityRetentionDays int
-	MaxReaders            int // database read connections
+	// InactiveMonths ends the relationship with contacts after this many
+	// months without contact; 0 never does.
+	InactiveMonths int
+	MaxReaders     int // database read connections
 }
 
 // setting describes one configuration entry: its flag, its variable and
@@ -61,6 +64,7 @@ func (c *Config) settings() []setting {
 		{flag: "mail-from", env: "COMPTOIR_MAIL_FROM", usage: "sender of e-mail, e.g. \"Comptoir <no-reply@example.fr>\"", str: &c.MailFrom},
 		{flag: "signup", env: "COMPTOIR_SIGNUP", usage: "who may sign up: first (only the first account of a fresh instance), open or closed", str: &c.Signup},
 		{flag: "activity-retention-days", env: "COMPTOIR_ACTIVITY_RETENTION_DAYS", usage: "days the activity log is kept (0: forever)", integer: &c.ActivityRetentionDays},
+		{flag: "inactive-months", env: "COMPTOIR_INACTIVE_MONTHS", usage: "months without contact after which a relationship ends (0: never)", integer: &c.InactiveMonths},
 		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
 		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
 	}
@@ -77,7 +81,9 @@ func Default() Config {
 		Signup:    "first",
 		// A year: CNIL's guidance for traceability logs is six months to a year.
 		ActivityRetentionDays: 365,
-		MaxReaders:            8,
+		// Three years: CNIL's reference period for prospects after the last contact.
+		InactiveMonths: 36,
+		MaxReaders:     8,
 	}
 }
 
@@ -189,6 +195,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ActivityRetentionDays < 0 {
 		bad("--activity-retention-days / COMPTOIR_ACTIVITY_RETENTION_DAYS %d: want 0 (forever) or more", c.ActivityRetentionDays)
+	}
+	if c.InactiveMonths < 0 {
+		bad("--inactive-months / COMPTOIR_INACTIVE_MONTHS %d: want 0 (never) or more", c.InactiveMonths)
 	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)

@@ -28,7 +28,9 @@ type Input struct {
 	OwnerID          *int64           `json:"owner_id"`
 	Source           *string          `json:"source"`
 	MarketingConsent *bool            `json:"marketing_consent"`
-	ConsentProof     *string          `json:"consent_proof"`
+	// Ended sets (true) or clears the end of the relationship.
+	Ended        *bool   `json:"ended"`
+	ConsentProof *string `json:"consent_proof"`
 }
 
 // Apply copies the set fields onto c.

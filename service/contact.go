@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
@@ -140,6 +142,14 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 		if after.MarketingConsent != before.MarketingConsent {
 			after.ConsentAt = &now
 		}
+		if in.Ended != nil {
+			switch {
+			case *in.Ended && after.EndedAt == nil:
+				after.EndedAt = &now
+			case !*in.Ended:
+				after.EndedAt = nil
+			}
+		}
 		out = after
 		changes := activity.Diff(before, after)
 		if len(changes) == 0 {
@@ -170,4 +180,34 @@ func (s *Service) DeleteContact(ctx context.Context, id int64) error {
 		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Delete, RecordType: "contact",
 			RecordID: id, Summary: c.DisplayName()})
 	}))
+}
+
+// EndInactiveContacts ends the relationship with contacts of every account
+// that had no contact for months (retention counts from that end). Only
+// the system runs it, daily.
+func (s *Service) EndInactiveContacts(ctx context.Context, months int) (int64, error) {
+	if !access.IsSystem(ctx) {
+		return 0, errs.E("service.EndInactiveContacts", errs.Forbidden, "runs as the system")
+	}
+	accounts, err := s.db.ListAccounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, a := range accounts {
+		ctx := account.WithID(ctx, a.ID)
+		err := s.db.WithTx(ctx, func(ctx context.Context) error {
+			n, err := s.db.EndInactiveContacts(ctx, s.db.Now(ctx).AddDate(0, -months, 0))
+			if err != nil || n == 0 {
+				return err
+			}
+			total += n
+			return s.record(ctx, activity.Entry{Module: "contacts", Action: "end_inactive", RecordType: "contact",
+				Summary: strconv.FormatInt(n, 10)})
+		})
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }

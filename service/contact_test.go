@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
@@ -94,6 +95,36 @@ func TestContactsSearchAndRights(t *testing.T) {
 		log, _ := s.Activity(ctx, activityFilter(10))
 		if log[0].Module != "contacts" || log[0].Action != "create" {
 			t.Errorf("activity: %+v", log[0])
+		}
+	})
+}
+
+func TestEndOfRelationship(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		start := time.Date(2022, 1, 10, 9, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return start })
+		ctx, _ := mustCreate(t, s, "Alpha", "owner@example.fr")
+		old, _ := s.CreateContact(ctx, crm.Input{LastName: ptr("Ancien")})
+		db.SetClock(func() time.Time { return start.AddDate(2, 0, 0) })
+		recent, _ := s.CreateContact(ctx, crm.Input{LastName: ptr("Récent")})
+		db.SetClock(func() time.Time { return start.AddDate(3, 1, 0) })
+		if _, err := s.EndInactiveContacts(ctx, 36); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a user ran the system job: %v", err)
+		}
+		n, err := s.EndInactiveContacts(access.AsSystem(context.Background()), 36)
+		if err != nil || n != 1 {
+			t.Fatalf("ended %d, %v; want 1", n, err)
+		}
+		if c, _ := s.Contact(ctx, old.ID); c.EndedAt == nil {
+			t.Error("inactive contact not ended")
+		}
+		if c, _ := s.Contact(ctx, recent.ID); c.EndedAt != nil {
+			t.Error("recent contact ended")
+		}
+		c, err := s.UpdateContact(ctx, old.ID, crm.Input{Ended: ptr(false)})
+		if err != nil || c.EndedAt != nil {
+			t.Fatalf("resume: %+v %v", c.EndedAt, err)
 		}
 	})
 }

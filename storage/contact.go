@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/comptoir/comptoir/crm"
 )
@@ -189,4 +190,20 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 		}
 	}
 	return nil
+}
+
+// EndInactiveContacts sets the end of relationship of the current
+// account's contacts without any contact since before cutoff, and returns
+// how many it ended.
+func (db *DB) EndInactiveContacts(ctx context.Context, cutoff time.Time) (int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET ended_at = $3
+		WHERE account_id = $1 AND ended_at IS NULL AND COALESCE(last_contact_at, created_at) < $2`, acc, cutoff.UTC(), db.Now(ctx))
+	if err != nil {
+		return 0, dbErr("storage.EndInactiveContacts", err)
+	}
+	return res.RowsAffected()
 }

@@ -119,7 +119,7 @@ func contactInput(r *http.Request) crm.Input {
 			City: *v("address.city"), Country: *v("address.country")},
 		BirthDate: v("birth_date"), SIREN: v("siren"), SIRET: v("siret"), VATNumber: v("vat_number"),
 		IsProspect: b("is_prospect"), IsClient: b("is_client"), IsSupplier: b("is_supplier"), Tags: &tags,
-		Source: v("source"), MarketingConsent: b("marketing_consent"), ConsentProof: v("consent_proof")}
+		Source: v("source"), MarketingConsent: b("marketing_consent"), ConsentProof: v("consent_proof"), Ended: b("ended")}
 	if access.From(r.Context()).Sees(access.Bank) {
 		in.IBAN, in.BIC = v("iban"), v("bic")
 	}

@@ -111,7 +111,7 @@ func serveUntilDone(ctx context.Context, cfg config.Config, h http.Handler, ln n
 func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
-	var lastPurge time.Time
+	var lastPurge, lastInactive time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -129,6 +129,14 @@ func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, 
 					log.Warn("activity retention", "err", err)
 				} else if n > 0 {
 					log.Info("activity entries past retention removed", "count", n)
+				}
+			}
+			if cfg.InactiveMonths > 0 && time.Since(lastInactive) > 24*time.Hour {
+				lastInactive = time.Now()
+				if n, err := svc.EndInactiveContacts(access.AsSystem(ctx), cfg.InactiveMonths); err != nil {
+					log.Warn("end inactive relationships", "err", err)
+				} else if n > 0 {
+					log.Info("relationships ended after inactivity", "count", n)
 				}
 			}
 		}
