@@ -125,12 +125,7 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 				return err
 			}
 			rep.Rows++
-			if !rights.Sees(access.Bank) {
-				in.IBAN, in.BIC = nil, nil
-			}
-			if !rights.Sees(access.Notes) {
-				in.Notes = nil
-			}
+			dropHidden(rights, &in)
 			c := crm.Contact{OwnerID: identity.ActorFrom(ctx).UserID}
 			in.Apply(&c)
 			if err := c.Validate(); err != nil {

@@ -75,15 +75,10 @@ func takeFields(dst *crm.Contact, src crm.Contact, take []string, r access.Right
 	dv, sv := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
 	t := dv.Type()
 	for _, name := range take {
+		if hides(r, name) {
+			return errs.E("service.MergeContacts", errs.Forbidden, "your role cannot change "+name)
+		}
 		switch name {
-		case "iban", "bic":
-			if !r.Sees(access.Bank) {
-				return errs.E("service.MergeContacts", errs.Forbidden, "your role cannot change bank details")
-			}
-		case "notes":
-			if !r.Sees(access.Notes) {
-				return errs.E("service.MergeContacts", errs.Forbidden, "your role cannot change notes")
-			}
 		case "id", "created_at", "updated_at", "tags", "owner_id":
 			return &errs.Error{Op: "service.MergeContacts", Kind: errs.Invalid, Message: name + " cannot be taken",
 				Fields: []errs.FieldError{{Field: "take", Code: "unknown_field", Message: name + " cannot be taken"}}}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/sheet"
 )
 
 // activityPerPage is the number of entries per page of the log.
@@ -147,8 +147,14 @@ func (s *Server) activityExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="activity.csv"`)
-	_, _ = w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
+	// A byte-order mark so that spreadsheets read the accents right.
+	if _, err := w.Write([]byte("\ufeff")); err != nil {
+		return err
+	}
+	cw, err := sheet.NewWriter(w, false)
+	if err != nil {
+		return err
+	}
 	_ = cw.Write([]string{"id", "at_utc", "at_local", "user", "module", "action", "record_type", "record_id", "summary", "changes", "ip", "user_agent"})
 	for _, e := range entries {
 		var ch []string
@@ -156,17 +162,8 @@ func (s *Server) activityExport(w http.ResponseWriter, r *http.Request) error {
 			ch = append(ch, c.Field+": "+c.Before+" → "+c.After)
 		}
 		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.At.In(p.loc).Format("2006-01-02 15:04:05"),
-			e.UserEmail, e.Module, e.Action, e.RecordType, strconv.FormatInt(e.RecordID, 10), csvSafe(e.Summary),
-			csvSafe(strings.Join(ch, "; ")), e.IP, csvSafe(e.UserAgent)})
+			e.UserEmail, e.Module, e.Action, e.RecordType, strconv.FormatInt(e.RecordID, 10), e.Summary,
+			strings.Join(ch, "; "), e.IP, e.UserAgent})
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe defuses cells that spreadsheets would run as formulas.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }
