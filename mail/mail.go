@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	netmail "net/mail"
 	"net/url"
 	"strconv"
@@ -134,4 +135,19 @@ func Render(name, lang, to string, data any) (Message, error) {
 		return Message{}, fmt.Errorf("mail template %s.%s: the first line must be \"Subject: …\"", name, lang)
 	}
 	return Message{To: to, Subject: strings.TrimSpace(subject), Text: strings.TrimLeft(body, "\n")}, nil
+}
+
+// LogSender is the mailer of an instance without an SMTP server: each
+// message is written to the server's log, for the person running it (a
+// first run on a laptop, a test instance) to read. Configure
+// COMPTOIR_SMTP_URL for real delivery.
+type LogSender struct {
+	Log *slog.Logger
+}
+
+// Send writes m to the log.
+func (l LogSender) Send(ctx context.Context, m Message) error {
+	l.Log.WarnContext(ctx, "no SMTP server configured: e-mail written here instead of sent",
+		"to", m.To, "subject", m.Subject, "text", m.Text)
+	return nil
 }

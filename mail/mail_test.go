@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -38,5 +39,16 @@ func TestSendThroughSMTP(t *testing.T) {
 	got := srv.WaitFor(t, "élodie@example.fr")
 	if got.From != "no-reply@example.fr" || !strings.Contains(got.Subject, "Code : 123 €") || !strings.Contains(got.Text, "votre code : 123") {
 		t.Fatalf("received %+v", got)
+	}
+}
+
+func TestLogSender(t *testing.T) {
+	var b strings.Builder
+	s := mail.LogSender{Log: slog.New(slog.NewTextHandler(&b, nil))}
+	if err := s.Send(context.Background(), mail.Message{To: "a@example.fr", Subject: "Code : 12345678", Text: "votre code"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "a@example.fr") || !strings.Contains(out, "12345678") || !strings.Contains(out, "votre code") {
+		t.Fatalf("log: %s", out)
 	}
 }

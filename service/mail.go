@@ -21,6 +21,9 @@ func (s *Service) sendMail(ctx context.Context, accountID int64, to, template, l
 		return err
 	}
 	entry := storage.MailLogEntry{AccountID: accountID, To: to, Template: template, Subject: m.Subject, Status: "sent"}
+	if _, logged := s.Mailer.(mail.LogSender); logged {
+		entry.Status = "logged"
+	}
 	if s.Mailer == nil {
 		err = mail.ErrNotConfigured
 	} else {

@@ -14,7 +14,7 @@ type MailLogEntry struct {
 	To        string
 	Template  string
 	Subject   string
-	Status    string // "sent" or "failed"
+	Status    string // "sent", "logged" (no SMTP server: written to the server log) or "failed"
 	Error     string
 }
 

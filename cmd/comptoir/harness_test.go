@@ -27,7 +27,8 @@ var fastHash = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, Sa
 type app struct {
 	t    testing.TB
 	URL  string
-	args []string // the database flags, shared by CLI calls on this app
+	args []string    // the database flags, shared by CLI calls on this app
+	logs *syncBuffer // what the server logged
 }
 
 // startApp runs `comptoir serve` on 127.0.0.1:0 with a fresh database of
@@ -46,6 +47,7 @@ func startApp(t testing.TB, e storagetest.Engine, extra ...string) *app {
 	ctx = context.WithValue(ctx, listenHookKey{}, func(s string) { addr <- s })
 	done := make(chan error, 1)
 	logs := &syncBuffer{}
+	a.logs = logs
 	env := &environment{getenv: func(string) string { return "" }, stdout: logs, stderr: logs, passwordCost: &fastHash}
 	go func() {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, extra...)

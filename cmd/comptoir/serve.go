@@ -16,6 +16,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/demo"
+	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/web"
 )
@@ -42,8 +43,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // serve builds the web server and runs it until ctx ends.
 func serve(ctx context.Context, in instance, start time.Time) error {
 	cfg, log, svc := in.cfg, in.log, in.svc
-	if svc.Mailer == nil {
-		log.Warn("no SMTP server configured (COMPTOIR_SMTP_URL): e-mail such as password reset codes cannot be sent")
+	if _, logged := svc.Mailer.(mail.LogSender); logged {
+		log.Warn("no SMTP server configured (COMPTOIR_SMTP_URL): e-mail such as verification and reset codes is written to this log instead")
 	}
 	var poolStats []prometheus.Collector
 	for name, pool := range svc.DB().Pools() {

@@ -73,6 +73,10 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 			_ = db.Close()
 			return nil, nil, err
 		}
+	} else {
+		// Without an SMTP server a first run must still work: codes and
+		// invitations go to the server's log.
+		svc.Mailer = mail.LogSender{Log: log}
 	}
 	if env.passwordCost != nil {
 		svc.Password = *env.passwordCost

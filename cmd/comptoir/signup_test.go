@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/comptoir/comptoir/mail/mailtest"
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -114,5 +115,31 @@ func TestVerificationCodeBruteForce(t *testing.T) {
 	}
 	if r := a.api("POST", "/api/v1/email-verification/resend", out.Token, nil); r.Status != 429 {
 		t.Fatalf("resend within a minute: %d", r.Status)
+	}
+}
+
+// TestSignupWithoutSMTP: on a first run with no SMTP server, the
+// verification code is in the server's log, so a newcomer can finish.
+func TestSignupWithoutSMTP(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0], "--log-level", "warn")
+	c := newBrowser()
+	r := a.post(c, "/signup", url.Values{"business_name": {"Ma Boutique"}, "email": {"moi@example.fr"}, "password": {"Une-phrase-2-passe"}})
+	if r.Status != 303 {
+		t.Fatalf("sign-up: %d", r.Status)
+	}
+	var code string
+	for i := 0; i < 100 && code == ""; i++ {
+		for _, line := range strings.Split(a.logs.String(), "\n") {
+			if strings.Contains(line, "moi@example.fr") && strings.Contains(line, "no SMTP server configured") {
+				code = eightDigits.FindString(line)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code == "" {
+		t.Fatalf("no code in the log:\n%s", a.logs.String())
+	}
+	if r := a.post(c, "/verify-email", url.Values{"code": {code}}); r.Status != 303 || r.Header.Get("Location") != "/?notice=email_verified" {
+		t.Fatalf("verify: %d %s", r.Status, r.Header.Get("Location"))
 	}
 }
