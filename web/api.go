@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -126,4 +127,75 @@ func paginate[T any](items []T, limit int, id func(T) int64) page[T] {
 		p.NextCursor = encodeCursor(id(items[limit-1]))
 	}
 	return p
+}
+
+// The handlers below are the shapes most API routes share: they bind a
+// service method to the request, so a route reads as what it does.
+
+// apiCreate decodes a JSON body and answers 201 with what create made.
+func apiCreate[In, Out any](create func(context.Context, In) (Out, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		if err := decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		out, err := create(r.Context(), in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, out)
+		return nil
+	}
+}
+
+// apiGet answers with the record the path's {id} names.
+func apiGet[Out any](get func(context.Context, int64) (Out, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		out, err := get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}
+}
+
+// apiApply decodes a JSON body and applies it to the record the path's {id}
+// names: a change to that record, or a new one under it (status says which).
+func apiApply[In, Out any](status int, apply func(context.Context, int64, In) (Out, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		out, err := apply(r.Context(), id, in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, status, out)
+		return nil
+	}
+}
+
+// apiDelete removes the record the path's {id} names and answers 204.
+func apiDelete(del func(context.Context, int64) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if err := del(r.Context(), id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
 }

@@ -51,18 +51,6 @@ func (s *Server) apiUserPatch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiUserDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.RemoveMember(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 func (s *Server) apiInvitationCreate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email string `json:"email"`

@@ -127,45 +127,11 @@ func (s *Server) apiConversationList(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *Server) apiConversationCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var in crm.ConversationInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.svc.AddConversation(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
-}
-
-func (s *Server) apiConversationPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var in crm.ConversationInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.svc.UpdateConversation(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
-}
-
 func (s *Server) routesForConversations(mux *patternMux) {
 	mux.Handle("POST /contacts/{id}/conversations", s.user(s.conversationAdd))
 	mux.Handle("POST /conversations/{id}/done", s.user(s.taskDone))
 	mux.Handle("GET /agenda", s.user(s.agenda))
 	mux.Handle("GET /api/v1/contacts/{id}/conversations", s.apiUser(s.apiConversationList))
-	mux.Handle("POST /api/v1/contacts/{id}/conversations", s.apiUser(s.apiConversationCreate))
-	mux.Handle("PATCH /api/v1/conversations/{id}", s.apiUser(s.apiConversationPatch))
+	mux.Handle("POST /api/v1/contacts/{id}/conversations", s.apiUser(apiApply(http.StatusCreated, s.svc.AddConversation)))
+	mux.Handle("PATCH /api/v1/conversations/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateConversation)))
 }

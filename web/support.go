@@ -133,23 +133,6 @@ func (s *Server) apiCaseGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiCasePatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var in crm.CaseInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	k, err := s.svc.UpdateCase(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, k)
-	return nil
-}
-
 func (s *Server) routesForSupport(mux *patternMux) {
 	mux.Handle("GET /support", s.user(s.supportQueue))
 	mux.Handle("GET /support/{id}", s.user(s.caseShow))
@@ -159,5 +142,5 @@ func (s *Server) routesForSupport(mux *patternMux) {
 	mux.Handle("GET /api/v1/cases", s.apiUser(s.apiCaseList))
 	mux.Handle("POST /api/v1/contacts/{id}/cases", s.apiUser(s.apiCaseCreate))
 	mux.Handle("GET /api/v1/cases/{id}", s.apiUser(s.apiCaseGet))
-	mux.Handle("PATCH /api/v1/cases/{id}", s.apiUser(s.apiCasePatch))
+	mux.Handle("PATCH /api/v1/cases/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateCase)))
 }
