@@ -93,38 +93,65 @@ const (
 // holds the id to continue from.
 func listParams(r *http.Request) (cursor int64, limit int, err error) {
 	var f errs.Fields
-	limit = defaultLimit
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			f.Add("limit", "out_of_range", fmt.Sprintf("limit must be a whole number from 1 to %d", maxLimit))
-		}
-		limit = n
-	}
-	if v := r.URL.Query().Get("cursor"); v != "" {
-		b, derr := base64.RawURLEncoding.DecodeString(v)
-		n, perr := strconv.ParseInt(string(b), 10, 64)
-		if derr != nil || perr != nil || n <= 0 {
-			f.Add("cursor", "invalid_cursor", "cursor is not one this API returned")
+	limit = listLimit(r, &f)
+	if text := cursorText(r, &f); text != "" {
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil || n <= 0 {
+			f.Add("cursor", "invalid_cursor", badCursor)
 		}
 		cursor = n
 	}
 	return cursor, limit, f.Err("web.listParams")
 }
 
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+const badCursor = "cursor is not one this API returned"
+
+// listLimit reads the page size, noting a field error when out of range.
+func listLimit(r *http.Request, f *errs.Fields) int {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return defaultLimit
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		f.Add("limit", "out_of_range", fmt.Sprintf("limit must be a whole number from 1 to %d", maxLimit))
+	}
+	return n
 }
 
-// paginate trims a list fetched with limit+1 rows and sets the cursor.
-func paginate[T any](items []T, limit int, id func(T) int64) page[T] {
+// cursorText decodes the cursor to the keyset text it carries, "" when
+// there is none; an undecodable one is noted as a field error.
+func cursorText(r *http.Request, f *errs.Fields) string {
+	v := r.URL.Query().Get("cursor")
+	if v == "" {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(b) == 0 {
+		f.Add("cursor", "invalid_cursor", badCursor)
+		return ""
+	}
+	return string(b)
+}
+
+// encodeKeyset makes the opaque cursor for a page's last row.
+func encodeKeyset(keyset string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(keyset))
+}
+
+// encodeCursor is the keyset of lists ordered by id alone.
+func encodeCursor(id int64) string { return encodeKeyset(strconv.FormatInt(id, 10)) }
+
+// paginate trims a list fetched with limit+1 rows and sets the cursor from
+// the last row kept.
+func paginate[T any](items []T, limit int, cursor func(T) string) page[T] {
 	p := page[T]{Data: items}
 	if p.Data == nil {
 		p.Data = []T{}
 	}
 	if len(items) > limit {
 		p.Data = items[:limit]
-		p.NextCursor = encodeCursor(id(items[limit-1]))
+		p.NextCursor = cursor(items[limit-1])
 	}
 	return p
 }

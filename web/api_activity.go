@@ -46,6 +46,6 @@ func (s *Server) apiActivityList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(items, limit, func(e activity.Entry) int64 { return e.ID }))
+	writeJSON(w, http.StatusOK, paginate(items, limit, func(e activity.Entry) string { return encodeCursor(e.ID) }))
 	return nil
 }

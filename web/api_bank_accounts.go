@@ -15,6 +15,6 @@ func (s *Server) apiBankAccountList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(items, limit, func(b account.BankAccount) int64 { return b.ID }))
+	writeJSON(w, http.StatusOK, paginate(items, limit, func(b account.BankAccount) string { return encodeCursor(b.ID) }))
 	return nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,26 +11,18 @@ import (
 
 // contactCursor holds the keyset of the last contact of a page.
 func contactCursor(c crm.Contact) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.ID, 10) + ":" + c.SortKey()))
+	return encodeKeyset(strconv.FormatInt(c.ID, 10) + ":" + c.SortKey())
 }
 
 func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), Limit: defaultLimit}
 	var fe errs.Fields
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			fe.Add("limit", "out_of_range", "limit must be a whole number from 1 to 200")
-		}
-		f.Limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		id, key, ok := strings.Cut(string(b), ":")
-		n, perr := strconv.ParseInt(id, 10, 64)
-		if err != nil || !ok || perr != nil || n <= 0 {
-			fe.Add("cursor", "invalid_cursor", "cursor is not one this API returned")
+	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), Limit: listLimit(r, &fe)}
+	if text := cursorText(r, &fe); text != "" {
+		id, key, cut := strings.Cut(text, ":")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !cut || err != nil || n <= 0 {
+			fe.Add("cursor", "invalid_cursor", badCursor)
 		}
 		f.AfterID, f.AfterKey = n, key
 	}
@@ -47,14 +38,6 @@ func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := page[crm.Contact]{Data: items}
-	if p.Data == nil {
-		p.Data = []crm.Contact{}
-	}
-	if len(items) > limit {
-		p.Data = items[:limit]
-		p.NextCursor = contactCursor(items[limit-1])
-	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, paginate(items, limit, contactCursor))
 	return nil
 }
