@@ -205,3 +205,15 @@ func (c Contact) SearchText() string {
 
 // SortKey orders lists by name, accents and case aside.
 func (c Contact) SortKey() string { return SearchKey(c.DisplayName()) }
+
+// DateChanges dates what the contact's history keeps between before and
+// c: becoming a client, and giving or withdrawing marketing consent. A new
+// contact is compared with the zero Contact.
+func (c *Contact) DateChanges(before Contact, now time.Time) {
+	if c.IsClient && !before.IsClient {
+		c.BecameClientAt = &now
+	}
+	if c.MarketingConsent != before.MarketingConsent {
+		c.ConsentAt = &now
+	}
+}

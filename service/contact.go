@@ -120,13 +120,7 @@ func (s *Service) CreateContact(ctx context.Context, in crm.Input) (crm.Contact,
 		return c, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		now := s.db.Now(ctx)
-		if c.IsClient {
-			c.BecameClientAt = &now
-		}
-		if c.MarketingConsent {
-			c.ConsentAt = &now
-		}
+		c.DateChanges(crm.Contact{}, s.db.Now(ctx))
 		if err := s.db.CreateContact(ctx, &c); err != nil {
 			return err
 		}
@@ -161,12 +155,7 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 			return err
 		}
 		now := s.db.Now(ctx)
-		if after.IsClient && !before.IsClient {
-			after.BecameClientAt = &now
-		}
-		if after.MarketingConsent != before.MarketingConsent {
-			after.ConsentAt = &now
-		}
+		after.DateChanges(before, now)
 		if in.Ended != nil {
 			switch {
 			case *in.Ended && after.EndedAt == nil:

@@ -144,13 +144,7 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 				continue
 			}
 			seen[key] = true
-			now := s.db.Now(ctx)
-			if c.IsClient {
-				c.BecameClientAt = &now
-			}
-			if c.MarketingConsent {
-				c.ConsentAt = &now
-			}
+			c.DateChanges(crm.Contact{}, s.db.Now(ctx))
 			if err := s.db.CreateContact(ctx, &c); err != nil {
 				return err
 			}
