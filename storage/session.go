@@ -46,6 +46,14 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
+// sessionColumns are a session's (s), for the principal look-ups.
+const sessionColumns = "s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.mfa_pending"
+
+func sessionTargets(s *identity.Session) []any {
+	return []any{&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt),
+		utc(&s.ExpiresAt), &s.IP, &s.UserAgent, &s.MFAPending}
+}
+
 // principalColumns are a user's (u), their membership's (m) and its
 // account's (a) columns, for the joins that authenticate a request.
 var principalColumns = qualify("u", userColumns) + ", m.role, " + qualify("a", accountColumns)
@@ -66,10 +74,9 @@ func fillMembership(p *identity.Principal) {
 func (db *DB) SessionPrincipal(ctx context.Context, hash string) (identity.Session, identity.Principal, error) {
 	var s identity.Session
 	var p identity.Principal
-	targets := append([]any{&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt),
-		utc(&s.ExpiresAt), &s.IP, &s.UserAgent, &s.MFAPending}, principalTargets(&p)...)
+	targets := append(sessionTargets(&s), principalTargets(&p)...)
 	err := db.reader(ctx).QueryRowContext(ctx, `
-		SELECT s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.mfa_pending,
+		SELECT `+sessionColumns+`,
 			`+principalColumns+`
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id

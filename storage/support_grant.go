@@ -81,10 +81,9 @@ func (db *DB) CreateSupportSession(ctx context.Context, s identity.Session, gran
 func (db *DB) SupportSessionPrincipal(ctx context.Context, hash string) (identity.Session, identity.Principal, error) {
 	var s identity.Session
 	var p identity.Principal
-	targets := append([]any{&s.TokenHash, &s.UserID, &s.AccountID, utc(&s.CreatedAt), utc(&s.LastSeenAt),
-		utc(&s.ExpiresAt), &s.IP, &s.UserAgent, &s.MFAPending}, principalTargets(&p)...)
+	targets := append(sessionTargets(&s), principalTargets(&p)...)
 	err := db.reader(ctx).QueryRowContext(ctx, `
-		SELECT s.token_hash, s.user_id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.mfa_pending,
+		SELECT `+sessionColumns+`,
 			`+qualify("u", userColumns)+`, g.role, `+qualify("a", accountColumns)+`
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
