@@ -172,6 +172,28 @@ func (s *Service) SetMemberRole(ctx context.Context, userID int64, role string) 
 	})
 }
 
+// UpdateMember changes a member's role and/or enabled state in one
+// transaction: either both changes land or neither does.
+func (s *Service) UpdateMember(ctx context.Context, userID int64, role *string, disabled *bool) (identity.Member, error) {
+	var m identity.Member
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if role != nil {
+			if err := s.SetMemberRole(ctx, userID, *role); err != nil {
+				return err
+			}
+		}
+		if disabled != nil {
+			if err := s.SetMemberDisabled(ctx, userID, *disabled); err != nil {
+				return err
+			}
+		}
+		var err error
+		m, err = s.Member(ctx, userID)
+		return err
+	})
+	return m, err
+}
+
 // SetMemberDisabled disables or enables a member; disabling ends their
 // sessions and revokes their tokens in this account at once.
 func (s *Service) SetMemberDisabled(ctx context.Context, userID int64, disabled bool) error {

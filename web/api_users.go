@@ -33,17 +33,7 @@ func (s *Server) apiUserPatch(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	if p.Role != nil {
-		if err := s.svc.SetMemberRole(r.Context(), id, *p.Role); err != nil {
-			return err
-		}
-	}
-	if p.Disabled != nil {
-		if err := s.svc.SetMemberDisabled(r.Context(), id, *p.Disabled); err != nil {
-			return err
-		}
-	}
-	m, err := s.svc.Member(r.Context(), id)
+	m, err := s.svc.UpdateMember(r.Context(), id, p.Role, p.Disabled)
 	if err != nil {
 		return err
 	}
