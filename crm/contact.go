@@ -203,6 +203,46 @@ func (c Contact) SearchText() string {
 	return SearchKey(strings.Join(parts, " "))
 }
 
+// PhoneKey is the phone's digits in international form, what duplicate
+// detection compares: "06 12 34 56 78", "+33 6 12 34 56 78" and
+// "0033612345678" are one number. A national number (leading 0) is read
+// in the contact's country when it is France, the default.
+func (c Contact) PhoneKey() string {
+	var d []byte
+	for i := 0; i < len(c.Phone); i++ {
+		if ch := c.Phone[i]; ch >= '0' && ch <= '9' {
+			d = append(d, ch)
+		}
+	}
+	s := string(d)
+	switch {
+	case strings.HasPrefix(strings.TrimSpace(c.Phone), "+"):
+		return s
+	case strings.HasPrefix(s, "00"):
+		return s[2:]
+	case len(s) == 10 && s[0] == '0' && (c.Address.Country == "FR" || c.Address.Country == ""):
+		return "33" + s[1:]
+	}
+	return s
+}
+
+// DuplicateKeys are what makes two contacts one: the same e-mail, SIRET
+// or phone number.
+func (c Contact) DuplicateKeys() []string { return DuplicateKeys(c.Email, c.SIRET, c.PhoneKey()) }
+
+// DuplicateKeys names the non-empty keys among an e-mail, a SIRET and a
+// phone key ("email:…", "siret:…", "phone:…").
+func DuplicateKeys(email, siret, phoneKey string) []string {
+	var keys []string
+	for _, k := range [][2]string{{"email", email}, {"siret", siret}, {"phone", phoneKey}} {
+		// A phone of a few digits is an extension, not an identity.
+		if k[1] != "" && (k[0] != "phone" || len(k[1]) >= 8) {
+			keys = append(keys, k[0]+":"+k[1])
+		}
+	}
+	return keys
+}
+
 // SortKey orders lists by name, accents and case aside.
 func (c Contact) SortKey() string { return SearchKey(c.DisplayName()) }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 )
 
@@ -45,5 +46,25 @@ func TestDisplayName(t *testing.T) {
 	}
 	if got := (Contact{Kind: Company, CompanyName: "Vrac & Co"}).DisplayName(); got != "Vrac & Co" {
 		t.Errorf("company: %q", got)
+	}
+}
+
+func TestPhoneKey(t *testing.T) {
+	for _, tc := range []struct{ phone, country, want string }{
+		{"06 12 34 56 78", "FR", "33612345678"},
+		{"+33 6 12 34 56 78", "FR", "33612345678"},
+		{"0033 6 12 34 56 78", "FR", "33612345678"},
+		{"06.12.34.56.78", "", "33612345678"},
+		{"030 1234567", "DE", "0301234567"},
+		{"+49 30 1234567", "DE", "49301234567"},
+		{"", "FR", ""},
+	} {
+		c := Contact{Phone: tc.phone, Address: account.Address{Country: tc.country}}
+		if got := c.PhoneKey(); got != tc.want {
+			t.Errorf("PhoneKey(%q, %s) = %q, want %q", tc.phone, tc.country, got, tc.want)
+		}
+	}
+	if keys := (Contact{Phone: "12 34"}).DuplicateKeys(); len(keys) != 0 {
+		t.Errorf("a short phone is a duplicate key: %v", keys)
 	}
 }

@@ -1,6 +1,10 @@
 package crm
 
-import "github.com/comptoir/comptoir/account"
+import (
+	"time"
+
+	"github.com/comptoir/comptoir/account"
+)
 
 // Input is what a user may set on a contact; nil leaves a field alone.
 // Ids, dates and the search text are not here: clients cannot set them.
@@ -77,13 +81,32 @@ func (in Input) Apply(c *Contact) {
 	str(&c.ConsentProof, in.ConsentProof)
 }
 
+// Sorts of contact lists.
+const (
+	SortName   = "name"   // by name, accents and case aside (the default)
+	SortNewest = "newest" // the most recently created first
+)
+
 // Filter selects contacts in lists.
 type Filter struct {
-	Query    string // searched accent- and case-insensitively
-	Role     string // prospect, client or supplier
-	Tag      string
-	OwnerID  int64
-	AfterKey string // keyset pagination: the sort key of the last row seen
-	AfterID  int64
-	Limit    int
+	Query         string // searched accent- and case-insensitively
+	Role          string // prospect, client or supplier
+	Tag           string
+	OwnerID       int64
+	City          string     // compared folded: "Bayonne" matches "BAYONNE"
+	ContactBefore *time.Time // no contact since (never contacted counts from creation)
+	ContactAfter  *time.Time // last contact on or after
+	Sort          string     // SortName or SortNewest
+	AfterKey      string     // keyset pagination: KeyOf the last row seen
+	AfterID       int64
+	Limit         int
+}
+
+// KeyOf is the keyset value of c in a list sorted as f says: where the
+// next page starts after c.
+func (f Filter) KeyOf(c Contact) string {
+	if f.Sort == SortNewest {
+		return c.CreatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return c.SortKey()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/comptoir/comptoir/access"
@@ -38,34 +39,100 @@ type ImportReport struct {
 // maxImportErrors bounds the per-row report of a bad file.
 const maxImportErrors = 1000
 
+// importBatch is how many rows an import checks for duplicates and writes
+// at once: one query and a few multi-row INSERTs instead of two
+// statements a row.
+const importBatch = 500
+
 var errImportRejected = errors.New("import rejected")
 
-// ImportContacts reads a spreadsheet CSV of contacts. With skipBad, good
-// rows are imported and bad ones reported; without, one bad row rejects
-// the whole file and nothing is written. Duplicates (same e-mail or SIRET
-// as an existing contact or an earlier row) are skipped and counted. The
-// import is one transaction with one activity-log entry.
-func (s *Service) ImportContacts(ctx context.Context, r io.Reader, skipBad bool) (ImportReport, error) {
+// ImportOptions say how to import a file.
+type ImportOptions struct {
+	// SkipBad imports the good rows and reports the bad ones; without it,
+	// one bad row rejects the whole file and nothing is written.
+	SkipBad bool
+	// Fields maps each CSV column to a contact field (crm.Columns), ""
+	// ignoring it; nil maps the file's header line (crm.MapHeader).
+	Fields []string
+}
+
+// ImportPreview is what a user sees before importing a CSV: the columns
+// Comptoir recognized and the first rows, to check and correct the mapping.
+type ImportPreview struct {
+	Encoding  string     `json:"encoding"`
+	Delimiter string     `json:"delimiter"`
+	Header    []string   `json:"header"`
+	Fields    []string   `json:"fields"` // the suggested field of each column, "" unknown
+	Rows      [][]string `json:"rows"`
+}
+
+// PreviewContacts reads the header and the first rows of a CSV.
+func (s *Service) PreviewContacts(ctx context.Context, r io.Reader, rows int) (ImportPreview, error) {
+	const op = "service.PreviewContacts"
+	var p ImportPreview
+	if err := access.Require(ctx, access.Contacts, access.Create); err != nil {
+		return p, err
+	}
+	sr, header, err := openSheet(op, r)
+	if err != nil {
+		return p, err
+	}
+	p.Encoding, p.Delimiter, p.Header = sr.Encoding, string(sr.Delimiter), header
+	p.Fields, _ = crm.MapHeader(header)
+	for len(p.Rows) < rows {
+		row, _, err := sr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return p, &errs.Error{Op: op, Kind: errs.Invalid, Message: err.Error(), Err: err}
+		}
+		if !isBlank(row) {
+			p.Rows = append(p.Rows, row)
+		}
+	}
+	return p, nil
+}
+
+func openSheet(op string, r io.Reader) (*sheet.Reader, []string, error) {
+	sr, err := sheet.NewReader(r)
+	if err != nil {
+		return nil, nil, errs.Wrap(op, err)
+	}
+	header, _, err := sr.Read()
+	if err != nil {
+		return nil, nil, &errs.Error{Op: op, Kind: errs.Invalid, Message: "the file is empty or not CSV", Err: err}
+	}
+	return sr, header, nil
+}
+
+// ImportContacts reads a spreadsheet CSV of contacts (see ImportOptions).
+// Duplicates (same e-mail, SIRET or phone number as an existing contact or
+// an earlier row) are skipped and counted. The import is one transaction
+// with one activity-log entry; rows stream through, so memory stays flat
+// whatever the file's size.
+func (s *Service) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	const op = "service.ImportContacts"
 	var rep ImportReport
 	if err := access.Require(ctx, access.Contacts, access.Create); err != nil {
 		return rep, err
 	}
-	sr, err := sheet.NewReader(r)
+	sr, header, err := openSheet(op, r)
 	if err != nil {
-		return rep, errs.Wrap(op, err)
+		return rep, err
 	}
 	rep.Encoding, rep.Delimiter = sr.Encoding, string(sr.Delimiter)
-	header, _, err := sr.Read()
-	if err != nil {
-		return rep, &errs.Error{Op: op, Kind: errs.Invalid, Message: "the file is empty or not CSV", Err: err}
-	}
 	fields, unknown := crm.MapHeader(header)
+	if opt.Fields != nil {
+		if fields, unknown, err = chosenFields(op, header, opt.Fields); err != nil {
+			return rep, err
+		}
+	}
 	rep.Unknown = unknown
 	if len(unknown) == len(header) {
 		return rep, errs.E(op, errs.Invalid, "no column of the first line is a contact field (nom, prénom, e-mail…)")
 	}
-	return s.importInputs(ctx, &rep, skipBad, func() (crm.Input, int, error) {
+	return s.importInputs(ctx, &rep, opt.SkipBad, func() (crm.Input, int, error) {
 		for {
 			row, line, err := sr.Read()
 			if err != nil {
@@ -81,15 +148,36 @@ func (s *Service) ImportContacts(ctx context.Context, r io.Reader, skipBad bool)
 	})
 }
 
+// chosenFields checks a user's column mapping against the file's header.
+func chosenFields(op string, header, fields []string) ([]string, []string, error) {
+	if len(fields) != len(header) {
+		return nil, nil, errs.E(op, errs.Invalid, "the mapping has "+strconv.Itoa(len(fields))+" columns, the file "+strconv.Itoa(len(header)))
+	}
+	var unknown []string
+	used := map[string]bool{}
+	for i, f := range fields {
+		switch {
+		case f == "":
+			unknown = append(unknown, header[i])
+		case !slices.Contains(crm.Columns, f):
+			return nil, nil, errs.E(op, errs.Invalid, "column "+strconv.Itoa(i+1)+": unknown field "+strconv.Quote(f))
+		case used[f]:
+			return nil, nil, errs.E(op, errs.Invalid, "column "+strconv.Itoa(i+1)+": the field "+f+" is already taken by another column")
+		}
+		used[f] = true
+	}
+	return fields, unknown, nil
+}
+
 // ImportVCards reads contacts from vCard 3 or 4 cards, with the same rules
-// as ImportContacts (lines are card numbers).
-func (s *Service) ImportVCards(ctx context.Context, r io.Reader, skipBad bool) (ImportReport, error) {
+// as ImportContacts (lines are card numbers; Fields does not apply).
+func (s *Service) ImportVCards(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Encoding: "utf-8"}
 	if err := access.Require(ctx, access.Contacts, access.Create); err != nil {
 		return rep, err
 	}
 	vr := vcard.NewReader(r)
-	return s.importInputs(ctx, &rep, skipBad, func() (crm.Input, int, error) {
+	return s.importInputs(ctx, &rep, opt.SkipBad, func() (crm.Input, int, error) {
 		in, n, err := vr.Next()
 		if err != nil && !errors.Is(err, io.EOF) {
 			err = errBadSource{err}
@@ -105,12 +193,16 @@ type errBadSource struct{ err error }
 func (e errBadSource) Error() string { return e.err.Error() }
 
 // importInputs creates the contacts next yields, in one transaction,
-// reporting bad rows and skipping duplicates; see ImportContacts.
+// reporting bad rows and skipping duplicates; see ImportContacts. Once a
+// row is bad and bad rows reject the file, it only validates the rest, to
+// report every problem.
 func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad bool, next func() (crm.Input, int, error)) (ImportReport, error) {
 	const op = "service.ImportContacts"
 	rights := access.From(ctx)
+	owner := identity.ActorFrom(ctx).UserID
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		seen := map[string]bool{}
+		batch := make([]crm.Contact, 0, importBatch)
+		now := s.db.Now(ctx)
 		for {
 			in, line, err := next()
 			if errors.Is(err, io.EOF) {
@@ -126,7 +218,7 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 			}
 			rep.Rows++
 			dropHidden(rights, &in)
-			c := crm.Contact{OwnerID: identity.ActorFrom(ctx).UserID}
+			c := crm.Contact{OwnerID: owner}
 			in.Apply(&c)
 			if err := c.Validate(); err != nil {
 				for _, fe := range errs.FieldsOf(err) {
@@ -134,24 +226,22 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 				}
 				continue
 			}
-			key := c.Email + "|" + c.SIRET
-			dup, err := s.db.ContactDuplicate(ctx, c.Email, c.SIRET)
-			if err != nil {
-				return err
-			}
-			if dup != 0 || (key != "|" && seen[key]) {
-				rep.Duplicates++
+			if len(rep.Errors) > 0 && !skipBad {
 				continue
 			}
-			seen[key] = true
-			c.DateChanges(crm.Contact{}, s.db.Now(ctx))
-			if err := s.db.CreateContact(ctx, &c); err != nil {
-				return err
+			c.DateChanges(crm.Contact{}, now)
+			if batch = append(batch, c); len(batch) == importBatch {
+				if err := s.writeImported(ctx, rep, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
 			}
-			rep.Created++
 		}
 		if len(rep.Errors) > 0 && !skipBad {
 			return errImportRejected
+		}
+		if err := s.writeImported(ctx, rep, batch); err != nil {
+			return err
 		}
 		return s.record(ctx, activity.Entry{Module: "contacts", Action: "import", RecordType: "contact",
 			Summary: strconv.Itoa(rep.Created) + " created, " + strconv.Itoa(rep.Duplicates) + " duplicates, " + strconv.Itoa(len(rep.Errors)) + " errors"})
@@ -165,6 +255,37 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 	}
 	rep.Applied = true
 	return *rep, nil
+}
+
+// writeImported writes a batch of valid rows, skipping those that share an
+// e-mail, SIRET or phone number with a contact of the account (earlier
+// rows of the file included) or with an earlier row of the batch.
+func (s *Service) writeImported(ctx context.Context, rep *ImportReport, batch []crm.Contact) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var keys []string
+	for _, c := range batch {
+		keys = append(keys, c.DuplicateKeys()...)
+	}
+	taken, err := s.db.ContactKeys(ctx, keys)
+	if err != nil {
+		return err
+	}
+	fresh := make([]crm.Contact, 0, len(batch))
+	for _, c := range batch {
+		ks := c.DuplicateKeys()
+		if slices.ContainsFunc(ks, func(k string) bool { return taken[k] }) {
+			rep.Duplicates++
+			continue
+		}
+		for _, k := range ks {
+			taken[k] = true
+		}
+		fresh = append(fresh, c)
+	}
+	rep.Created += len(fresh)
+	return s.db.CreateContacts(ctx, fresh)
 }
 
 func (r *ImportReport) add(e RowError) {
@@ -206,7 +327,7 @@ func (s *Service) ExportContacts(ctx context.Context, f crm.Filter, each func(cr
 			break
 		}
 		last := page[len(page)-1]
-		f.AfterKey, f.AfterID = last.SortKey(), last.ID
+		f.AfterKey, f.AfterID = f.KeyOf(last), last.ID
 	}
 	return n, s.db.WithTx(ctx, func(ctx context.Context) error {
 		return s.record(ctx, activity.Entry{Module: "contacts", Action: "export", RecordType: "contact", Summary: strconv.Itoa(n)})

@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -39,8 +37,15 @@ func contactValues(c *crm.Contact) []any {
 		c.Address.Line1, c.Address.Line2, c.Address.PostalCode, c.Address.City, c.Address.Country, c.BirthDate,
 		c.SIREN, c.SIRET, c.VATNumber, c.IBAN, c.BIC, c.IsProspect, c.IsClient, c.IsSupplier,
 		"," + strings.Join(c.Tags, ",") + ",", c.Notes, owner, c.Source, c.MarketingConsent, c.ConsentAt, c.ConsentProof,
-		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt}
+		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt, c.PhoneKey()}
 }
+
+// contactValueColumns are the columns of contactValues, which an INSERT
+// sets after account_id and created_at.
+const contactValueColumns = `kind, civility, last_name, first_name, company_name, shop_name, email, phone,
+	address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
+	is_prospect, is_client, is_supplier, tags, notes, owner_id, source, marketing_consent, consent_at, consent_proof,
+	sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at, phone_key`
 
 // CreateContact adds a contact to the current account.
 func (db *DB) CreateContact(ctx context.Context, c *crm.Contact) error {
@@ -51,15 +56,58 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact) error {
 	now := db.Now(ctx)
 	c.CreatedAt, c.UpdatedAt = now, now
 	args := append([]any{acc, now}, contactValues(c)...)
-	err = db.writer(ctx).QueryRowContext(ctx, `
-		INSERT INTO contacts (account_id, created_at, kind, civility, last_name, first_name, company_name, shop_name, email, phone,
-			address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
-			is_prospect, is_client, is_supplier, tags, notes, owner_id, source, marketing_consent, consent_at, consent_proof,
-			sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)
-		RETURNING id`, args...).Scan(&c.ID)
+	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO contacts (account_id, created_at, `+contactValueColumns+`)
+		VALUES `+placeholders(1, len(args))+` RETURNING id`, args...).Scan(&c.ID)
 	return dbErr("storage.CreateContact", err)
+}
+
+// bulkRows is how many contacts one INSERT of CreateContacts carries: 200
+// rows of 38 values stay under both engines' limit on parameters.
+const bulkRows = 200
+
+// CreateContacts adds many contacts to the current account with
+// multi-row INSERTs, for imports; their ids are not read back.
+func (db *DB) CreateContacts(ctx context.Context, cs []crm.Contact) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	now := db.Now(ctx)
+	for len(cs) > 0 {
+		batch := cs[:min(bulkRows, len(cs))]
+		cs = cs[len(batch):]
+		var args []any
+		for i := range batch {
+			batch[i].CreatedAt, batch[i].UpdatedAt = now, now
+			args = append(append(args, acc, now), contactValues(&batch[i])...)
+		}
+		_, err := db.writer(ctx).ExecContext(ctx, `INSERT INTO contacts (account_id, created_at, `+contactValueColumns+`)
+			VALUES `+placeholders(len(batch), len(args)/len(batch)), args...)
+		if err != nil {
+			return dbErr("storage.CreateContacts", err)
+		}
+	}
+	return nil
+}
+
+// placeholders returns "($1, $2), ($3, $4)" for rows rows of cols values.
+func placeholders(rows, cols int) string {
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*cols + c + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // Contact returns one contact of the current account.
@@ -87,7 +135,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact) error {
 			birth_date = $16, siren = $17, siret = $18, vat_number = $19, iban = $20, bic = $21, is_prospect = $22,
 			is_client = $23, is_supplier = $24, tags = $25, notes = $26, owner_id = $27, source = $28,
 			marketing_consent = $29, consent_at = $30, consent_proof = $31, sort_key = $32, search_text = $33,
-			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37
+			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37, phone_key = $38
 		WHERE account_id = $1 AND id = $2`, args...)
 	return mustAffect("storage.UpdateContact", res, err)
 }
@@ -102,76 +150,55 @@ func (db *DB) DeleteContact(ctx context.Context, id int64) error {
 	return mustAffect("storage.DeleteContact", res, err)
 }
 
-// ListContacts returns the current account's contacts matching f, by name,
-// after the keyset (AfterKey, AfterID). Every word of the query must
-// appear in the contact's folded search text.
-func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, error) {
+// ContactKeys returns which of the given duplicate keys (crm.DuplicateKeys:
+// "email:…", "siret:…", "phone:…") a contact of the current account
+// already has. Imports ask once per batch of rows.
+func (db *DB) ContactKeys(ctx context.Context, keys []string) (map[string]bool, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	where := []string{"account_id = $1"}
-	args := []any{acc}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	found := map[string]bool{}
+	byColumn := map[string][]any{}
+	for _, k := range keys {
+		col, v, _ := strings.Cut(k, ":")
+		byColumn[col] = append(byColumn[col], v)
 	}
-	for _, w := range strings.Fields(crm.SearchKey(f.Query)) {
-		add("search_text LIKE ? ESCAPE '\\'", "%"+escapeLike(w)+"%")
+	w := conds{}
+	w.add("account_id = ?", acc)
+	var ors []string
+	args := w.args
+	for _, col := range []string{"email", "siret", "phone_key"} {
+		vs := byColumn[strings.TrimSuffix(col, "_key")]
+		if len(vs) == 0 {
+			continue
+		}
+		marks := make([]string, len(vs))
+		for i := range vs {
+			args = append(args, vs[i])
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		ors = append(ors, "("+col+" <> '' AND "+col+" IN ("+strings.Join(marks, ", ")+"))")
 	}
-	switch f.Role {
-	case "prospect":
-		where = append(where, "is_prospect")
-	case "client":
-		where = append(where, "is_client")
-	case "supplier":
-		where = append(where, "is_supplier")
+	if len(ors) == 0 {
+		return found, nil
 	}
-	if f.Tag != "" {
-		add("tags LIKE ? ESCAPE '\\'", "%,"+escapeLike(strings.ToLower(f.Tag))+",%")
-	}
-	if f.OwnerID != 0 {
-		add("owner_id = ?", f.OwnerID)
-	}
-	if f.AfterID != 0 {
-		args = append(args, f.AfterKey, f.AfterID)
-		n := len(args)
-		where = append(where, "(sort_key > $"+strconv.Itoa(n-1)+" OR (sort_key = $"+strconv.Itoa(n-1)+" AND id > $"+strconv.Itoa(n)+"))")
-	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	args = append(args, f.Limit)
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY sort_key, id LIMIT $`+strconv.Itoa(len(args)), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT email, siret, phone_key FROM contacts
+		WHERE account_id = $1 AND (`+strings.Join(ors, " OR ")+`)`, args...)
 	if err != nil {
-		return nil, dbErr("storage.ListContacts", err)
+		return nil, dbErr("storage.ContactKeys", err)
 	}
-	return collect(rows, func(r *sql.Rows) (crm.Contact, error) { return scanContact(r) })
-}
-
-// escapeLike makes a user's text match literally inside a LIKE pattern.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// ContactDuplicate returns the id of a contact of the current account with
-// the same e-mail or SIRET, 0 if there is none.
-func (db *DB) ContactDuplicate(ctx context.Context, email, siret string) (int64, error) {
-	acc, err := scope(ctx)
-	if err != nil {
-		return 0, err
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var email, siret, phone string
+		if err := rows.Scan(&email, &siret, &phone); err != nil {
+			return nil, dbErr("storage.ContactKeys", err)
+		}
+		for _, k := range crm.DuplicateKeys(email, siret, phone) {
+			found[k] = true
+		}
 	}
-	if email == "" && siret == "" {
-		return 0, nil
-	}
-	var id int64
-	err = db.reader(ctx).QueryRowContext(ctx, `SELECT id FROM contacts WHERE account_id = $1
-		AND ((email <> '' AND email = $2) OR (siret <> '' AND siret = $3)) LIMIT 1`, acc, email, siret).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, dbErr("storage.ContactDuplicate", err)
+	return found, dbErr("storage.ContactKeys", rows.Err())
 }
 
 // MoveContactRecords moves a contact's conversations and cases to another

@@ -9,15 +9,10 @@ import (
 	"github.com/comptoir/comptoir/errs"
 )
 
-// contactCursor holds the keyset of the last contact of a page.
-func contactCursor(c crm.Contact) string {
-	return encodeKeyset(strconv.FormatInt(c.ID, 10) + ":" + c.SortKey())
-}
-
 func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
 	var fe errs.Fields
-	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), Limit: listLimit(r, &fe)}
+	f, _ := contactFilter(r, &fe)
+	f.Limit = listLimit(r, &fe)
 	if text := cursorText(r, &fe); text != "" {
 		id, key, cut := strings.Cut(text, ":")
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -25,9 +20,6 @@ func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 			fe.Add("cursor", "invalid_cursor", badCursor)
 		}
 		f.AfterID, f.AfterKey = n, key
-	}
-	if f.Role != "" && f.Role != "prospect" && f.Role != "client" && f.Role != "supplier" {
-		fe.Add("role", "invalid_role", "role must be prospect, client or supplier")
 	}
 	if err := fe.Err("web.apiContactList"); err != nil {
 		return err
@@ -38,6 +30,9 @@ func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(items, limit, contactCursor))
+	// The cursor holds the keyset of the page's last contact.
+	writeJSON(w, http.StatusOK, paginate(items, limit, func(c crm.Contact) string {
+		return encodeKeyset(strconv.FormatInt(c.ID, 10) + ":" + f.KeyOf(c))
+	}))
 	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,11 +17,11 @@ const contactsPerPage = 50
 
 type contactsPage struct {
 	Page
-	Items   []crm.Contact
-	Query   string
-	Role    string
-	NextKey string
-	NextID  int64
+	Items  []crm.Contact
+	Filter contactQuery
+	Errors formErrors
+	// Next is the query string of the next page, "" on the last.
+	Next template.URL
 }
 
 type contactPage struct {
@@ -41,19 +42,27 @@ type contactPage struct {
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), Limit: contactsPerPage + 1,
-		AfterKey: q.Get("after_key")}
-	f.AfterID, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	var fe errs.Fields
+	f, cq := contactFilter(r, &fe)
+	p := &contactsPage{Page: s.basePage(r), Filter: cq}
+	if err := fe.Err("web.contactList"); err != nil {
+		p.Errors = fieldErrors(err)
+		s.renderPage(w, r, http.StatusUnprocessableEntity, "contacts", p)
+		return nil
+	}
+	f.AfterKey, f.Limit = r.URL.Query().Get("after_key"), contactsPerPage+1
+	f.AfterID, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	items, err := s.svc.Contacts(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	p := &contactsPage{Page: s.basePage(r), Query: f.Query, Role: f.Role}
 	if len(items) > contactsPerPage {
 		items = items[:contactsPerPage]
 		last := items[len(items)-1]
-		p.NextKey, p.NextID = last.SortKey(), last.ID
+		next := cq.Values()
+		next.Set("after", strconv.FormatInt(last.ID, 10))
+		next.Set("after_key", f.KeyOf(last))
+		p.Next = template.URL(next.Encode()) // escaped by Encode
 	}
 	p.Items = items
 	// Search as you type: htmx asks for this same page and keeps #contact-rows.
@@ -179,6 +188,7 @@ func (s *Server) routesForContacts(mux *patternMux) {
 	mux.Handle("GET /contacts/new", s.user(s.contactNew))
 	mux.Handle("GET /contacts/import", s.user(s.contactImportForm))
 	mux.Handle("POST /contacts/import", s.user(s.contactImport))
+	mux.Handle("POST /contacts/import/apply", s.user(s.contactImportApply))
 	mux.Handle("GET /contacts/export.csv", s.user(s.contactExport))
 	mux.Handle("GET /contacts/export.vcf", s.user(s.contactVCards))
 	mux.Handle("GET /contacts/merge", s.user(s.mergeForm))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -16,21 +17,31 @@ import (
 // maxImportSize bounds an uploaded contacts file.
 const maxImportSize = 20 << 20
 
+// previewRows is how many rows the mapping step shows.
+const previewRows = 5
+
 type contactImportPage struct {
 	Page
 	Report  *service.ImportReport
 	Problem string
+	// The mapping step: the uploaded file waiting under Upload, and
+	// what Comptoir read of it.
+	Upload  string
+	Preview *service.ImportPreview
+	Mode    string
+	Columns []string
 }
 
 func (s *Server) contactImportForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "contact_import", &contactImportPage{Page: s.basePage(r)})
 }
 
-// contactImport imports an uploaded spreadsheet CSV and shows the report:
-// what was created, the duplicates skipped and each bad row.
+// contactImport takes an uploaded file. A vCard file is imported at once;
+// a CSV is kept aside and the mapping step shows how its columns are read,
+// with its first rows, before anything is written.
 func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
-	p := &contactImportPage{Page: s.basePage(r)}
+	p := &contactImportPage{Page: s.basePage(r), Mode: r.PostFormValue("mode"), Columns: crm.Columns}
 	f, header, err := r.FormFile("file")
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -38,20 +49,74 @@ func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 		p.Problem = "import.too_large"
 	case err != nil:
 		p.Problem = "import.no_file"
-	default:
+	case strings.HasSuffix(strings.ToLower(header.Filename), ".vcf"):
 		defer f.Close()
-		importer := s.svc.ImportContacts
-		if strings.HasSuffix(strings.ToLower(header.Filename), ".vcf") {
-			importer = s.svc.ImportVCards
-		}
-		rep, err := importer(r.Context(), f, r.PostFormValue("mode") == "skip")
-		if errs.Is(err, errs.Invalid) {
-			p.Problem = "import.not_csv"
-		} else if err != nil {
+		rep, err := s.svc.ImportVCards(r.Context(), f, service.ImportOptions{SkipBad: p.Mode == "skip"})
+		if err != nil {
 			return err
 		}
 		p.Report = &rep
+	default:
+		defer f.Close()
+		if err := s.previewUpload(r, p, f); err != nil {
+			return err
+		}
 	}
+	return s.renderImport(w, r, p)
+}
+
+// previewUpload keeps the uploaded CSV and reads its preview into p.
+func (s *Server) previewUpload(r *http.Request, p *contactImportPage, f io.Reader) error {
+	name, err := s.uploads.save(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	file, err := s.uploads.open(r.Context(), name)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = file.Close() }()
+	preview, err := s.svc.PreviewContacts(r.Context(), file, previewRows)
+	if errs.Is(err, errs.Invalid) {
+		p.Problem = "import.not_csv"
+		s.uploads.remove(r.Context(), name)
+		return nil
+	}
+	p.Upload, p.Preview = name, &preview
+	return err
+}
+
+// contactImportApply imports a kept CSV with the columns as the user
+// mapped them, and shows the report.
+func (s *Server) contactImportApply(w http.ResponseWriter, r *http.Request) error {
+	name := r.PostFormValue("upload")
+	p := &contactImportPage{Page: s.basePage(r), Mode: r.PostFormValue("mode"), Columns: crm.Columns}
+	file, err := s.uploads.open(r.Context(), name)
+	if err != nil {
+		p.Problem = "import.expired"
+		return s.renderImport(w, r, p)
+	}
+	defer func() { _ = file.Close() }()
+	fields := r.PostForm["field"]
+	rep, err := s.svc.ImportContacts(r.Context(), file, service.ImportOptions{SkipBad: p.Mode == "skip", Fields: fields})
+	if errs.Is(err, errs.Invalid) {
+		p.Problem = "import.not_csv"
+	} else if err != nil {
+		return err
+	}
+	p.Report = &rep
+	if rep.Applied {
+		s.uploads.remove(r.Context(), name)
+	} else if _, err := file.Seek(0, io.SeekStart); err == nil {
+		// Nothing was written: the user may fix the mapping and retry.
+		preview, _ := s.svc.PreviewContacts(r.Context(), file, previewRows)
+		preview.Fields = fields
+		p.Upload, p.Preview = name, &preview
+	}
+	return s.renderImport(w, r, p)
+}
+
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, p *contactImportPage) error {
 	status := http.StatusOK
 	if p.Problem != "" || (p.Report != nil && !p.Report.Applied) {
 		status = http.StatusUnprocessableEntity
@@ -64,7 +129,11 @@ func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 // byte-order mark for French Excel.
 func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag")}
+	var fe errs.Fields
+	f, _ := contactFilter(r, &fe)
+	if err := fe.Err("web.contactExport"); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="contacts-`+time.Now().Format("2006-01-02")+`.csv"`)
 	cw, err := sheet.NewWriter(w, q.Get("excel") != "")
@@ -82,8 +151,11 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) error {
 
 // contactVCards writes the listed contacts as vCard 4.
 func (s *Server) contactVCards(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := crm.Filter{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag")}
+	var fe errs.Fields
+	f, _ := contactFilter(r, &fe)
+	if err := fe.Err("web.contactVCards"); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/vcard; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="contacts.vcf"`)
 	return vcard.Write(w, func(yield func(crm.Contact) error) error {

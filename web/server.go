@@ -12,6 +12,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -40,6 +42,10 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Collectors are more metrics to expose, such as the database pools'.
 	Collectors []prometheus.Collector
+	// UploadDir keeps uploaded files between the steps of a form (an
+	// import's mapping step); empty means comptoir-uploads in the
+	// system's temporary directory.
+	UploadDir string
 }
 
 // Server serves every HTTP route of Comptoir.
@@ -54,6 +60,7 @@ type Server struct {
 	assets        *assets
 	metrics       *metrics
 	handler       http.Handler
+	uploads       uploads
 	// loginLimiter and resetLimiter slow down guessing from one address.
 	loginLimiter, resetLimiter *ipLimiter
 	// patterns lists every route pattern, in routes.go order.
@@ -75,6 +82,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.plainMessages = map[string]*sync.Map{"fr": {}, "en": {}}
+	s.uploads = uploads{dir: opts.UploadDir}
+	if s.uploads.dir == "" {
+		s.uploads.dir = filepath.Join(os.TempDir(), "comptoir-uploads")
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/comptoir/comptoir/service"
+	"io"
 	"os"
 	"strings"
 
@@ -36,9 +38,10 @@ func splitFile(args []string) (string, []string) {
 }
 
 func runImportContacts(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "import contacts", "FILE --account ID [--skip-bad]", "Import contacts from a CSV exported by a spreadsheet or another tool; one bad row rejects the whole file unless --skip-bad")
+	fs := newFlagSet(env, "import contacts", "FILE --account ID [--skip-bad] [--progress]", "Import contacts from a CSV exported by a spreadsheet or another tool; one bad row rejects the whole file unless --skip-bad")
 	accountID := fs.Int64("account", 0, "the account to import into (required)")
 	skipBad := fs.Bool("skip-bad", false, "import the good rows and report the bad ones, instead of rejecting the file")
+	progress := fs.Bool("progress", isTerminal(env.stderr), "show a progress bar on standard error (the default on a terminal)")
 	file, rest := splitFile(args)
 	return withService(ctx, env, fs, rest, func(in instance) error {
 		if file == "" || *accountID <= 0 {
@@ -53,7 +56,17 @@ func runImportContacts(ctx context.Context, env *environment, args []string) err
 		if strings.HasSuffix(strings.ToLower(file), ".vcf") {
 			importer = in.svc.ImportVCards
 		}
-		rep, err := importer(account.WithID(in.ctx, *accountID), bufio.NewReader(f), *skipBad)
+		var src io.Reader = f
+		var bar *progressBar
+		if *progress {
+			bar = newProgressBar(env.stderr, f)
+			src = bar
+		}
+		rep, err := importer(account.WithID(in.ctx, *accountID), bufio.NewReader(src), service.ImportOptions{SkipBad: *skipBad})
+		if bar != nil {
+			bar.done()
+			fmt.Fprintln(env.stderr)
+		}
 		if err != nil {
 			return describe(err)
 		}

@@ -5,11 +5,13 @@ import (
 	"encoding/csv"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -93,22 +95,76 @@ func uploadCSV(t *testing.T, a *app, tn *tenant, data []byte, mode string) respo
 	return a.do(tn.Browser, req)
 }
 
-// TestImportExportInTheBrowser: the same through the Contacts screen.
+// importThroughMapping uploads a CSV, checks the mapping step, then
+// imports with the suggested fields, changed by override (column → field).
+func importThroughMapping(t *testing.T, a *app, tn *tenant, data []byte, mode string, override map[int]string) response {
+	t.Helper()
+	r := uploadCSV(t, a, tn, data, mode)
+	page := doc(t, r)
+	if r.Status != 200 || page.Find("#import-mapping").Length() != 1 {
+		t.Fatalf("mapping step: %d %s", r.Status, page.Find("main").Text())
+	}
+	form := url.Values{"upload": {page.Find("input[name=upload]").AttrOr("value", "")}, "mode": {mode}}
+	page.Find("#import-mapping select[name=field]").Each(func(i int, sel *goquery.Selection) {
+		v := sel.Find("option[selected]").AttrOr("value", "")
+		if f, ok := override[i]; ok {
+			v = f
+		}
+		form.Add("field", v)
+	})
+	return a.post(tn.Browser, "/contacts/import/apply", form)
+}
+
+// TestImportExportInTheBrowser: the same through the Contacts screen, with
+// its mapping step.
 func TestImportExportInTheBrowser(t *testing.T) {
 	a := startApp(t, storagetest.Engines()[0])
 	A := a.mustTenant("Alpha", "alpha@example.fr")
+	B := a.mustTenant("Beta", "beta@example.fr")
 	latin1, _ := charmap.Windows1252.NewEncoder().String(frenchExcel + "M.;Bad;Row;;not-an-email;;;;;;;\r\n")
+
+	// The mapping step reads the header and shows the first rows; nothing
+	// is written yet.
 	r := uploadCSV(t, a, A, []byte(latin1), "all")
+	page := doc(t, r)
+	if got := page.Find("#field-1 option[selected]").AttrOr("value", ""); got != "last_name" {
+		t.Errorf("Nom is suggested as %q", got)
+	}
+	if sample := page.Find("#import-mapping tbody tr").Eq(1).Find("td").Last().Text(); !strings.Contains(sample, "Dupré · Lefèvre") {
+		t.Errorf("preview of Nom: %q", sample)
+	}
+	if list := a.api("GET", "/api/v1/contacts", A.Token, nil); !strings.Contains(list.Body, `"data":[]`) {
+		t.Fatalf("the mapping step wrote: %s", list.Body)
+	}
+	// Another account cannot use the upload's token.
+	token := page.Find("input[name=upload]").AttrOr("value", "")
+	if r := a.post(B.Browser, "/contacts/import/apply", url.Values{"upload": {token}, "field": {"last_name"}}); r.Status != 422 || doc(t, r).Find("#import-problem").Length() != 1 {
+		t.Errorf("another account's token: %d", r.Status)
+	}
+
+	r = importThroughMapping(t, a, A, []byte(latin1), "all", nil)
 	report := doc(t, r)
 	if r.Status != 422 || report.Find("#import-report[data-applied=false]").Length() != 1 || report.Find("#import-errors tbody tr").Length() != 1 {
 		t.Fatalf("all or nothing: %d %s", r.Status, report.Find("main").Text())
 	}
-	r = uploadCSV(t, a, A, []byte(latin1), "skip")
+	if report.Find("#import-mapping").Length() != 1 {
+		t.Error("a rejected import does not offer to fix the mapping")
+	}
+	// The user maps "Commentaires" to the source instead of the notes.
+	r = importThroughMapping(t, a, A, []byte(latin1), "skip", map[int]string{11: "source"})
 	if report := doc(t, r); r.Status != 200 || !strings.Contains(report.Find("#import-report").Text(), "3 contacts créés") {
 		t.Fatalf("skip bad rows: %d %s", r.Status, report.Find("#import-report").Text())
 	}
-	if r := uploadCSV(t, a, A, []byte("foo,bar\n1,2\n"), "all"); r.Status != 422 || doc(t, r).Find("#import-problem").Length() != 1 {
+	if got := a.api("GET", "/api/v1/contacts?q=dupre", A.Token, nil); !strings.Contains(got.Body, `"source":"Préfère le mardi"`) || !strings.Contains(got.Body, `"notes":""`) {
+		t.Errorf("the user's mapping was not applied: %s", got.Body)
+	}
+	if r := uploadCSV(t, a, A, []byte("foo,bar\n1,2\n"), "all"); r.Status != 200 {
+		t.Errorf("upload of an unknown file: %d", r.Status)
+	} else if r := importThroughMapping(t, a, A, []byte("foo,bar\n1,2\n"), "all", nil); r.Status != 422 || doc(t, r).Find("#import-problem").Length() != 1 {
 		t.Errorf("not a contacts file: %d", r.Status)
+	}
+	if r := importThroughMapping(t, a, A, []byte("foo,bar\n1,2\n"), "all", map[int]string{0: "email", 1: "email"}); r.Status != 422 || doc(t, r).Find("#import-problem").Length() != 1 {
+		t.Errorf("one field for two columns: %d", r.Status)
 	}
 	exp := a.get(A.Browser, "/contacts/export.csv?excel=1&role=client")
 	if exp.Status != 200 || !strings.HasPrefix(exp.Body, "\ufeffkind;civility;last_name") || !strings.Contains(exp.Body, "Dupré") || strings.Contains(exp.Body, "Lefèvre") {
