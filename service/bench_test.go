@@ -1,12 +1,16 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/demo"
+	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
@@ -68,6 +72,32 @@ func BenchmarkUserWrite(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkImport imports a generated French spreadsheet of 10,000
+// contacts into an account that already holds them once: the rows per
+// second of an import, duplicate checks included (ns/op is per file).
+func BenchmarkImport(b *testing.B) {
+	const rows = 10000
+	var file bytes.Buffer
+	if err := demo.WriteContacts(&file, 1, rows); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range storagetest.Engines() {
+		b.Run(e.Name, func(b *testing.B) {
+			s := newService(nil, storagetest.Open(b, e))
+			for b.Loop() {
+				b.StopTimer()
+				ctx, _ := mustCreate(b, s, fmt.Sprintf("Bench %d", b.N), fmt.Sprintf("bench%d@example.fr", rand.Int()))
+				b.StartTimer()
+				rep, err := s.ImportContacts(ctx, bytes.NewReader(file.Bytes()), service.ImportOptions{})
+				if err != nil || rep.Created != rows {
+					b.Fatalf("%+v %v", rep.Created, err)
+				}
+			}
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
 }

@@ -50,11 +50,24 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "demo", "", "Create a realistic French demo account (or reset its password if it exists) and print how to log in")
+	fs := newFlagSet(env, "demo", "[--contacts N] [--other-accounts N] [--other-contacts N]", "Create a realistic French demo account (or reset its password if it exists) and print how to log in; the options add generated contacts, to try Comptoir at scale")
+	var v demo.Volume
+	fs.IntVar(&v.Contacts, "contacts", 0, "generated contacts to add to the demo account")
+	fs.IntVar(&v.Others, "other-accounts", 0, "other accounts to create, so that the demo account is one tenant among many")
+	fs.IntVar(&v.OthersContacts, "other-contacts", 1000, "generated contacts in each other account")
 	return withService(ctx, env, fs, args, func(in instance) error {
 		login, err := demo.Seed(in.ctx, in.svc)
 		if err != nil {
 			return err
+		}
+		if v.Contacts > 0 || v.Others > 0 {
+			start := time.Now()
+			err := demo.Generate(in.ctx, in.svc, v, func(msg string) {
+				fmt.Fprintf(env.stderr, "%s (%s)\n", msg, time.Since(start).Round(time.Millisecond))
+			})
+			if err != nil {
+				return err
+			}
 		}
 		printDemoLogin(env, in.cfg.BaseURL(), login)
 		return nil
