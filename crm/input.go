@@ -26,6 +26,7 @@ type Input struct {
 	Tags             *[]string        `json:"tags"`
 	Notes            *string          `json:"notes"`
 	OwnerID          *int64           `json:"owner_id"`
+	CompanyID        *int64           `json:"company_id"` // 0 detaches the person
 	Source           *string          `json:"source"`
 	MarketingConsent *bool            `json:"marketing_consent"`
 	// Ended sets (true) or clears the end of the relationship.
@@ -72,6 +73,9 @@ func (in Input) Apply(c *Contact) {
 	if in.OwnerID != nil {
 		c.OwnerID = *in.OwnerID
 	}
+	if in.CompanyID != nil {
+		c.CompanyID = *in.CompanyID
+	}
 	str(&c.Source, in.Source)
 	flag(&c.MarketingConsent, in.MarketingConsent)
 	str(&c.ConsentProof, in.ConsentProof)
@@ -79,11 +83,14 @@ func (in Input) Apply(c *Contact) {
 
 // Filter selects contacts in lists.
 type Filter struct {
-	Query    string // searched accent- and case-insensitively
-	Role     string // prospect, client or supplier
-	Tag      string
-	OwnerID  int64
-	AfterKey string // keyset pagination: the sort key of the last row seen
-	AfterID  int64
-	Limit    int
+	Query   string // searched accent- and case-insensitively
+	Role    string // prospect, client or supplier
+	Tag     string
+	OwnerID int64
+	Kind    string // person or company
+	// CompanyID lists the people attached to one company.
+	CompanyID int64
+	AfterKey  string // keyset pagination: the sort key of the last row seen
+	AfterID   int64
+	Limit     int
 }

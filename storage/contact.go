@@ -14,7 +14,7 @@ import (
 const contactColumns = `id, kind, civility, last_name, first_name, company_name, shop_name, email, phone,
 	address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
 	is_prospect, is_client, is_supplier, tags, notes, COALESCE(owner_id, 0), source, marketing_consent, consent_at,
-	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at`
+	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at, COALESCE(company_id, 0)`
 
 func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 	var c crm.Contact
@@ -23,7 +23,7 @@ func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 		&c.Address.Line1, &c.Address.Line2, &c.Address.PostalCode, &c.Address.City, &c.Address.Country, &c.BirthDate,
 		&c.SIREN, &c.SIRET, &c.VATNumber, &c.IBAN, &c.BIC, &c.IsProspect, &c.IsClient, &c.IsSupplier, &tags, &c.Notes,
 		&c.OwnerID, &c.Source, &c.MarketingConsent, nullUTC(&c.ConsentAt), &c.ConsentProof, utc(&c.CreatedAt), utc(&c.UpdatedAt),
-		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt))
+		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt), &c.CompanyID)
 	c.Tags = crm.ParseTags(tags)
 	return c, err
 }
@@ -39,7 +39,7 @@ func contactValues(c *crm.Contact) []any {
 		c.Address.Line1, c.Address.Line2, c.Address.PostalCode, c.Address.City, c.Address.Country, c.BirthDate,
 		c.SIREN, c.SIRET, c.VATNumber, c.IBAN, c.BIC, c.IsProspect, c.IsClient, c.IsSupplier,
 		"," + strings.Join(c.Tags, ",") + ",", c.Notes, owner, c.Source, c.MarketingConsent, c.ConsentAt, c.ConsentProof,
-		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt}
+		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt, nullID(c.CompanyID)}
 }
 
 // CreateContact adds a contact to the current account.
@@ -55,9 +55,9 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact) error {
 		INSERT INTO contacts (account_id, created_at, kind, civility, last_name, first_name, company_name, shop_name, email, phone,
 			address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
 			is_prospect, is_client, is_supplier, tags, notes, owner_id, source, marketing_consent, consent_at, consent_proof,
-			sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at)
+			sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at, company_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)
 		RETURNING id`, args...).Scan(&c.ID)
 	return dbErr("storage.CreateContact", err)
 }
@@ -87,15 +87,19 @@ func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact) error {
 			birth_date = $16, siren = $17, siret = $18, vat_number = $19, iban = $20, bic = $21, is_prospect = $22,
 			is_client = $23, is_supplier = $24, tags = $25, notes = $26, owner_id = $27, source = $28,
 			marketing_consent = $29, consent_at = $30, consent_proof = $31, sort_key = $32, search_text = $33,
-			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37
+			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37, company_id = $38
 		WHERE account_id = $1 AND id = $2`, args...)
 	return mustAffect("storage.UpdateContact", res, err)
 }
 
-// DeleteContact removes a contact of the current account.
+// DeleteContact removes a contact of the current account; the people
+// attached to it stay, detached.
 func (db *DB) DeleteContact(ctx context.Context, id int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
+		return err
+	}
+	if err := db.MovePeople(ctx, id, 0); err != nil {
 		return err
 	}
 	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = $2`, acc, id)
@@ -132,6 +136,12 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	}
 	if f.OwnerID != 0 {
 		add("owner_id = ?", f.OwnerID)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.CompanyID != 0 {
+		add("company_id = ?", f.CompanyID)
 	}
 	if f.AfterID != 0 {
 		args = append(args, f.AfterKey, f.AfterID)
@@ -174,8 +184,10 @@ func (db *DB) ContactDuplicate(ctx context.Context, email, siret string) (int64,
 	return id, dbErr("storage.ContactDuplicate", err)
 }
 
-// MoveContactRecords moves a contact's conversations and cases to another
-// contact of the current account (before merging the first into the second).
+// MoveContactRecords moves a contact's conversations, cases and extra
+// addresses to another contact of the current account (before merging the
+// first into the second). A moved address stops being the default of its
+// kind when the other contact has one.
 func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
@@ -184,12 +196,27 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 	for _, q := range []string{
 		`UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 		`UPDATE cases SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		`UPDATE contact_addresses SET is_default = FALSE WHERE account_id = $1 AND contact_id = $2 AND is_default
+			AND kind IN (SELECT kind FROM contact_addresses WHERE account_id = $1 AND contact_id = $3 AND is_default)`,
+		`UPDATE contact_addresses SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 	} {
 		if _, err := db.writer(ctx).ExecContext(ctx, q, acc, fromID, toID); err != nil {
 			return dbErr("storage.MoveContactRecords", err)
 		}
 	}
 	return nil
+}
+
+// MovePeople attaches the people of one company of the current account to
+// another, or detaches them when toID is 0.
+func (db *DB) MovePeople(ctx context.Context, fromID, toID int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET company_id = $3 WHERE account_id = $1 AND company_id = $2`,
+		acc, fromID, nullID(toID))
+	return dbErr("storage.MovePeople", err)
 }
 
 // EndInactiveContacts sets the end of relationship of the current
