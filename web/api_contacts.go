@@ -26,6 +26,13 @@ func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.AfterID, f.AfterKey = n, key
 	}
+	if company := q.Get("company_id"); company != "" {
+		id, err := strconv.ParseInt(company, 10, 64)
+		if err != nil || id <= 0 {
+			fe.Add("company_id", "invalid_id", "company_id is a contact's id")
+		}
+		f.CompanyID = id
+	}
 	if f.Role != "" && f.Role != "prospect" && f.Role != "client" && f.Role != "supplier" {
 		fe.Add("role", "invalid_role", "role must be prospect, client or supplier")
 	}
