@@ -149,6 +149,9 @@ func TestPeopleOfACompany(t *testing.T) {
 		if got, err := s.Contact(ctx, lou.ID); err != nil || got.CompanyID != 0 {
 			t.Errorf("after the company's deletion: %+v %v", got, err)
 		}
+		if log, _ := s.Activity(ctx, activityFilter(1)); len(log[0].Changes) != 1 || log[0].Changes[0].Field != "people_detached" || log[0].Changes[0].After != "1" {
+			t.Errorf("the deletion does not say its people were detached: %+v", log[0])
+		}
 		moved, err := s.UpdateContact(ctx, lou.ID, crm.Input{CompanyID: ptr(other.ID)})
 		if err != nil || moved.CompanyID != other.ID {
 			t.Fatalf("attach on update: %+v %v", moved, err)

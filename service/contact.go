@@ -228,11 +228,19 @@ func (s *Service) DeleteContact(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		detached, err := s.db.MovePeople(ctx, id, 0)
+		if err != nil {
+			return err
+		}
 		if err := s.db.DeleteContact(ctx, id); err != nil {
 			return err
 		}
+		var changes []activity.Change
+		if detached > 0 {
+			changes = append(changes, activity.Change{Field: "people_detached", After: strconv.FormatInt(detached, 10)})
+		}
 		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Delete, RecordType: "contact",
-			RecordID: id, Summary: c.DisplayName()})
+			RecordID: id, Summary: c.DisplayName(), Changes: changes})
 	}))
 }
 

@@ -63,7 +63,7 @@ func (s *Service) MergeContacts(ctx context.Context, survivorID, duplicateID int
 			return err
 		}
 		if keep.Kind == crm.Company {
-			if err := s.db.MovePeople(ctx, duplicateID, survivorID); err != nil {
+			if _, err := s.db.MovePeople(ctx, duplicateID, survivorID); err != nil {
 				return err
 			}
 		}

@@ -99,7 +99,7 @@ func (db *DB) DeleteContact(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := db.MovePeople(ctx, id, 0); err != nil {
+	if _, err := db.MovePeople(ctx, id, 0); err != nil {
 		return err
 	}
 	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = $2`, acc, id)
@@ -208,15 +208,18 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 }
 
 // MovePeople attaches the people of one company of the current account to
-// another, or detaches them when toID is 0.
-func (db *DB) MovePeople(ctx context.Context, fromID, toID int64) error {
+// another, or detaches them when toID is 0, and returns how many it moved.
+func (db *DB) MovePeople(ctx context.Context, fromID, toID int64) (int64, error) {
 	acc, err := scope(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET company_id = $3 WHERE account_id = $1 AND company_id = $2`,
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET company_id = $3 WHERE account_id = $1 AND company_id = $2`,
 		acc, fromID, nullID(toID))
-	return dbErr("storage.MovePeople", err)
+	if err != nil {
+		return 0, dbErr("storage.MovePeople", err)
+	}
+	return res.RowsAffected()
 }
 
 // EndInactiveContacts sets the end of relationship of the current

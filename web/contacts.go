@@ -79,15 +79,33 @@ func (s *Server) contactPageData(r *http.Request, c crm.Contact) *contactPage {
 		AddressKinds: crm.AddressKinds, NewAddress: crm.Address{Kind: "delivery", Country: "FR"}}
 }
 
-// withCompanies adds the companies a person can be attached to.
+// withCompanies adds the companies a person can be attached to. The
+// person's own company is always among them, even beyond the first 500 or
+// out of the actor's sight, so that saving the form keeps it.
 func (s *Server) withCompanies(r *http.Request, p *contactPage) (*contactPage, error) {
-	list, err := s.svc.Contacts(r.Context(), crm.Filter{Kind: crm.Company, Limit: 500})
-	for _, c := range list {
-		if c.ID != p.Form.ID {
-			p.Companies = append(p.Companies, c)
-		}
+	if p.Form.Kind == crm.Company {
+		return p, nil
 	}
-	return p, err
+	list, err := s.svc.Contacts(r.Context(), crm.Filter{Kind: crm.Company, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	found := p.Form.CompanyID == 0
+	for _, c := range list {
+		found = found || c.ID == p.Form.CompanyID
+	}
+	if !found {
+		c, err := s.svc.Contact(r.Context(), p.Form.CompanyID)
+		if errs.Is(err, errs.NotFound) {
+			c, err = crm.Contact{ID: p.Form.CompanyID, Kind: crm.Company, CompanyName: "#" + strconv.FormatInt(p.Form.CompanyID, 10)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	p.Companies = list
+	return p, nil
 }
 
 func (s *Server) contactNew(w http.ResponseWriter, r *http.Request) error {
