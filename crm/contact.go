@@ -53,7 +53,9 @@ type Contact struct {
 	Tags        []string        `json:"tags"`
 	Notes       string          `json:"notes"`
 	OwnerID     int64           `json:"owner_id"`
-	Source      string          `json:"source"`
+	// CompanyID is the company contact a person works for, 0 if none.
+	CompanyID int64  `json:"company_id"`
+	Source    string `json:"source"`
 	// Marketing consent, with when and how it was given.
 	MarketingConsent bool       `json:"marketing_consent"`
 	ConsentAt        *time.Time `json:"consent_at,omitempty"`
@@ -93,6 +95,7 @@ var PersonalFields = []Field{
 	{"company_name", "professional"}, {"shop_name", "professional"}, {"siren", "professional"},
 	{"siret", "professional"}, {"vat_number", "professional"},
 	{"notes", "notes"}, {"marketing_consent", "consent"}, {"consent_proof", "consent"},
+	{"addresses", "contact"}, // the extra addresses (Address), kept beside the contact
 }
 
 // Validate normalizes and checks a contact, reporting every problem.
@@ -120,6 +123,9 @@ func (c *Contact) Validate() error {
 	}
 	if c.Kind == Person && c.LastName == "" && c.FirstName == "" {
 		f.Add("last_name", "required", "a person needs a name")
+	}
+	if c.CompanyID != 0 && (c.Kind != Person || c.CompanyID == c.ID) {
+		f.Add("company_id", "not_a_person", "only a person can be attached to a company")
 	}
 	if !slices.Contains(Civilities, c.Civility) {
 		f.Add("civility", "invalid_civility", "unknown civility")

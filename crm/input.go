@@ -30,6 +30,7 @@ type Input struct {
 	Tags             *[]string        `json:"tags"`
 	Notes            *string          `json:"notes"`
 	OwnerID          *int64           `json:"owner_id"`
+	CompanyID        *int64           `json:"company_id"` // 0 detaches the person
 	Source           *string          `json:"source"`
 	MarketingConsent *bool            `json:"marketing_consent"`
 	// Ended sets (true) or clears the end of the relationship.
@@ -76,6 +77,9 @@ func (in Input) Apply(c *Contact) {
 	if in.OwnerID != nil {
 		c.OwnerID = *in.OwnerID
 	}
+	if in.CompanyID != nil {
+		c.CompanyID = *in.CompanyID
+	}
 	str(&c.Source, in.Source)
 	flag(&c.MarketingConsent, in.MarketingConsent)
 	str(&c.ConsentProof, in.ConsentProof)
@@ -93,6 +97,8 @@ type Filter struct {
 	Role          string // prospect, client or supplier
 	Tag           string
 	OwnerID       int64
+	Kind          string     // person or company
+	CompanyID     int64      // the people attached to one company
 	City          string     // compared folded: "Bayonne" matches "BAYONNE"
 	ContactBefore *time.Time // no contact since (never contacted counts from creation)
 	ContactAfter  *time.Time // last contact on or after

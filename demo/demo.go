@@ -77,12 +77,25 @@ func fill(ctx context.Context, svc *service.Service) error {
 			return err
 		}
 	}
+	var restaurant crm.Contact
 	for _, c := range contacts() {
-		if _, err := svc.CreateContact(ctx, c); err != nil {
+		created, err := svc.CreateContact(ctx, c)
+		if err != nil {
 			return err
 		}
+		if created.CompanyName == "Restaurant Le Chistera" {
+			restaurant = created
+		}
 	}
-	return nil
+	// The restaurant has a chef and a kitchen door to deliver to.
+	chef := crm.Input{Civility: ptr("Mme"), FirstName: ptr("Maïté"), LastName: ptr("Irigoyen"), Email: ptr("chef@chistera.example"),
+		IsClient: ptr(true), CompanyID: &restaurant.ID}
+	if _, err := svc.CreateContact(ctx, chef); err != nil {
+		return err
+	}
+	_, err = svc.AddAddress(ctx, restaurant.ID, crm.AddressInput{Kind: ptr("delivery"), Label: ptr("Porte des cuisines"),
+		Line1: ptr("12 rue des Tonneliers"), PostalCode: ptr("64100"), City: ptr("Bayonne"), IsDefault: ptr(true)})
+	return err
 }
 
 // contacts are the demo business's clients, prospects and suppliers.

@@ -120,6 +120,9 @@ func (s *Service) CreateContact(ctx context.Context, in crm.Input) (crm.Contact,
 		return c, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.checkCompany(ctx, crm.Contact{}, c); err != nil {
+			return err
+		}
 		c.DateChanges(crm.Contact{}, s.db.Now(ctx))
 		if err := s.db.CreateContact(ctx, &c); err != nil {
 			return err
@@ -154,6 +157,9 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 		if err := after.Validate(); err != nil {
 			return err
 		}
+		if err := s.checkCompany(ctx, before, after); err != nil {
+			return err
+		}
 		now := s.db.Now(ctx)
 		after.DateChanges(before, now)
 		if in.Ended != nil {
@@ -178,7 +184,41 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 	return visible(ctx, out), errs.Wrap(op, err)
 }
 
-// DeleteContact removes a contact the actor may reach.
+// checkCompany checks the company links of a contact changing from before
+// to after: a person's company must be a company of the account the actor
+// may reach, and a company with people attached stays a company.
+func (s *Service) checkCompany(ctx context.Context, before, after crm.Contact) error {
+	const op = "service.checkCompany"
+	if after.CompanyID != 0 && after.CompanyID != before.CompanyID {
+		company, err := s.reachable(ctx, after.CompanyID)
+		if errs.Is(err, errs.NotFound) || (err == nil && company.Kind != crm.Company) {
+			return &errs.Error{Op: op, Kind: errs.Invalid, Message: "not a company of this business",
+				Fields: []errs.FieldError{{Field: "company_id", Code: "unknown_company", Message: "not a company of this business"}}}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if before.Kind == crm.Company && after.Kind != crm.Company {
+		people, err := s.db.ListContacts(ctx, crm.Filter{CompanyID: before.ID, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(people) > 0 {
+			return &errs.Error{Op: op, Kind: errs.Invalid, Message: "people are attached to this company",
+				Fields: []errs.FieldError{{Field: "kind", Code: "has_people", Message: "detach its people first"}}}
+		}
+	}
+	return nil
+}
+
+// People lists the people attached to a company, those the actor may see.
+func (s *Service) People(ctx context.Context, companyID int64) ([]crm.Contact, error) {
+	return s.Contacts(ctx, crm.Filter{CompanyID: companyID, Limit: 500})
+}
+
+// DeleteContact removes a contact the actor may reach; the people attached
+// to a company stay, detached.
 func (s *Service) DeleteContact(ctx context.Context, id int64) error {
 	if err := access.Require(ctx, access.Contacts, access.Delete); err != nil {
 		return err
@@ -188,11 +228,19 @@ func (s *Service) DeleteContact(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		detached, err := s.db.MovePeople(ctx, id, 0)
+		if err != nil {
+			return err
+		}
 		if err := s.db.DeleteContact(ctx, id); err != nil {
 			return err
 		}
+		var changes []activity.Change
+		if detached > 0 {
+			changes = append(changes, activity.Change{Field: "people_detached", After: strconv.FormatInt(detached, 10)})
+		}
 		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Delete, RecordType: "contact",
-			RecordID: id, Summary: c.DisplayName()})
+			RecordID: id, Summary: c.DisplayName(), Changes: changes})
 	}))
 }
 

@@ -12,8 +12,9 @@ import (
 
 // MergeContacts merges duplicate into survivor: for each field named in
 // take, the duplicate's value wins; tags are united; roles add up; the
-// duplicate's conversations and cases move to the survivor, and the
-// duplicate is deleted. One transaction, one activity entry.
+// duplicate's conversations, cases, extra addresses and attached people
+// move to the survivor, and the duplicate is deleted. One transaction, one
+// activity entry.
 func (s *Service) MergeContacts(ctx context.Context, survivorID, duplicateID int64, take []string) (crm.Contact, error) {
 	const op = "service.MergeContacts"
 	if err := access.Require(ctx, access.Contacts, access.Edit); err != nil {
@@ -49,11 +50,22 @@ func (s *Service) MergeContacts(ctx context.Context, survivorID, duplicateID int
 		if dup.LastContactAt != nil && (keep.LastContactAt == nil || dup.LastContactAt.After(*keep.LastContactAt)) {
 			keep.LastContactAt = dup.LastContactAt
 		}
+		if keep.CompanyID == duplicateID {
+			keep.CompanyID = 0 // a person merged with their own company
+		}
 		if err := keep.Validate(); err != nil {
+			return err
+		}
+		if err := s.checkCompany(ctx, before, keep); err != nil {
 			return err
 		}
 		if err := s.db.MoveContactRecords(ctx, duplicateID, survivorID); err != nil {
 			return err
+		}
+		if keep.Kind == crm.Company {
+			if _, err := s.db.MovePeople(ctx, duplicateID, survivorID); err != nil {
+				return err
+			}
 		}
 		if err := s.db.DeleteContact(ctx, duplicateID); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 const contactColumns = `id, kind, civility, last_name, first_name, company_name, shop_name, email, phone,
 	address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
 	is_prospect, is_client, is_supplier, tags, notes, COALESCE(owner_id, 0), source, marketing_consent, consent_at,
-	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at`
+	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at, COALESCE(company_id, 0)`
 
 func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 	var c crm.Contact
@@ -21,7 +21,7 @@ func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 		&c.Address.Line1, &c.Address.Line2, &c.Address.PostalCode, &c.Address.City, &c.Address.Country, &c.BirthDate,
 		&c.SIREN, &c.SIRET, &c.VATNumber, &c.IBAN, &c.BIC, &c.IsProspect, &c.IsClient, &c.IsSupplier, &tags, &c.Notes,
 		&c.OwnerID, &c.Source, &c.MarketingConsent, nullUTC(&c.ConsentAt), &c.ConsentProof, utc(&c.CreatedAt), utc(&c.UpdatedAt),
-		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt))
+		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt), &c.CompanyID)
 	c.Tags = crm.ParseTags(tags)
 	return c, err
 }
@@ -37,7 +37,7 @@ func contactValues(c *crm.Contact) []any {
 		c.Address.Line1, c.Address.Line2, c.Address.PostalCode, c.Address.City, c.Address.Country, c.BirthDate,
 		c.SIREN, c.SIRET, c.VATNumber, c.IBAN, c.BIC, c.IsProspect, c.IsClient, c.IsSupplier,
 		"," + strings.Join(c.Tags, ",") + ",", c.Notes, owner, c.Source, c.MarketingConsent, c.ConsentAt, c.ConsentProof,
-		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt, c.PhoneKey()}
+		c.SortKey(), c.SearchText(), c.UpdatedAt, c.LastContactAt, c.BecameClientAt, c.EndedAt, c.PhoneKey(), nullID(c.CompanyID)}
 }
 
 // contactValueColumns are the columns of contactValues, which an INSERT
@@ -45,7 +45,7 @@ func contactValues(c *crm.Contact) []any {
 const contactValueColumns = `kind, civility, last_name, first_name, company_name, shop_name, email, phone,
 	address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
 	is_prospect, is_client, is_supplier, tags, notes, owner_id, source, marketing_consent, consent_at, consent_proof,
-	sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at, phone_key`
+	sort_key, search_text, updated_at, last_contact_at, became_client_at, ended_at, phone_key, company_id`
 
 // CreateContact adds a contact to the current account.
 func (db *DB) CreateContact(ctx context.Context, c *crm.Contact) error {
@@ -157,15 +157,19 @@ func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact) error {
 			birth_date = $16, siren = $17, siret = $18, vat_number = $19, iban = $20, bic = $21, is_prospect = $22,
 			is_client = $23, is_supplier = $24, tags = $25, notes = $26, owner_id = $27, source = $28,
 			marketing_consent = $29, consent_at = $30, consent_proof = $31, sort_key = $32, search_text = $33,
-			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37, phone_key = $38
+			updated_at = $34, last_contact_at = $35, became_client_at = $36, ended_at = $37, phone_key = $38, company_id = $39
 		WHERE account_id = $1 AND id = $2`, args...)
 	return mustAffect("storage.UpdateContact", res, err)
 }
 
-// DeleteContact removes a contact of the current account.
+// DeleteContact removes a contact of the current account; the people
+// attached to it stay, detached.
 func (db *DB) DeleteContact(ctx context.Context, id int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := db.MovePeople(ctx, id, 0); err != nil {
 		return err
 	}
 	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id = $2`, acc, id)
@@ -223,8 +227,10 @@ func (db *DB) ContactKeys(ctx context.Context, keys []string) (map[string]bool, 
 	return found, dbErr("storage.ContactKeys", rows.Err())
 }
 
-// MoveContactRecords moves a contact's conversations and cases to another
-// contact of the current account (before merging the first into the second).
+// MoveContactRecords moves a contact's conversations, cases and extra
+// addresses to another contact of the current account (before merging the
+// first into the second). A moved address stops being the default of its
+// kind when the other contact has one.
 func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
@@ -233,12 +239,30 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 	for _, q := range []string{
 		`UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 		`UPDATE cases SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		`UPDATE contact_addresses SET is_default = FALSE WHERE account_id = $1 AND contact_id = $2 AND is_default
+			AND kind IN (SELECT kind FROM contact_addresses WHERE account_id = $1 AND contact_id = $3 AND is_default)`,
+		`UPDATE contact_addresses SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 	} {
 		if _, err := db.writer(ctx).ExecContext(ctx, q, acc, fromID, toID); err != nil {
 			return dbErr("storage.MoveContactRecords", err)
 		}
 	}
 	return nil
+}
+
+// MovePeople attaches the people of one company of the current account to
+// another, or detaches them when toID is 0, and returns how many it moved.
+func (db *DB) MovePeople(ctx context.Context, fromID, toID int64) (int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET company_id = $3 WHERE account_id = $1 AND company_id = $2`,
+		acc, fromID, nullID(toID))
+	if err != nil {
+		return 0, dbErr("storage.MovePeople", err)
+	}
+	return res.RowsAffected()
 }
 
 // EndInactiveContacts sets the end of relationship of the current

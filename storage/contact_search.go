@@ -55,6 +55,12 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	if f.OwnerID != 0 {
 		w.add("owner_id = ?", f.OwnerID)
 	}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	if f.CompanyID != 0 {
+		w.add("company_id = ?", f.CompanyID)
+	}
 	if city := strings.TrimSpace(f.City); city != "" {
 		w.add("LOWER(city) = LOWER(?)", city)
 	}

@@ -39,6 +39,18 @@ type contactPage struct {
 	Civilities         []string
 	SeesBank           bool
 	SeesNotes          bool
+	// Addresses are the contact's extra addresses; AddressErrors the
+	// problems of the form of AddressFailed (0: the new address's form).
+	Addresses     []crm.Address
+	AddressKinds  []string
+	AddressErrors formErrors
+	AddressFailed int64
+	NewAddress    crm.Address
+	// Companies are offered to attach a person to; Company is the
+	// person's, People a company's.
+	Companies []crm.Contact
+	Company   crm.Contact
+	People    []crm.Contact
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
@@ -72,14 +84,48 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) contactPageData(r *http.Request, c crm.Contact) *contactPage {
 	rights := access.From(r.Context())
 	return &contactPage{Page: s.basePage(r), Form: c, Tags: strings.Join(c.Tags, ", "), Civilities: crm.Civilities,
-		SeesBank: rights.Sees(access.Bank), SeesNotes: rights.Sees(access.Notes), Kinds: crm.ConversationKinds}
+		SeesBank: rights.Sees(access.Bank), SeesNotes: rights.Sees(access.Notes), Kinds: crm.ConversationKinds,
+		AddressKinds: crm.AddressKinds, NewAddress: crm.Address{Kind: "delivery", Country: "FR"}}
+}
+
+// withCompanies adds the companies a person can be attached to. The
+// person's own company is always among them, even beyond the first 500 or
+// out of the actor's sight, so that saving the form keeps it.
+func (s *Server) withCompanies(r *http.Request, p *contactPage) (*contactPage, error) {
+	if p.Form.Kind == crm.Company {
+		return p, nil
+	}
+	list, err := s.svc.Contacts(r.Context(), crm.Filter{Kind: crm.Company, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	found := p.Form.CompanyID == 0
+	for _, c := range list {
+		found = found || c.ID == p.Form.CompanyID
+	}
+	if !found {
+		c, err := s.svc.Contact(r.Context(), p.Form.CompanyID)
+		if errs.Is(err, errs.NotFound) {
+			c, err = crm.Contact{ID: p.Form.CompanyID, Kind: crm.Company, CompanyName: "#" + strconv.FormatInt(p.Form.CompanyID, 10)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	p.Companies = list
+	return p, nil
 }
 
 func (s *Server) contactNew(w http.ResponseWriter, r *http.Request) error {
 	if err := access.Require(r.Context(), access.Contacts, access.Create); err != nil {
 		return err
 	}
-	return s.render(w, r, "contact", s.contactPageData(r, crm.Contact{Kind: crm.Person, IsProspect: true, Address: account.Address{Country: "FR"}}))
+	p, err := s.withCompanies(r, s.contactPageData(r, crm.Contact{Kind: crm.Person, IsProspect: true, Address: account.Address{Country: "FR"}}))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "contact", p)
 }
 
 func (s *Server) contactShow(w http.ResponseWriter, r *http.Request) error {
@@ -98,11 +144,28 @@ func (s *Server) contactShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "contact", p)
 }
 
-// contactDetail is a contact's page: the record, its timeline and, for
-// those who see the log, its history.
+// contactDetail is a contact's page: the record, its addresses, its
+// company or its people, its timeline and, for those who see the log, its
+// history.
 func (s *Server) contactDetail(r *http.Request, c crm.Contact) (*contactPage, error) {
-	p := s.contactPageData(r, c)
-	var err error
+	p, err := s.withCompanies(r, s.contactPageData(r, c))
+	if err != nil {
+		return nil, err
+	}
+	if p.Addresses, err = s.svc.Addresses(r.Context(), c.ID); err != nil {
+		return nil, err
+	}
+	if c.CompanyID != 0 {
+		// A company the actor may not see is simply not linked.
+		if p.Company, err = s.svc.Contact(r.Context(), c.CompanyID); err != nil && !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+	}
+	if c.Kind == crm.Company {
+		if p.People, err = s.svc.People(r.Context(), c.ID); err != nil {
+			return nil, err
+		}
+	}
 	if p.Timeline, err = s.svc.Conversations(r.Context(), c.ID); err != nil {
 		return nil, err
 	}
@@ -129,6 +192,16 @@ func contactInput(r *http.Request) crm.Input {
 		BirthDate: v("birth_date"), SIREN: v("siren"), SIRET: v("siret"), VATNumber: v("vat_number"),
 		IsProspect: b("is_prospect"), IsClient: b("is_client"), IsSupplier: b("is_supplier"), Tags: &tags,
 		Source: v("source"), MarketingConsent: b("marketing_consent"), ConsentProof: v("consent_proof"), Ended: b("ended")}
+	if company := r.PostFormValue("company_id"); company != "" {
+		id, err := strconv.ParseInt(company, 10, 64)
+		if err != nil {
+			id = -1 // not a company of the account: the service says so
+		}
+		if *in.Kind == crm.Company {
+			id = 0 // a company works for no one
+		}
+		in.CompanyID = &id
+	}
 	if access.From(r.Context()).Sees(access.Bank) {
 		in.IBAN, in.BIC = v("iban"), v("bic")
 	}
@@ -161,7 +234,10 @@ func (s *Server) contactSave(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		in.Apply(&form)
-		p := s.contactPageData(r, form)
+		p, cerr := s.withCompanies(r, s.contactPageData(r, form))
+		if cerr != nil {
+			return cerr
+		}
 		p.Errors = fieldErrors(err)
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "contact", p)
 		return nil

@@ -15,19 +15,20 @@ import (
 // contactQuery is a contact list's filters as the query string carries
 // them, for the list page, its exports and its "next page" link.
 type contactQuery struct {
-	Query, Role, Tag, City, Owner, Before, After, Sort string
+	Query, Role, Tag, City, Owner, Before, After, Sort, Company string
 }
 
 func readContactQuery(q url.Values) contactQuery {
 	return contactQuery{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), City: q.Get("city"),
-		Owner: q.Get("owner"), Before: q.Get("contact_before"), After: q.Get("contact_after"), Sort: q.Get("sort")}
+		Owner: q.Get("owner"), Before: q.Get("contact_before"), After: q.Get("contact_after"), Sort: q.Get("sort"),
+		Company: q.Get("company_id")}
 }
 
 // Values is the query string of the filters, without empty ones.
 func (c contactQuery) Values() url.Values {
 	v := url.Values{}
 	for _, kv := range [][2]string{{"q", c.Query}, {"role", c.Role}, {"tag", c.Tag}, {"city", c.City}, {"owner", c.Owner},
-		{"contact_before", c.Before}, {"contact_after", c.After}, {"sort", c.Sort}} {
+		{"contact_before", c.Before}, {"contact_after", c.After}, {"sort", c.Sort}, {"company_id", c.Company}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -63,6 +64,13 @@ func (c contactQuery) Filter(actor identity.Actor, loc *time.Location, fe *errs.
 			fe.Add("owner", "invalid_id", "owner must be a user id or me")
 		}
 		f.OwnerID = id
+	}
+	if c.Company != "" {
+		id, err := strconv.ParseInt(c.Company, 10, 64)
+		if err != nil || id <= 0 {
+			fe.Add("company_id", "invalid_id", "company_id is a contact's id")
+		}
+		f.CompanyID = id
 	}
 	day := func(field, v string) *time.Time {
 		if v == "" {

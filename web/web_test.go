@@ -147,8 +147,11 @@ func TestEveryFieldCodeIsTranslated(t *testing.T) {
 			Email: "no", Currency: "USD", Locale: "de", TimeZone: "Nowhere", ShareCapital: -1}).Validate(),
 		(&account.Account{Name: "x", SIREN: "732829320", SIRET: "55210055400013", Currency: "EUR", Locale: "fr", TimeZone: "UTC", Address: account.Address{Country: "FR"}}).Validate(),
 		(&account.BankAccount{IBAN: "FR00", BIC: "1"}).Validate(),
+		(&crm.Address{Kind: "x", PostalCode: "1", Label: strings.Repeat("x", 101)}).Validate(),
+		(&crm.Contact{Kind: crm.Company, CompanyName: "x", CompanyID: 1}).Validate(),
 	}
-	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required"}
+	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required",
+		"unknown_company", "has_people"}
 	for _, err := range bad {
 		for _, f := range errs.FieldsOf(err) {
 			codes = append(codes, f.Code)

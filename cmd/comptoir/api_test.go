@@ -14,7 +14,7 @@ import (
 type scenario struct {
 	name        string
 	method      string
-	path        string // "{bank}" is replaced by the id of the bank account made in the first scenario
+	path        string // placeholders such as "{bank}" (also in string bodies and contains) are replaced by the ids saved by earlier scenarios
 	body        any
 	as          string // "A", "B" or "" (no credentials)
 	header      []string
@@ -24,6 +24,9 @@ type scenario struct {
 	// activity lists the entries the request must add to A's log,
 	// newest first, as "module action record_type".
 	activity []string
+	// save names the placeholder that takes the id of the record a
+	// successful request returns, for later scenarios' paths and bodies.
+	save string
 }
 
 func TestAPIScenarios(t *testing.T) {
@@ -31,9 +34,8 @@ func TestAPIScenarios(t *testing.T) {
 		A := a.mustTenant("Alpha", "alpha@example.fr")
 		B := a.mustTenant("Beta", "beta@example.fr")
 		spec := openAPIValidator(t, a)
-		var bankID string
 		scenarios := []scenario{
-			{name: "create bank account", method: "POST", path: "/api/v1/bank-accounts", as: "A",
+			{name: "create bank account", method: "POST", path: "/api/v1/bank-accounts", as: "A", save: "{bank}",
 				body:   map[string]any{"label": "Main", "iban": "fr76 3000 6000 0112 3456 7890 189", "bic": "bnpafrpp", "is_default": true},
 				status: 201, contains: []string{`"iban":"FR7630006000011234567890189"`, `"bic":"BNPAFRPP"`},
 				activity: []string{"account create bank_account"}},
@@ -79,38 +81,57 @@ func TestAPIScenarios(t *testing.T) {
 				activity: []string{"account delete bank_account"}},
 			{name: "deleted is gone", method: "GET", path: "/api/v1/bank-accounts/{bank}", as: "A", status: 404},
 		}
-		tokens := map[string]string{"A": A.Token, "B": B.Token, "bogus": "cpt_nope", "": ""}
-		for _, sc := range scenarios {
-			before := activityOf(t, a, A.Token)
-			path := strings.ReplaceAll(sc.path, "{bank}", bankID)
-			resp := a.api(sc.method, path, tokens[sc.as], sc.body, sc.header...)
-			if resp.Status != sc.status {
-				t.Errorf("%s: %s %s = %d, want %d: %s", sc.name, sc.method, path, resp.Status, sc.status, resp.Body)
-				continue
-			}
-			for _, s := range sc.contains {
-				if !strings.Contains(resp.Body, s) {
-					t.Errorf("%s: body lacks %s: %s", sc.name, s, resp.Body)
-				}
-			}
-			for _, s := range sc.notContains {
-				if strings.Contains(resp.Body, s) {
-					t.Errorf("%s: body has %s: %s", sc.name, s, resp.Body)
-				}
-			}
-			checkResponseMatchesSpec(t, spec, sc, a.URL+path, resp)
-			after := activityOf(t, a, A.Token)
-			added := after[:len(after)-len(before)]
-			if strings.Join(added, "; ") != strings.Join(sc.activity, "; ") {
-				t.Errorf("%s: activity added %q, want %q", sc.name, added, sc.activity)
-			}
-			if bankID == "" && sc.status == 201 {
-				var b struct{ ID int64 }
-				resp.JSON(t, &b)
-				bankID = itoa(b.ID)
+		runScenarios(t, a, spec, A, B, scenarios)
+	})
+}
+
+// runScenarios plays scenarios in order as tenants A and B, checking each
+// one's status, body, activity entries and conformance to the OpenAPI
+// document.
+func runScenarios(t *testing.T, a *app, spec validator.Validator, A, B *tenant, scenarios []scenario) {
+	t.Helper()
+	tokens := map[string]string{"A": A.Token, "B": B.Token, "bogus": "cpt_nope", "": ""}
+	saved := map[string]string{}
+	fill := func(s string) string {
+		for k, v := range saved {
+			s = strings.ReplaceAll(s, k, v)
+		}
+		return s
+	}
+	for _, sc := range scenarios {
+		before := activityOf(t, a, A.Token)
+		path := fill(sc.path)
+		body := sc.body
+		if js, ok := body.(string); ok {
+			body = fill(js)
+		}
+		resp := a.api(sc.method, path, tokens[sc.as], body, sc.header...)
+		if resp.Status != sc.status {
+			t.Errorf("%s: %s %s = %d, want %d: %s", sc.name, sc.method, path, resp.Status, sc.status, resp.Body)
+			continue
+		}
+		for _, s := range sc.contains {
+			if s = fill(s); !strings.Contains(resp.Body, s) {
+				t.Errorf("%s: body lacks %s: %s", sc.name, s, resp.Body)
 			}
 		}
-	})
+		for _, s := range sc.notContains {
+			if s = fill(s); strings.Contains(resp.Body, s) {
+				t.Errorf("%s: body has %s: %s", sc.name, s, resp.Body)
+			}
+		}
+		checkResponseMatchesSpec(t, spec, sc, a.URL+path, resp)
+		after := activityOf(t, a, A.Token)
+		added := after[:len(after)-len(before)]
+		if strings.Join(added, "; ") != strings.Join(sc.activity, "; ") {
+			t.Errorf("%s: activity added %q, want %q", sc.name, added, sc.activity)
+		}
+		if sc.save != "" && resp.Status < 300 {
+			var b struct{ ID int64 }
+			resp.JSON(t, &b)
+			saved[sc.save] = itoa(b.ID)
+		}
+	}
 }
 
 // activityOf returns the account's activity log as "module action record_type", newest first.

@@ -89,6 +89,7 @@ var apiBodies = map[string]any{
 	"contacts":      map[string]any{"last_name": "stolen"},
 	"conversations": map[string]any{"done": true},
 	"cases":         map[string]any{"status": "closed"},
+	"addresses":     map[string]any{"city": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -129,6 +130,9 @@ func TestTenantIsolation(t *testing.T) {
 			map[string]any{"kind": "task", "subject": "A's task"}).JSON(t, &conversation)
 		var supportCase struct{ ID int64 }
 		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/cases", A.Token, map[string]any{"subject": "A's case"}).JSON(t, &supportCase)
+		var address struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token,
+			map[string]any{"kind": "billing", "label": "A's billing", "city": "Pau"}).JSON(t, &address)
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -144,13 +148,14 @@ func TestTenantIsolation(t *testing.T) {
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
-			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/"))}
+			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
 				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
-				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body
+				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
+				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
@@ -183,6 +188,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"kind": "note", "subject": "stolen"}
 				case strings.HasSuffix(path, "/cases"):
 					body = map[string]any{"subject": "stolen"}
+				case strings.HasSuffix(path, "/addresses"):
+					body = map[string]any{"kind": "other", "city": "stolen"}
 				case strings.HasSuffix(path, "/merge"):
 					body = map[string]any{"duplicate_id": id}
 				}
@@ -190,7 +197,7 @@ func TestTenantIsolation(t *testing.T) {
 			} else if method == "GET" {
 				r = a.get(B.Browser, target)
 			} else {
-				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "name": {"stolen"}, "role": {"sales"},
+				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "name": {"stolen"}, "role": {"sales"}, "kind": {"other"}, "city": {"stolen"},
 					"iban": {"FR7630006000011234567890189"}, "grant.contacts.view": {"1"}})
 			}
 			if r.Status != 404 {
