@@ -80,7 +80,7 @@ func (s *Server) basePage(r *http.Request) Page {
 // noticeID accepts only known notices from the query string.
 func noticeID(n string) string {
 	switch n {
-	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged":
+	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent":
 		return "notice." + n
 	}
 	return ""

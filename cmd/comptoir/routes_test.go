@@ -183,6 +183,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"kind": "note", "subject": "stolen"}
 				case strings.HasSuffix(path, "/cases"):
 					body = map[string]any{"subject": "stolen"}
+				case strings.HasSuffix(path, "/invitation"):
+					body = map[string]any{"message": "stolen"}
 				case strings.HasSuffix(path, "/merge"):
 					body = map[string]any{"duplicate_id": id}
 				}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comptoir/comptoir/ical"
+	"github.com/comptoir/comptoir/mail/mailtest"
+	"github.com/comptoir/comptoir/storage/storagetest"
+)
+
+// TestAppointmentInvitation: from an appointment on a contact's timeline,
+// send the invitation through the API and the page; the contact receives
+// invite.ics; a task or a contact without e-mail is refused clearly.
+func TestAppointmentInvitation(t *testing.T) {
+	smtp := mailtest.Start(t)
+	a := startApp(t, storagetest.Engines()[0], "--smtp", smtp.URL())
+	A := a.mustTenant("Alpha", "alpha@example.fr")
+	spec := openAPIValidator(t, a)
+	var c, bare struct{ ID int64 }
+	a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"first_name": "Hélène", "last_name": "Dupré", "email": "helene@example.fr"}).JSON(t, &c)
+	a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Sans adresse"}).JSON(t, &bare)
+	start := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	add := func(contact int64, body map[string]any) string {
+		var e struct{ ID int64 }
+		r := a.api("POST", "/api/v1/contacts/"+formatInt(contact)+"/conversations", A.Token, body)
+		if r.Status != 201 {
+			t.Fatalf("add: %d %s", r.Status, r.Body)
+		}
+		r.JSON(t, &e)
+		return formatInt(e.ID)
+	}
+	appt := add(c.ID, map[string]any{"kind": "appointment", "subject": "Visite, atelier; dégustation", "at": start.Format(time.RFC3339), "duration_min": 90, "place": "12, rue des Lilas; 64000 Pau"})
+	task := add(c.ID, map[string]any{"kind": "task", "subject": "Rappeler"})
+	apptBare := add(bare.ID, map[string]any{"kind": "appointment", "subject": "RDV", "at": start.Format(time.RFC3339), "duration_min": 30})
+
+	for _, sc := range []scenario{
+		{name: "invitation", method: "POST", path: "/api/v1/conversations/" + appt + "/invitation", body: map[string]any{"lang": "en", "message": "See you there"},
+			status: 201, contains: []string{`"mail_sent":true`, `"kind":"email"`}},
+		{name: "a task has no invitation", method: "POST", path: "/api/v1/conversations/" + task + "/invitation", body: map[string]any{},
+			status: 422, contains: []string{`"code":"not_appointment"`}},
+		{name: "a contact without e-mail", method: "POST", path: "/api/v1/conversations/" + apptBare + "/invitation", body: map[string]any{},
+			status: 422, contains: []string{`"code":"no_email"`}},
+	} {
+		r := a.api(sc.method, sc.path, A.Token, sc.body)
+		if r.Status != sc.status {
+			t.Fatalf("%s: %d %s", sc.name, r.Status, r.Body)
+		}
+		for _, s := range sc.contains {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("%s: body lacks %s: %s", sc.name, s, r.Body)
+			}
+		}
+		checkResponseMatchesSpec(t, spec, sc, a.URL+sc.path, r)
+	}
+	m := smtp.WaitFor(t, "helene@example.fr")
+	var data string
+	for _, p := range m.Parts {
+		if p.Filename == "invite.ics" && strings.Contains(p.ContentType, "method=REQUEST") {
+			data = string(p.Body)
+		}
+	}
+	got := map[string]string{}
+	for _, p := range ical.Properties(data) {
+		got[p.Name] = p.Value
+	}
+	if got["DTSTART"] != "20260601T080000Z" || got["DTEND"] != "20260601T093000Z" || got["LOCATION"] != `12\, rue des Lilas\; 64000 Pau` ||
+		!strings.HasPrefix(got["UID"], "appointment-"+appt+".account-") || got["DESCRIPTION"] != "See you there" || !strings.Contains(m.Subject, "Invitation:") {
+		t.Errorf("received %q:\n%s", m.Subject, data)
+	}
+	if log := activityOf(t, a, A.Token); log[0] != "contacts send_invitation contact" {
+		t.Errorf("activity: %v", log[:2])
+	}
+
+	// The page: a button on the appointment, a notice after sending, the
+	// reason of a refusal on the contact's page.
+	record := doc(t, a.get(A.Browser, "/contacts/"+formatInt(c.ID)))
+	action, _ := record.Find(`#conversations li[data-kind=appointment] form[action$="/invitation"]`).Attr("action")
+	if action != "/conversations/"+appt+"/invitation" {
+		t.Fatalf("no invitation button: %q", action)
+	}
+	r := a.post(A.Browser, action, url.Values{"lang": {"fr"}, "message": {"À bientôt"}})
+	if r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "notice=invitation_sent") {
+		t.Fatalf("send from the page: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	if m := smtp.WaitFor(t, "helene@example.fr"); !strings.Contains(m.Text, "lundi 1 juin 2026 à 10:00") {
+		t.Errorf("French invitation: %s", m.Text)
+	}
+	r = a.post(A.Browser, "/conversations/"+apptBare+"/invitation", url.Values{})
+	if r.Status != 422 || !strings.Contains(doc(t, r).Find(".alert-danger").Text(), "e-mail") {
+		t.Errorf("refusal on the page: %d", r.Status)
+	}
+}
