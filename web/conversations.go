@@ -31,6 +31,13 @@ func conversationInput(r *http.Request, loc *time.Location) (crm.ConversationInp
 		}
 		in.DueAt = &due
 	}
+	if d := r.PostFormValue("remind"); d != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04", d, loc)
+		if err != nil {
+			f.Add("remind_at", "invalid_date", "a date and time are expected")
+		}
+		in.RemindAt = &at
+	}
 	if m := r.PostFormValue("duration"); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil {

@@ -93,3 +93,30 @@ func TestAppointmentInvitation(t *testing.T) {
 		t.Errorf("refusal on the page: %d", r.Status)
 	}
 }
+
+// TestTaskReminderFields: a task's reminder is set through the API and the
+// form, shown on the timeline, and refused on anything but a task.
+func TestTaskReminderFields(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	A := a.mustTenant("Alpha", "alpha@example.fr")
+	spec := openAPIValidator(t, a)
+	var c struct{ ID int64 }
+	a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Dupré"}).JSON(t, &c)
+	id := formatInt(c.ID)
+	remind := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	sc := scenario{name: "task with a reminder", method: "POST", path: "/api/v1/contacts/" + id + "/conversations"}
+	r := a.api("POST", sc.path, A.Token, map[string]any{"kind": "task", "subject": "Relancer", "remind_at": remind.Format(time.RFC3339)})
+	if r.Status != 201 || !strings.Contains(r.Body, `"remind_at":"`+remind.Format(time.RFC3339)) {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	checkResponseMatchesSpec(t, spec, sc, a.URL+sc.path, r)
+	if r := a.api("POST", sc.path, A.Token, map[string]any{"kind": "call", "subject": "x", "remind_at": remind.Format(time.RFC3339)}); r.Status != 422 || !strings.Contains(r.Body, "reminder_on_task") {
+		t.Errorf("reminder on a call: %d %s", r.Status, r.Body)
+	}
+	if r := a.post(A.Browser, "/contacts/"+id+"/conversations", url.Values{"kind": {"task"}, "subject": {"Rappeler"}, "remind": {"2030-01-02T08:15"}}); r.Status != 303 {
+		t.Fatalf("form: %d", r.Status)
+	}
+	if text := doc(t, a.get(A.Browser, "/contacts/"+id)).Find("#conversations").Text(); !strings.Contains(text, "02/01/2030 08:15") {
+		t.Errorf("timeline does not show the reminder: %s", text)
+	}
+}
