@@ -9,6 +9,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
@@ -84,4 +85,53 @@ func hasReminded(list []crm.Conversation, id int64) bool {
 		}
 	}
 	return false
+}
+
+// TestCalendarRights: a salesperson sees their own appointments and tasks,
+// not a colleague's, and cannot ask for everyone's; an owner can.
+func TestCalendarRights(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Alpha", "owner@example.fr")
+		seller := identity.User{Email: "seller@example.fr", PasswordHash: "h"}
+		if err := db.CreateUser(context.Background(), &seller); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddMember(ctx, seller.ID, access.RoleSales); err != nil {
+			t.Fatal(err)
+		}
+		sales, _ := access.Builtin(access.RoleSales)
+		sellerCtx := identity.WithActor(access.WithRights(ctx, sales), identity.Actor{UserID: seller.ID, Email: seller.Email})
+		contact, _ := s.CreateContact(ctx, crm.Input{LastName: ptr("Dupré")})
+		at := time.Date(2030, 3, 20, 9, 0, 0, 0, time.UTC)
+		if _, err := s.AddConversation(ctx, contact.ID, crm.ConversationInput{Kind: ptr(crm.Appointment), Subject: ptr("Owner's"), At: &at, DurationMin: ptr(30)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddConversation(ctx, contact.ID, crm.ConversationInput{Kind: ptr(crm.Task), Subject: ptr("Seller's"), DueAt: &at, AssigneeID: &seller.ID}); err != nil {
+			t.Fatal(err)
+		}
+		from, until := at.AddDate(0, 0, -1), at.AddDate(0, 0, 1)
+		for _, tc := range []struct {
+			name     string
+			ctx      context.Context
+			everyone bool
+			want     string
+		}{
+			{"owner, own", ctx, false, "Owner's"},
+			{"owner, everyone", ctx, true, "Owner's Seller's"},
+			{"seller, own", sellerCtx, false, "Seller's"},
+		} {
+			list, err := s.Calendar(tc.ctx, from, until, tc.everyone)
+			var got []string
+			for _, c := range list {
+				got = append(got, c.Subject)
+			}
+			if err != nil || strings.Join(got, " ") != tc.want {
+				t.Errorf("%s: %v %v", tc.name, got, err)
+			}
+		}
+		if _, err := s.Calendar(sellerCtx, from, until, true); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("seller, everyone: %v", err)
+		}
+	})
 }

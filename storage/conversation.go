@@ -165,3 +165,28 @@ func (db *DB) ClaimReminders(ctx context.Context, now time.Time, limit int) ([]R
 	}
 	return out, nil
 }
+
+// Calendar returns the appointments starting and the tasks due between
+// from and until, of one user (assigned to them, or theirs when
+// unassigned) or of everyone when userID is 0, with the contact's name.
+func (db *DB) Calendar(ctx context.Context, userID int64, from, until time.Time) ([]crm.Conversation, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+conversationColumns+`,
+			CASE WHEN c.kind = 'company' THEN c.company_name ELSE TRIM(c.first_name || ' ' || c.last_name) END
+		FROM conversations v JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
+		WHERE v.account_id = $1 AND (CAST($2 AS BIGINT) = 0 OR v.assignee_id = $2 OR (v.assignee_id IS NULL AND v.author_id = $2))
+			AND ((v.kind = 'appointment' AND v.at >= $3 AND v.at < $4) OR (v.kind = 'task' AND v.due_at >= $3 AND v.due_at < $4))
+		ORDER BY COALESCE(v.due_at, v.at), v.id LIMIT 1000`, acc, userID, from.UTC(), until.UTC())
+	if err != nil {
+		return nil, dbErr("storage.Calendar", err)
+	}
+	return collect(rows, func(r *sql.Rows) (crm.Conversation, error) {
+		var name string
+		c, err := scanConversation(r, &name)
+		c.ContactName = name
+		return c, err
+	})
+}

@@ -166,6 +166,7 @@ func (s *Server) routesForConversations(mux *patternMux) {
 	mux.Handle("POST /conversations/{id}/done", s.user(s.taskDone))
 	mux.Handle("POST /conversations/{id}/invitation", s.user(s.invitationSend))
 	mux.Handle("GET /agenda", s.user(s.agenda))
+	mux.Handle("GET /calendar", s.user(s.calendar))
 	mux.Handle("GET /api/v1/contacts/{id}/conversations", s.apiUser(s.apiConversationList))
 	mux.Handle("POST /api/v1/contacts/{id}/conversations", s.apiUser(apiApply(http.StatusCreated, s.svc.AddConversation)))
 	mux.Handle("PATCH /api/v1/conversations/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateConversation)))

@@ -120,3 +120,59 @@ func TestTaskReminderFields(t *testing.T) {
 		t.Errorf("timeline does not show the reminder: %s", text)
 	}
 }
+
+// TestCalendar: the month grid and the week list show appointments and
+// tasks due on their day in the account's time zone, with links to the
+// contact and to the previous and next month or week.
+func TestCalendar(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		var c struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"first_name": "Hélène", "last_name": "Dupré"}).JSON(t, &c)
+		paris, _ := time.LoadLocation("Europe/Paris")
+		// 00:30 on 20 March in Paris is 23:30 on the 19th in UTC: it belongs
+		// on the 20th, the account's day.
+		appt := time.Date(2030, 3, 20, 0, 30, 0, 0, paris)
+		due := time.Date(2030, 3, 14, 23, 30, 0, 0, paris)
+		for _, body := range []map[string]any{
+			{"kind": "appointment", "subject": "Dégustation", "at": appt.Format(time.RFC3339), "duration_min": 60},
+			{"kind": "task", "subject": "Envoyer le devis", "due_at": due.Format(time.RFC3339)},
+		} {
+			if r := a.api("POST", "/api/v1/contacts/"+formatInt(c.ID)+"/conversations", A.Token, body); r.Status != 201 {
+				t.Fatalf("%d %s", r.Status, r.Body)
+			}
+		}
+		month := doc(t, a.get(A.Browser, "/calendar?month=2030-03"))
+		cell := month.Find(`#calendar td[data-date="2030-03-20"] li[data-kind=appointment]`)
+		if href, _ := cell.Find("a").Attr("href"); href != "/contacts/"+formatInt(c.ID) || !strings.Contains(cell.Text(), "00:30") {
+			t.Errorf("appointment cell: %q %q", cell.Text(), href)
+		}
+		if month.Find(`#calendar td[data-date="2030-03-14"] li[data-kind=task]`).Length() != 1 {
+			t.Error("the task is not on its due day")
+		}
+		if month.Find("#calendar caption").Length() != 1 || month.Find(`#calendar thead th[scope=col]`).Length() != 7 {
+			t.Error("table markup")
+		}
+		prev, _ := month.Find("#cal-prev").Attr("href")
+		next, _ := month.Find("#cal-next").Attr("href")
+		if prev != "/calendar?month=2030-02" || next != "/calendar?month=2030-04" || !strings.Contains(month.Find("#cal-label").Text(), "mars 2030") {
+			t.Errorf("navigation %q %q, label %q", prev, next, month.Find("#cal-label").Text())
+		}
+		week := doc(t, a.get(A.Browser, "/calendar?week=2030-03-20"))
+		if week.Find(`#calendar-week li[data-date="2030-03-18"]`).Length() != 1 || week.Find(`#calendar-week li[data-date="2030-03-20"] li[data-kind=appointment]`).Length() != 1 {
+			t.Errorf("week: %s", week.Find("main").Text())
+		}
+		if next, _ := week.Find("#cal-next").Attr("href"); next != "/calendar?week=2030-03-25" {
+			t.Errorf("next week %q", next)
+		}
+		if href, _ := week.Find("#cal-who").Attr("href"); href != "/calendar?all=1" {
+			t.Errorf("an owner can see everyone's: %q", href)
+		}
+		if all := doc(t, a.get(A.Browser, "/calendar?month=2030-03&all=1")); all.Find(`#calendar li`).Length() != 2 {
+			t.Error("everyone's calendar")
+		}
+		if href, _ := doc(t, a.get(A.Browser, "/agenda")).Find("#to-calendar").Attr("href"); href != "/calendar" {
+			t.Error("the agenda does not link to the calendar")
+		}
+	})
+}
