@@ -29,6 +29,7 @@ type Case struct {
 	SolvedAt      *time.Time `json:"solved_at,omitempty"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	ContactName   string     `json:"contact_name,omitempty"`
+	AssigneeName  string     `json:"assignee_name,omitempty"` // the member's name, else their e-mail address
 }
 
 // CaseInput is what a user may set on a case.

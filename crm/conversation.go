@@ -34,6 +34,8 @@ type Conversation struct {
 	Place       string     `json:"place"`        // an address or a video-call link
 	DueAt       *time.Time `json:"due_at,omitempty"`
 	DoneAt      *time.Time `json:"done_at,omitempty"`
+	RemindAt    *time.Time `json:"remind_at,omitempty"`   // tasks: when to e-mail the assignee
+	RemindedAt  *time.Time `json:"reminded_at,omitempty"` // when the reminder went
 	AssigneeID  int64      `json:"assignee_id"`
 	AuthorID    int64      `json:"author_id"`
 	CaseID      int64      `json:"case_id,omitempty"` // the customer-service case it answers
@@ -54,6 +56,7 @@ type ConversationInput struct {
 	DueAt       *time.Time `json:"due_at"`
 	Done        *bool      `json:"done"`
 	AssigneeID  *int64     `json:"assignee_id"`
+	RemindAt    *time.Time `json:"remind_at"`
 }
 
 // Apply copies the set fields onto c; Done is applied by the service,
@@ -84,6 +87,11 @@ func (in ConversationInput) Apply(c *Conversation) {
 	if in.AssigneeID != nil {
 		c.AssigneeID = *in.AssigneeID
 	}
+	if in.RemindAt != nil && (c.RemindAt == nil || !c.RemindAt.Equal(*in.RemindAt)) {
+		// A new reminder time is a new reminder, to be sent again.
+		r := in.RemindAt.UTC()
+		c.RemindAt, c.RemindedAt = &r, nil
+	}
 }
 
 // Validate checks an entry.
@@ -104,6 +112,9 @@ func (c *Conversation) Validate() error {
 	}
 	if utf8.RuneCountInString(c.Place) > 500 {
 		f.Add("place", "too_long", "the place has at most 500 characters")
+	}
+	if c.RemindAt != nil && c.Kind != Task {
+		f.Add("remind_at", "reminder_on_task", "only a task has a reminder")
 	}
 	if c.Kind == Appointment {
 		if c.At.IsZero() {

@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -21,9 +22,18 @@ import (
 
 // Message is one e-mail to send.
 type Message struct {
-	To      string
-	Subject string
-	Text    string
+	To          string
+	ReplyTo     string // where answers go, when not to the sender
+	Subject     string
+	Text        string
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string // e.g. "invite.ics"
+	ContentType string // with its parameters, e.g. "text/calendar; charset=utf-8; method=REQUEST"
+	Data        []byte
 }
 
 // Sender sends messages. SMTP implements it; a Sender must be safe for
@@ -94,7 +104,17 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg.Subject(m.Subject)
 	msg.SetDate()
 	msg.SetMessageID()
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return fmt.Errorf("reply-to: %w", err)
+		}
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return fmt.Errorf("attachment %s: %w", a.Name, err)
+		}
+	}
 	opts := []gomail.Option{gomail.WithPort(s.port), gomail.WithTimeout(s.timeout)}
 	switch s.security {
 	case "tls":
@@ -148,6 +168,6 @@ type LogSender struct {
 // Send writes m to the log.
 func (l LogSender) Send(ctx context.Context, m Message) error {
 	l.Log.WarnContext(ctx, "no SMTP server configured: e-mail written here instead of sent",
-		"to", m.To, "subject", m.Subject, "text", m.Text)
+		"to", m.To, "subject", m.Subject, "text", m.Text, "attachments", len(m.Attachments))
 	return nil
 }

@@ -52,3 +52,35 @@ func TestLogSender(t *testing.T) {
 		t.Fatalf("log: %s", out)
 	}
 }
+
+// TestSendAttachment: a text/calendar attachment keeps its type and
+// parameters, its name and its bytes; Reply-To is set.
+func TestSendAttachment(t *testing.T) {
+	srv := mailtest.Start(t)
+	s, err := mail.ParseURL(srv.URL(), "Comptoir <no-reply@example.fr>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ics := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Dégustation\\, vins\r\nEND:VCALENDAR\r\n"
+	m := mail.Message{To: "helene@example.fr", ReplyTo: "owner@example.fr", Subject: "Invitation", Text: "Bonjour",
+		Attachments: []mail.Attachment{{Name: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=REQUEST", Data: []byte(ics)}}}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.WaitFor(t, "helene@example.fr")
+	if got.Text != "Bonjour" || got.Header.Get("Reply-To") != "<owner@example.fr>" {
+		t.Errorf("text %q, reply-to %q", got.Text, got.Header.Get("Reply-To"))
+	}
+	var found bool
+	for _, p := range got.Parts {
+		if p.Filename == "invite.ics" {
+			found = true
+			if !strings.HasPrefix(p.ContentType, "text/calendar; charset=utf-8; method=REQUEST") || string(p.Body) != ics {
+				t.Errorf("attachment %q: %q", p.ContentType, p.Body)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no invite.ics in %d parts", len(got.Parts))
+	}
+}

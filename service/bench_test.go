@@ -10,8 +10,8 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/demo"
-	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/password"
+	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
 

@@ -14,8 +14,8 @@ import (
 var openStatuses = []string{"new", "open", "waiting"}
 
 // Cases lists customer-service cases: the open queue (all false) or every
-// case, most pressing and oldest first.
-func (s *Service) Cases(ctx context.Context, all bool) ([]crm.Case, error) {
+// case, most pressing and oldest first; mine keeps those assigned to the actor.
+func (s *Service) Cases(ctx context.Context, all, mine bool) ([]crm.Case, error) {
 	if err := access.Require(ctx, access.Support, access.View); err != nil {
 		return nil, err
 	}
@@ -23,7 +23,26 @@ func (s *Service) Cases(ctx context.Context, all bool) ([]crm.Case, error) {
 	if all {
 		statuses = nil
 	}
-	return s.db.ListCases(ctx, statuses, 0, 500)
+	var assignee int64
+	if mine {
+		assignee = identity.ActorFrom(ctx).UserID
+	}
+	return s.db.ListCases(ctx, statuses, 0, assignee, 500)
+}
+
+// CaseAssignees lists the enabled members a case can be assigned to.
+func (s *Service) CaseAssignees(ctx context.Context) ([]identity.Member, error) {
+	if err := access.Require(ctx, access.Support, access.View); err != nil {
+		return nil, err
+	}
+	members, err := s.db.ListMembers(ctx)
+	enabled := members[:0]
+	for _, m := range members {
+		if m.DisabledAt == nil {
+			enabled = append(enabled, m)
+		}
+	}
+	return enabled, err
 }
 
 // ContactCases lists a client's cases, for their record.
@@ -31,7 +50,7 @@ func (s *Service) ContactCases(ctx context.Context, contactID int64) ([]crm.Case
 	if !access.From(ctx).Can(access.Support, access.View) {
 		return nil, nil
 	}
-	return s.db.ListCases(ctx, nil, contactID, 100)
+	return s.db.ListCases(ctx, nil, contactID, 0, 100)
 }
 
 // Case returns a case and its thread.

@@ -128,3 +128,27 @@ func (s *Service) Agenda(ctx context.Context, from time.Time, days int) ([]crm.C
 	list, err := s.db.Agenda(ctx, identity.ActorFrom(ctx).UserID, from, from.AddDate(0, 0, days))
 	return hideNotes(ctx, list), err
 }
+
+// Calendar returns the appointments and tasks due between from and until:
+// the actor's, or everyone's for those who see every contact.
+func (s *Service) Calendar(ctx context.Context, from, until time.Time, everyone bool) ([]crm.Conversation, error) {
+	if err := access.Require(ctx, access.Contacts, access.View); err != nil {
+		return nil, err
+	}
+	userID := identity.ActorFrom(ctx).UserID
+	if everyone {
+		if !CanSeeEveryonesCalendar(ctx) {
+			return nil, errs.E("service.Calendar", errs.Forbidden, "you see only your own calendar")
+		}
+		userID = 0
+	}
+	list, err := s.db.Calendar(ctx, userID, from, until)
+	return hideNotes(ctx, list), err
+}
+
+// CanSeeEveryonesCalendar reports whether the actor's role sees every
+// contact, and so every member's appointments and tasks.
+func CanSeeEveryonesCalendar(ctx context.Context) bool {
+	r := access.From(ctx)
+	return r.Can(access.Contacts, access.View) && r.ScopeOf(access.Contacts) == access.All
+}

@@ -20,6 +20,14 @@ func (s *Service) sendMail(ctx context.Context, accountID int64, to, template, l
 	if err != nil {
 		return err
 	}
+	return s.deliver(ctx, accountID, template, m)
+}
+
+// deliver sends a rendered message and records the attempt in the delivery
+// log, under the name of its template.
+func (s *Service) deliver(ctx context.Context, accountID int64, template string, m mail.Message) error {
+	to := m.To
+	var err error
 	entry := storage.MailLogEntry{AccountID: accountID, To: to, Template: template, Subject: m.Subject, Status: "sent"}
 	if _, logged := s.Mailer.(mail.LogSender); logged {
 		entry.Status = "logged"

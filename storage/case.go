@@ -11,14 +11,16 @@ import (
 
 const caseColumns = `k.id, k.contact_id, k.subject, k.status, k.priority, COALESCE(k.assignee_id, 0), k.opened_at,
 	k.first_answer_at, k.solved_at, k.updated_at,
-	CASE WHEN c.kind = 'company' THEN c.company_name ELSE TRIM(c.first_name || ' ' || c.last_name) END`
+	CASE WHEN c.kind = 'company' THEN c.company_name ELSE TRIM(c.first_name || ' ' || c.last_name) END,
+	COALESCE(NULLIF(u.name, ''), u.email, '')`
 
-const caseFrom = ` FROM cases k JOIN contacts c ON c.account_id = k.account_id AND c.id = k.contact_id`
+const caseFrom = ` FROM cases k JOIN contacts c ON c.account_id = k.account_id AND c.id = k.contact_id
+	LEFT JOIN users u ON u.id = k.assignee_id`
 
 func scanCase(row interface{ Scan(...any) error }) (crm.Case, error) {
 	var k crm.Case
 	err := row.Scan(&k.ID, &k.ContactID, &k.Subject, &k.Status, &k.Priority, &k.AssigneeID, utc(&k.OpenedAt),
-		nullUTC(&k.FirstAnswerAt), nullUTC(&k.SolvedAt), utc(&k.UpdatedAt), &k.ContactName)
+		nullUTC(&k.FirstAnswerAt), nullUTC(&k.SolvedAt), utc(&k.UpdatedAt), &k.ContactName, &k.AssigneeName)
 	return k, err
 }
 
@@ -61,8 +63,9 @@ func (db *DB) UpdateCase(ctx context.Context, k *crm.Case) error {
 }
 
 // ListCases returns the current account's cases with one of statuses (all
-// if none), most pressing and oldest first; contactID limits to a client.
-func (db *DB) ListCases(ctx context.Context, statuses []string, contactID int64, limit int) ([]crm.Case, error) {
+// if none), most pressing and oldest first; contactID limits to a client,
+// assigneeID to the cases of one member.
+func (db *DB) ListCases(ctx context.Context, statuses []string, contactID, assigneeID int64, limit int) ([]crm.Case, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
@@ -80,6 +83,10 @@ func (db *DB) ListCases(ctx context.Context, statuses []string, contactID int64,
 	if contactID != 0 {
 		args = append(args, contactID)
 		where = append(where, "k.contact_id = $"+strconv.Itoa(len(args)))
+	}
+	if assigneeID != 0 {
+		args = append(args, assigneeID)
+		where = append(where, "k.assignee_id = $"+strconv.Itoa(len(args)))
 	}
 	args = append(args, limit)
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+caseColumns+caseFrom+` WHERE `+strings.Join(where, " AND ")+`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/service"
 )
 
 // conversationInput reads the "add to the timeline" form; dates and times
@@ -29,6 +30,13 @@ func conversationInput(r *http.Request, loc *time.Location) (crm.ConversationInp
 			f.Add("due_at", "invalid_date", "a date is expected")
 		}
 		in.DueAt = &due
+	}
+	if d := r.PostFormValue("remind"); d != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04", d, loc)
+		if err != nil {
+			f.Add("remind_at", "invalid_date", "a date and time are expected")
+		}
+		in.RemindAt = &at
 	}
 	if m := r.PostFormValue("duration"); m != "" {
 		n, err := strconv.Atoi(m)
@@ -58,22 +66,28 @@ func (s *Server) conversationAdd(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.svc.AddConversation(r.Context(), id, in)
 	}
 	if errs.Is(err, errs.Invalid) {
-		c, cerr := s.svc.Contact(r.Context(), id)
-		if cerr != nil {
-			return cerr
-		}
-		cp, derr := s.contactDetail(r, c)
-		if derr != nil {
-			return derr
-		}
-		cp.ConversationErrors = fieldErrors(err)
-		s.renderPage(w, r, http.StatusUnprocessableEntity, "contact", cp)
-		return nil
+		return s.contactWithErrors(w, r, id, err)
 	}
 	if err != nil {
 		return err
 	}
 	return redirectAfterPost(w, r, "/contacts/"+strconv.FormatInt(id, 10)+"?notice=saved#timeline")
+}
+
+// contactWithErrors shows the contact's page again with what was wrong in
+// a change to its timeline.
+func (s *Server) contactWithErrors(w http.ResponseWriter, r *http.Request, contactID int64, err error) error {
+	c, cerr := s.svc.Contact(r.Context(), contactID)
+	if cerr != nil {
+		return cerr
+	}
+	cp, derr := s.contactDetail(r, c)
+	if derr != nil {
+		return derr
+	}
+	cp.ConversationErrors = fieldErrors(err)
+	s.renderPage(w, r, http.StatusUnprocessableEntity, "contact", cp)
+	return nil
 }
 
 func (s *Server) taskDone(w http.ResponseWriter, r *http.Request) error {
@@ -87,6 +101,26 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirectAfterPost(w, r, localPath(orDefault(r.PostFormValue("next"), "/contacts/"+strconv.FormatInt(c.ContactID, 10))))
+}
+
+// invitationSend e-mails an appointment's invitation to its contact.
+func (s *Server) invitationSend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sent, err := s.svc.SendInvitation(r.Context(), id, service.InvitationInput{Lang: r.PostFormValue("lang"), Message: r.PostFormValue("message")})
+	if errs.Is(err, errs.Invalid) {
+		return s.contactWithErrors(w, r, sent.Entry.ContactID, err)
+	}
+	if err != nil {
+		return err
+	}
+	notice := "invitation_sent"
+	if !sent.MailSent {
+		notice = "invitation_unsent"
+	}
+	return redirectAfterPost(w, r, "/contacts/"+strconv.FormatInt(sent.Entry.ContactID, 10)+"?notice="+notice+"#timeline")
 }
 
 type agendaPage struct {
@@ -130,8 +164,11 @@ func (s *Server) apiConversationList(w http.ResponseWriter, r *http.Request) err
 func (s *Server) routesForConversations(mux *patternMux) {
 	mux.Handle("POST /contacts/{id}/conversations", s.user(s.conversationAdd))
 	mux.Handle("POST /conversations/{id}/done", s.user(s.taskDone))
+	mux.Handle("POST /conversations/{id}/invitation", s.user(s.invitationSend))
 	mux.Handle("GET /agenda", s.user(s.agenda))
+	mux.Handle("GET /calendar", s.user(s.calendar))
 	mux.Handle("GET /api/v1/contacts/{id}/conversations", s.apiUser(s.apiConversationList))
 	mux.Handle("POST /api/v1/contacts/{id}/conversations", s.apiUser(apiApply(http.StatusCreated, s.svc.AddConversation)))
 	mux.Handle("PATCH /api/v1/conversations/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateConversation)))
+	mux.Handle("POST /api/v1/conversations/{id}/invitation", s.apiUser(apiApply(http.StatusCreated, s.svc.SendInvitation)))
 }

@@ -80,7 +80,7 @@ func (s *Server) basePage(r *http.Request) Page {
 // noticeID accepts only known notices from the query string.
 func noticeID(n string) string {
 	switch n {
-	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged":
+	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent":
 		return "notice." + n
 	}
 	return ""
@@ -104,7 +104,7 @@ func (f formErrors) Err(field string) string { return f[field] }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
-	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "support", "case", "contact_import", "merge"}
+	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

@@ -7,12 +7,14 @@ import (
 
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
 )
 
 type supportPage struct {
 	Page
 	Cases []crm.Case
 	All   bool
+	Mine  bool
 }
 
 type casePage struct {
@@ -21,6 +23,7 @@ type casePage struct {
 	Thread     []crm.Conversation
 	Statuses   []string
 	Priorities []string
+	Members    []identity.Member
 	Errors     formErrors
 }
 
@@ -28,12 +31,12 @@ type casePage struct {
 func (casePage) Minutes(d time.Duration) int { return int(d.Minutes()) }
 
 func (s *Server) supportQueue(w http.ResponseWriter, r *http.Request) error {
-	all := r.URL.Query().Get("all") != ""
-	cases, err := s.svc.Cases(r.Context(), all)
+	all, mine := r.URL.Query().Get("all") != "", r.URL.Query().Get("mine") != ""
+	cases, err := s.svc.Cases(r.Context(), all, mine)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "support", &supportPage{Page: s.basePage(r), Cases: cases, All: all})
+	return s.render(w, r, "support", &supportPage{Page: s.basePage(r), Cases: cases, All: all, Mine: mine})
 }
 
 func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) error {
@@ -45,8 +48,12 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	members, err := s.svc.CaseAssignees(r.Context())
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, "case", &casePage{Page: s.basePage(r), Case: k, Thread: thread,
-		Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities})
+		Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Members: members})
 }
 
 func (s *Server) caseOpen(w http.ResponseWriter, r *http.Request) error {
@@ -67,7 +74,16 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	status, priority := r.PostFormValue("status"), r.PostFormValue("priority")
-	if _, err := s.svc.UpdateCase(r.Context(), id, crm.CaseInput{Status: &status, Priority: &priority}); err != nil {
+	in := crm.CaseInput{Status: &status, Priority: &priority}
+	if v := r.PostFormValue("assignee_id"); v != "" {
+		assignee, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return &errs.Error{Op: "web.caseUpdate", Kind: errs.Invalid, Message: "unknown member",
+				Fields: []errs.FieldError{{Field: "assignee_id", Code: "unknown_member"}}}
+		}
+		in.AssigneeID = &assignee
+	}
+	if _, err := s.svc.UpdateCase(r.Context(), id, in); err != nil {
 		return err
 	}
 	return redirectAfterPost(w, r, "/support/"+strconv.FormatInt(id, 10)+"?notice=saved")
@@ -88,7 +104,8 @@ func (s *Server) caseAnswer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCaseList(w http.ResponseWriter, r *http.Request) error {
-	cases, err := s.svc.Cases(r.Context(), r.URL.Query().Get("all") == "true")
+	q := r.URL.Query()
+	cases, err := s.svc.Cases(r.Context(), q.Get("all") == "true", q.Get("mine") == "true")
 	if err != nil {
 		return err
 	}

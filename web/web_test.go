@@ -37,7 +37,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -80,10 +80,12 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"operator":       &operatorPage{Page: p, Engine: "sqlite", Ready: true, Accounts: []account.Overview{{ID: 1, Name: "A", Members: 2, GrantID: 3, GrantRole: "accountant", GrantExpiresAt: at}, {ID: 2, Name: "B"}}},
 			"contacts":       &contactsPage{Page: p, Filter: contactQuery{Query: "x", City: "Pau"}, Next: "q=x&after=3", Errors: errorsShown, Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}}},
 			"contact": &contactPage{Page: p, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
-				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
-			"agenda":  &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
-			"support": &supportPage{Page: p, Cases: []crm.Case{{ID: 1, Subject: "x", Status: "new", Priority: "urgent", OpenedAt: at}}},
-			"case":    &casePage{Page: p, Case: crm.Case{ID: 1, Subject: "x", Status: "open", Priority: "low", OpenedAt: at, FirstAnswerAt: &at, SolvedAt: &at}, Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Thread: []crm.Conversation{{Kind: "email", Body: "b", At: at}}},
+				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at, RemindAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
+			"agenda": &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
+			"calendar": &calendarPage{Page: p, CanAll: true, All: true, Label: "novembre 2026", Prev: "/calendar?month=2026-10", Next: "/calendar?month=2026-12", Here: "/calendar", MonthLink: "/calendar?week=2026-11-01",
+				Weeks: [][]calendarDay{{{Date: at, InMonth: true, Today: true, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", DueAt: &at, DoneAt: &at, ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, ContactName: "Lou"}}}, {Date: at}, {Date: at}, {Date: at}, {Date: at}, {Date: at}, {Date: at}}}},
+			"support": &supportPage{Page: p, Mine: true, Cases: []crm.Case{{ID: 1, Subject: "x", Status: "new", Priority: "urgent", OpenedAt: at, AssigneeName: "Lou"}, {ID: 2, Subject: "y", Status: "open", Priority: "low", OpenedAt: at}}},
+			"case":    &casePage{Page: p, Case: crm.Case{ID: 1, Subject: "x", Status: "open", Priority: "low", OpenedAt: at, FirstAnswerAt: &at, SolvedAt: &at}, Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Members: []identity.Member{{UserID: 1, Email: "a@example.fr"}, {UserID: 2, Name: "Lou"}}, Thread: []crm.Conversation{{Kind: "email", Body: "b", At: at}}},
 			"contact_import": &contactImportPage{Page: p, Problem: "import.not_csv", Report: &service.ImportReport{Rows: 3, Created: 1, Encoding: "utf-8", Delimiter: ";", Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "email", Code: "invalid_email"}}},
 				Upload: "ab", Columns: crm.Columns, Preview: &service.ImportPreview{Header: []string{"Nom", "Zzz"}, Fields: []string{"last_name", ""}, Rows: [][]string{{"Dupré", "1"}, {"Martin"}}}},
 			"merge":          &mergePage{Page: p, Keep: crm.Contact{ID: 1, Kind: "person", LastName: "A"}, Dup: crm.Contact{ID: 2, Kind: "person", LastName: "B"}, Fields: []mergeRow{{Name: "email", Label: "merge.field.email", Keep: "a@x.fr", Dup: "b@x.fr"}}},

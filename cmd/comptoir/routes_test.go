@@ -190,6 +190,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"subject": "stolen"}
 				case strings.HasSuffix(path, "/addresses"):
 					body = map[string]any{"kind": "other", "city": "stolen"}
+				case strings.HasSuffix(path, "/invitation"):
+					body = map[string]any{"message": "stolen"}
 				case strings.HasSuffix(path, "/merge"):
 					body = map[string]any{"duplicate_id": id}
 				}

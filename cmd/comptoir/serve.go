@@ -63,6 +63,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 		hook(ln.Addr().String())
 	}
 	go housekeeping(ctx, cfg, svc, log)
+	go remindTasks(ctx, svc, log)
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
 	return serveUntilDone(ctx, cfg, handler, ln, log)
@@ -139,6 +140,25 @@ func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, 
 				} else if n > 0 {
 					log.Info("relationships ended after inactivity", "count", n)
 				}
+			}
+		}
+	}
+}
+
+// remindTasks e-mails the task reminders that are due, every minute.
+// Several instances may run it at once: each reminder is claimed once.
+func remindTasks(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := svc.SendTaskReminders(access.AsSystem(ctx), now); err != nil {
+				log.Warn("task reminders", "err", err)
+			} else if n > 0 {
+				log.Info("task reminders sent", "count", n)
 			}
 		}
 	}

@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -24,8 +26,17 @@ type Received struct {
 	From    string
 	To      []string
 	Subject string
-	Text    string
+	Header  netmail.Header
+	Text    string // the first text/plain part, decoded, with \n line ends
+	Parts   []Part // every leaf part of a multipart message
 	Raw     []byte
+}
+
+// Part is one decoded leaf part of a multipart message.
+type Part struct {
+	ContentType string // as sent, with its parameters
+	Filename    string
+	Body        []byte // decoded, line ends as sent
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps every message.
@@ -118,18 +129,47 @@ func (s *session) Data(r io.Reader) error {
 	}
 	m := Received{From: s.from, To: s.to, Raw: raw}
 	if msg, err := netmail.ReadMessage(bytes.NewReader(raw)); err == nil {
+		m.Header = msg.Header
 		m.Subject, _ = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-		body, _ := io.ReadAll(msg.Body)
-		switch strings.ToLower(msg.Header.Get("Content-Transfer-Encoding")) {
-		case "quoted-printable":
-			body, _ = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body)))
-		case "base64":
-			body, _ = base64.StdEncoding.DecodeString(strings.ReplaceAll(string(body), "\r\n", ""))
+		m.Parts = readParts(textproto.MIMEHeader(msg.Header), msg.Body)
+		for _, p := range m.Parts {
+			if strings.HasPrefix(p.ContentType, "text/plain") && p.Filename == "" {
+				m.Text = strings.ReplaceAll(string(p.Body), "\r\n", "\n")
+				break
+			}
 		}
-		m.Text = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, m)
 	s.srv.mu.Unlock()
 	return nil
+}
+
+// readParts decodes a body into its leaf parts, descending into multiparts.
+func readParts(h textproto.MIMEHeader, body io.Reader) []Part {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		ct = "text/plain"
+	}
+	media, params, _ := mime.ParseMediaType(ct)
+	if strings.HasPrefix(media, "multipart/") {
+		var parts []Part
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return parts
+			}
+			parts = append(parts, readParts(p.Header, p)...)
+		}
+	}
+	raw, _ := io.ReadAll(body)
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		raw, _ = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw)))
+	case "base64":
+		raw, _ = base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(raw)))
+	}
+	_, dp, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	return []Part{{ContentType: ct, Filename: dp["filename"], Body: raw}}
 }
