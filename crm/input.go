@@ -91,6 +91,9 @@ const (
 	SortNewest = "newest" // the most recently created first
 )
 
+// MaxSelection bounds the contacts a user may tick in a list to act on.
+const MaxSelection = 500
+
 // Filter selects contacts in lists.
 type Filter struct {
 	Query         string // searched accent- and case-insensitively
@@ -99,7 +102,8 @@ type Filter struct {
 	OwnerID       int64
 	Kind          string     // person or company
 	CompanyID     int64      // the people attached to one company
-	City          string     // compared folded: "Bayonne" matches "BAYONNE"
+	IDs           []int64    // a selection, at most MaxSelection
+	City          string     // case aside: "Bayonne" matches "BAYONNE"
 	ContactBefore *time.Time // no contact since (never contacted counts from creation)
 	ContactAfter  *time.Time // last contact on or after
 	Sort          string     // SortName or SortNewest

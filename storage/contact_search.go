@@ -55,6 +55,17 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	if f.OwnerID != 0 {
 		w.add("owner_id = ?", f.OwnerID)
 	}
+	if len(f.IDs) > 0 {
+		marks := make([]string, len(f.IDs))
+		for i := range marks {
+			marks[i] = "?"
+		}
+		ids := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			ids[i] = id
+		}
+		w.add("id IN ("+strings.Join(marks, ", ")+")", ids...)
+	}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
 	}

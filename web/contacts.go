@@ -275,6 +275,8 @@ func (s *Server) routesForContacts(mux *patternMux) {
 	mux.Handle("POST /contacts/{id}", s.user(s.contactSave))
 	mux.Handle("POST /contacts/{id}/delete", s.user(s.contactDelete))
 	mux.Handle("GET /api/v1/contacts", s.apiUser(s.apiContactList))
+	mux.Handle("POST /api/v1/contacts/import", s.apiUser(s.apiContactImport))
+	mux.Handle("GET /api/v1/contacts/export", s.apiUser(s.apiContactExport))
 	mux.Handle("POST /api/v1/contacts", s.apiUser(apiCreate(s.svc.CreateContact)))
 	mux.Handle("GET /api/v1/contacts/{id}", s.apiUser(apiGet(s.svc.Contact)))
 	mux.Handle("PATCH /api/v1/contacts/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateContact)))

@@ -16,12 +16,13 @@ import (
 // them, for the list page, its exports and its "next page" link.
 type contactQuery struct {
 	Query, Role, Tag, City, Owner, Before, After, Sort, Company string
+	IDs                                                         []string // a selection
 }
 
 func readContactQuery(q url.Values) contactQuery {
 	return contactQuery{Query: q.Get("q"), Role: q.Get("role"), Tag: q.Get("tag"), City: q.Get("city"),
 		Owner: q.Get("owner"), Before: q.Get("contact_before"), After: q.Get("contact_after"), Sort: q.Get("sort"),
-		Company: q.Get("company_id")}
+		Company: q.Get("company_id"), IDs: q["id"]}
 }
 
 // Values is the query string of the filters, without empty ones.
@@ -32,6 +33,9 @@ func (c contactQuery) Values() url.Values {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
+	}
+	for _, id := range c.IDs {
+		v.Add("id", id)
 	}
 	return v
 }
@@ -71,6 +75,17 @@ func (c contactQuery) Filter(actor identity.Actor, loc *time.Location, fe *errs.
 			fe.Add("company_id", "invalid_id", "company_id is a contact's id")
 		}
 		f.CompanyID = id
+	}
+	if len(c.IDs) > crm.MaxSelection {
+		fe.Add("id", "too_many", "at most "+strconv.Itoa(crm.MaxSelection)+" contacts may be selected")
+	}
+	for _, v := range c.IDs {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			fe.Add("id", "invalid_id", "id is a contact's id")
+			break
+		}
+		f.IDs = append(f.IDs, id)
 	}
 	day := func(field, v string) *time.Time {
 		if v == "" {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
@@ -20,6 +21,9 @@ type mergePage struct {
 
 type mergeRow struct {
 	Name, Label, Keep, Dup string
+	// TakeDup preselects the duplicate's value where the kept contact has
+	// none: merging never empties a field unless the user asks.
+	TakeDup bool
 }
 
 func contactField(c crm.Contact, name string) string {
@@ -37,8 +41,16 @@ func contactField(c crm.Contact, name string) string {
 
 // mergeForm shows two contacts side by side, to choose field by field.
 func (s *Server) mergeForm(w http.ResponseWriter, r *http.Request) error {
-	keepID, _ := strconv.ParseInt(r.URL.Query().Get("keep"), 10, 64)
-	dupID, _ := strconv.ParseInt(r.URL.Query().Get("dup"), 10, 64)
+	q := r.URL.Query()
+	if ids := q["id"]; len(ids) == 2 && q.Get("keep") == "" {
+		// Two contacts ticked in the list: the first is kept.
+		q.Set("keep", ids[0])
+		q.Set("dup", ids[1])
+	} else if len(ids) > 0 && q.Get("keep") == "" {
+		return errs.E("web.mergeForm", errs.Invalid, "tick exactly two contacts to merge them")
+	}
+	keepID, _ := strconv.ParseInt(q.Get("keep"), 10, 64)
+	dupID, _ := strconv.ParseInt(q.Get("dup"), 10, 64)
 	keep, err := s.svc.Contact(r.Context(), keepID)
 	if err != nil {
 		return err
@@ -51,7 +63,7 @@ func (s *Server) mergeForm(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range mergeFields {
 		k, d := contactField(keep, f), contactField(dup, f)
 		if k != d {
-			p.Fields = append(p.Fields, mergeRow{Name: f, Label: "merge.field." + f, Keep: k, Dup: d})
+			p.Fields = append(p.Fields, mergeRow{Name: f, Label: "merge.field." + f, Keep: k, Dup: d, TakeDup: strings.TrimSpace(k) == ""})
 		}
 	}
 	return s.render(w, r, "merge", p)

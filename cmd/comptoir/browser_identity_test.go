@@ -57,6 +57,9 @@ func TestBrowserIdentityWalkthrough(t *testing.T) {
 		chromedp.SendKeys(css(`#f-password`), "Vendre-beaucoup-2026"),
 		chromedp.Click(css(`main button[type=submit]`)),
 		chromedp.WaitVisible(css(`#email`)),
+		// htmx focuses the login page's autofocus field once the swap
+		// settles; typing before then can land in the wrong field.
+		chromedp.WaitNotPresent(css(`.htmx-settling, .htmx-swapping, .htmx-request`)),
 		chromedp.SendKeys(css(`#email`), "vendeur@example.fr"),
 		chromedp.SendKeys(css(`#password`), "Vendre-beaucoup-2026"),
 		chromedp.Click(css(`main button[type=submit]`)),
