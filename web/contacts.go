@@ -22,6 +22,11 @@ type contactsPage struct {
 	Errors formErrors
 	// Next is the query string of the next page, "" on the last.
 	Next template.URL
+	// Views are the viewer's saved views; ViewName and ViewErrors the
+	// "save this view" form that failed.
+	Views      []crm.SavedView
+	ViewName   string
+	ViewErrors formErrors
 }
 
 type contactPage struct {
@@ -54,9 +59,20 @@ type contactPage struct {
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
+	return s.showContacts(w, r, http.StatusOK, &contactsPage{})
+}
+
+// showContacts renders the list for the filters of r's query string; p
+// may carry a failed "save this view" form.
+func (s *Server) showContacts(w http.ResponseWriter, r *http.Request, status int, p *contactsPage) error {
 	var fe errs.Fields
 	f, cq := contactFilter(r, &fe)
-	p := &contactsPage{Page: s.basePage(r), Filter: cq}
+	p.Page, p.Filter = s.basePage(r), cq
+	views, err := s.svc.ContactViews(r.Context())
+	if err != nil {
+		return err
+	}
+	p.Views = views
 	if err := fe.Err("web.contactList"); err != nil {
 		p.Errors = fieldErrors(err)
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "contacts", p)
@@ -77,8 +93,10 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
 		p.Next = template.URL(next.Encode()) // escaped by Encode
 	}
 	p.Items = items
-	// Search as you type: htmx asks for this same page and keeps #contact-rows.
-	return s.render(w, r, "contacts", p)
+	// Search as you type: htmx asks for this same page and keeps
+	// #contact-rows, and #contact-views out of band.
+	s.renderPage(w, r, status, "contacts", p)
+	return nil
 }
 
 func (s *Server) contactPageData(r *http.Request, c crm.Contact) *contactPage {

@@ -46,6 +46,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForMe(mux)
 	s.routesForOperators(mux)
 	s.routesForContacts(mux)
+	s.routesForContactViews(mux)
 	s.routesForAddresses(mux)
 	s.routesForConversations(mux)
 	s.routesForSupport(mux)

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,7 +80,9 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"totp_setup":     &totpSetupPage{Page: p, Setup: service.TOTPSetup{Secret: "S", QRCode: "data:image/png;base64,AA"}, Errors: errorsShown},
 			"operator_login": &operatorLoginPage{Page: p, Failed: true},
 			"operator":       &operatorPage{Page: p, Engine: "sqlite", Ready: true, Accounts: []account.Overview{{ID: 1, Name: "A", Members: 2, GrantID: 3, GrantRole: "accountant", GrantExpiresAt: at}, {ID: 2, Name: "B"}}},
-			"contacts":       &contactsPage{Page: p, Filter: contactQuery{Query: "x", City: "Pau"}, Next: "q=x&after=3", Errors: errorsShown, Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}}},
+			"contacts": &contactsPage{Page: p, Filter: contactQuery{Query: "x", City: "Pau"}, Next: "q=x&after=3", Errors: errorsShown, Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}},
+				Views: []crm.SavedView{{ID: 1, Name: "Pau", Query: "city=Pau&q=x"}, {ID: 2, Name: "<b>Bio</b>", Query: "tag=bio"}}, ViewName: "x",
+				ViewErrors: fieldErrors(errs.Fields{{Field: "name", Code: "too_long"}, {Field: "query", Code: "unknown_filter"}}.Err("t"))},
 			"contact": &contactPage{Page: p, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
 				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at, RemindAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
 			"agenda": &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
@@ -151,6 +155,8 @@ func TestEveryFieldCodeIsTranslated(t *testing.T) {
 		(&account.BankAccount{IBAN: "FR00", BIC: "1"}).Validate(),
 		(&crm.Address{Kind: "x", PostalCode: "1", Label: strings.Repeat("x", 101)}).Validate(),
 		(&crm.Contact{Kind: crm.Company, CompanyName: "x", CompanyID: 1}).Validate(),
+		(&crm.SavedView{Query: "x=1"}).Validate(),
+		(&crm.SavedView{Name: "x", Query: "q=%zz"}).Validate(),
 	}
 	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required",
 		"unknown_company", "has_people"}
@@ -321,4 +327,18 @@ func BenchmarkHomePage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSavedViewKeysAreTheListFilters: a saved view accepts exactly the
+// filters the list writes in its query string.
+func TestSavedViewKeysAreTheListFilters(t *testing.T) {
+	all := contactQuery{Query: "a", Role: "client", Tag: "b", City: "c", Owner: "me", Before: "2026-01-01", After: "2025-01-01", Sort: "newest", Company: "4"}
+	keys := slices.Sorted(maps.Keys(all.Values()))
+	if want := slices.Sorted(slices.Values(crm.ViewKeys)); !slices.Equal(keys, want) {
+		t.Errorf("list filters %v, saved view keys %v", keys, want)
+	}
+	v := crm.SavedView{Name: "x", Query: all.Values().Encode()}
+	if err := v.Validate(); err != nil || v.Query != (&contactsPage{Filter: all}).CurrentQuery() {
+		t.Errorf("a view of the list's filters: %q %v", v.Query, err)
+	}
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // TestBrowserContacts: in a real browser, typing part of a name without
-// accents narrows the list as you type (htmx), and a call logged on the
-// record shows on its timeline.
+// accents narrows the list as you type (htmx), the filters are saved as a
+// view, and a call logged on the record shows on its timeline.
 func TestBrowserContacts(t *testing.T) {
 	a := startApp(t, storagetest.Engines()[0])
 	A := a.mustTenant("Alpha", "alpha@example.fr")
@@ -50,6 +50,16 @@ func TestBrowserContacts(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The "save this view" form follows the filters typed, swapped out of
+	// band with the rows; saving shows the view, marked current.
+	if q := b.attr(t, `#save-view input[name=query]`, "value"); q != "q=helene" {
+		t.Errorf("the save form's query after typing: %q", q)
+	}
+	b.run(t, "save the view",
+		chromedp.SendKeys(css(`#view-name`), "Hélène"),
+		chromedp.Submit(css(`#save-view button[type=submit]`)),
+		chromedp.WaitVisible(css(`#contact-views a[aria-current=page]`)),
+	)
 	b.run(t, "log a call",
 		chromedp.Click(css(`#contact-rows tbody a`)),
 		chromedp.WaitVisible(css(`#cv-kind`)),

@@ -133,6 +133,11 @@ func TestTenantIsolation(t *testing.T) {
 		var address struct{ ID int64 }
 		a.api("POST", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token,
 			map[string]any{"kind": "billing", "label": "A's billing", "city": "Pau"}).JSON(t, &address)
+		var view struct{ ID int64 }
+		a.api("POST", "/api/v1/contact-views", A.Token, map[string]any{"name": "A's view", "query": "q=x"}).JSON(t, &view)
+		if view.ID == 0 {
+			t.Fatal("A's view not saved")
+		}
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -148,14 +153,15 @@ func TestTenantIsolation(t *testing.T) {
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
-			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID}
+			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
 				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
-				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body
+				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
+				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
