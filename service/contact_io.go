@@ -254,8 +254,17 @@ func (s *Service) importInputs(ctx context.Context, rep *ImportReport, skipBad b
 		return *rep, errs.Wrap(op, err)
 	}
 	rep.Applied = true
+	if rep.Created >= statsAfter {
+		if err := s.db.RefreshContactStats(ctx); err != nil {
+			s.log.Warn("refreshing contact statistics after an import", "err", err)
+		}
+	}
 	return *rep, nil
 }
+
+// statsAfter is how many imported contacts make the database's planner
+// statistics worth refreshing at once, rather than at its next pass.
+const statsAfter = 1000
 
 // writeImported writes a batch of valid rows, skipping those that share an
 // e-mail, SIRET or phone number with a contact of the account (earlier

@@ -72,4 +72,21 @@ func BenchmarkScaleSearch(b *testing.B) {
 		}
 		run(b, fs)
 	})
+	b.Run("export", func(b *testing.B) {
+		// The clients of two cities: about a tenth of the account.
+		rows := 0
+		for b.Loop() {
+			for _, city := range []string{"Bayonne", "Pau"} {
+				n, err := s.ExportContacts(ctx, crm.Filter{City: city, Role: "client"}, func(c crm.Contact) error {
+					_ = c.Row()
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows += n
+			}
+		}
+		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	})
 }

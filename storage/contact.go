@@ -280,3 +280,16 @@ func (db *DB) EndInactiveContacts(ctx context.Context, cutoff time.Time) (int64,
 	}
 	return res.RowsAffected()
 }
+
+// RefreshContactStats has the engine's planner count the contacts again
+// after a large import: until then PostgreSQL plans as if the table were
+// still as small as before, and a list or an export of the new rows took
+// ten times longer. SQLite runs its own light-weight equivalent.
+func (db *DB) RefreshContactStats(ctx context.Context) error {
+	q := `ANALYZE contacts`
+	if db.engine == SQLite {
+		q = `PRAGMA optimize`
+	}
+	_, err := db.write.ExecContext(ctx, q)
+	return dbErr("storage.RefreshContactStats", err)
+}

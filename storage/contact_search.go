@@ -91,9 +91,11 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 			if err != nil {
 				return nil, errs.E(op, errs.Invalid, "the page cursor is not valid")
 			}
-			w.add("(created_at < ? OR (created_at = ? AND id < ?))", t, t, f.AfterID)
+			w.add("(created_at, id) < (?, ?)", t, f.AfterID)
 		} else {
-			w.add("(sort_key > ? OR (sort_key = ? AND id > ?))", f.AfterKey, f.AfterKey, f.AfterID)
+			// A row comparison, which both engines read as one range of
+			// the (account_id, sort_key, id) index.
+			w.add("(sort_key, id) > (?, ?)", f.AfterKey, f.AfterID)
 		}
 	}
 	if f.Limit <= 0 {
