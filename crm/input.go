@@ -1,7 +1,9 @@
 package crm
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/comptoir/comptoir/account"
 )
@@ -90,6 +92,24 @@ const (
 	SortName   = "name"   // by name, accents and case aside (the default)
 	SortNewest = "newest" // the most recently created first
 )
+
+// ShortSearchWindow is how many contacts, in the list's order from where
+// the page starts, a search of only one- or two-letter words looks
+// through: such words are too short for the full-text index, and the list
+// stays instant. Three letters search everything.
+const ShortSearchWindow = 20000
+
+// ShortQuery reports whether every word of the query is too short for the
+// full-text index (see ShortSearchWindow).
+func (f Filter) ShortQuery() bool {
+	words := strings.Fields(f.Query)
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= 3 {
+			return false
+		}
+	}
+	return len(words) > 0
+}
 
 // MaxSelection bounds the contacts a user may tick in a list to act on.
 const MaxSelection = 500

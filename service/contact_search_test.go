@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/demo"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -118,6 +120,42 @@ func TestImportDuplicates(t *testing.T) {
 		}
 		if rep.Created != 1201 || rep.Duplicates != 3 {
 			t.Errorf("created %d, duplicates %d; want 1201 and 3", rep.Created, rep.Duplicates)
+		}
+	})
+}
+
+// TestCommonWordSearch: a word in more contacts than commonMatches takes
+// the other path (walk or sort, as the planner says); the page is the
+// same first names in order.
+func TestCommonWordSearch(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Alpha", "owner@example.fr")
+		var file bytes.Buffer
+		if err := demo.WriteContacts(&file, 7, 5200); err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := s.ImportContacts(ctx, &file, service.ImportOptions{}); err != nil || rep.Created != 5200 {
+			t.Fatalf("import: %+v %v", rep.Created, err)
+		}
+		all, err := s.Contacts(ctx, crm.Filter{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every generated e-mail is at example.fr: a common word.
+		common, err := s.Contacts(ctx, crm.Filter{Query: "exampl", Limit: 20})
+		if err != nil || len(common) != 20 {
+			t.Fatalf("common word: %d %v", len(common), err)
+		}
+		for i := range common {
+			if common[i].ID != all[i].ID {
+				t.Fatalf("row %d: %s, want %s", i, common[i].DisplayName(), all[i].DisplayName())
+			}
+		}
+		rare := all[7]
+		got := names(t, s, ctx, crm.Filter{Query: "exampl " + strings.SplitN(rare.Email, "@", 2)[0]})
+		if got != rare.DisplayName() {
+			t.Errorf("common and rare word: %q, want %q", got, rare.DisplayName())
 		}
 	})
 }

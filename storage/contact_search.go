@@ -19,12 +19,15 @@ type conds struct {
 	args  []any
 }
 
-func (w *conds) add(cond string, vs ...any) {
+func (w *conds) add(cond string, vs ...any) { w.parts = append(w.parts, w.bind(cond, vs...)) }
+
+// bind numbers cond's parameters and returns it without adding it.
+func (w *conds) bind(cond string, vs ...any) string {
 	for _, v := range vs {
 		w.args = append(w.args, v)
 		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
 	}
-	w.parts = append(w.parts, cond)
+	return cond
 }
 
 func (w *conds) String() string { return strings.Join(w.parts, " AND ") }
@@ -40,7 +43,11 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	}
 	var w conds
 	w.add("account_id = ?", acc)
-	db.matchWords(&w, strings.Fields(crm.SearchKey(f.Query)))
+	from := "contacts"
+	match, err := db.matchWords(ctx, &w, &from, strings.Fields(crm.SearchKey(f.Query)))
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
 	switch f.Role {
 	case "prospect":
 		w.add("is_prospect")
@@ -101,32 +108,76 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	query := `SELECT ` + contactColumns + ` FROM ` + from + ` WHERE ` + w.String()
+	if len(match) > 0 {
+		// Only words too short for the index: look through a window of
+		// the list, in its order, rather than through the whole account.
+		w.args = append(w.args, crm.ShortSearchWindow)
+		query = `SELECT ` + contactColumns + ` FROM (SELECT * FROM contacts WHERE ` + w.String() + ` ORDER BY ` + order +
+			` LIMIT $` + strconv.Itoa(len(w.args)) + `) AS contacts WHERE ` + strings.Join(match, " AND ")
+	}
 	w.args = append(w.args, f.Limit)
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE `+w.String()+
-		` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(w.args)), w.args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, query+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(w.args)), w.args...)
 	if err != nil {
 		return nil, dbErr(op, err)
 	}
 	return collect(rows, func(r *sql.Rows) (crm.Contact, error) { return scanContact(r) })
 }
 
-// matchWords adds the full-text conditions for folded words. Both engines
+// commonMatches is how many full-text matches make a word common (see
+// matchWords): about half a percent of a million contacts.
+const commonMatches = 5000
+
+// matchWords adds the search conditions for folded words. Both engines
 // index trigrams of the search text, so any part of a word of three
 // letters or more is found through the index: SQLite with an FTS5 trigram
-// table, PostgreSQL with a pg_trgm GIN index that serves LIKE. Shorter
-// words, too short for a trigram, are matched with LIKE.
-func (db *DB) matchWords(w *conds, words []string) {
+// table, PostgreSQL with a pg_trgm GIN index that serves LIKE. (Walking
+// the list in order and keeping matching rows looks cheaper for common
+// words, but the list is sorted by first name, so a common first name
+// sits in one block far down the list.) When every word is shorter than
+// a trigram, it returns their conditions for the caller to apply to a
+// window of the list instead.
+func (db *DB) matchWords(ctx context.Context, w *conds, from *string, words []string) ([]string, error) {
 	var phrases []string
+	var likes []any
 	for _, word := range words {
-		if db.engine == SQLite && utf8.RuneCountInString(word) >= 3 {
+		likes = append(likes, "%"+escapeLike(word)+"%")
+		if utf8.RuneCountInString(word) >= 3 {
 			phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
-			continue
 		}
-		w.add(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
 	}
-	if len(phrases) > 0 {
-		w.add("id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)", strings.Join(phrases, " AND "))
+	const like = `search_text LIKE ? ESCAPE '\'`
+	if len(words) > 0 && len(phrases) == 0 {
+		short := make([]string, len(likes))
+		for i, l := range likes {
+			short[i] = w.bind(like, l)
+		}
+		return short, nil
 	}
+	if db.engine == SQLite && len(phrases) > 0 {
+		fts := strings.Join(phrases, " AND ")
+		var n int
+		err := db.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH $1 LIMIT $2)`,
+			fts, commonMatches).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n < commonMatches {
+			// A rare word: start from its matches. CROSS JOIN keeps
+			// SQLite from walking the whole list instead, which on a
+			// word with no match at all reads every contact.
+			*from = w.bind("(SELECT rowid AS fts_id FROM contacts_fts WHERE contacts_fts MATCH ?) AS fts CROSS JOIN contacts ON contacts.id = fts.fts_id", fts)
+		} else {
+			// A common word: SQLite may walk the list in order and keep
+			// the rows among the matches, or sort the matches, as its
+			// statistics say.
+			w.add("id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)", fts)
+		}
+	}
+	for _, l := range likes {
+		w.add(like, l)
+	}
+	return nil, nil
 }
 
 // escapeLike makes a user's text match literally inside a LIKE pattern.

@@ -107,3 +107,10 @@ func (s *Server) routesForContactViews(mux *patternMux) {
 	mux.Handle("POST /api/v1/contact-views", s.apiUser(s.apiContactViewSave))
 	mux.Handle("DELETE /api/v1/contact-views/{id}", s.apiUser(apiDelete(s.svc.DeleteContactView)))
 }
+
+// ShortSearch tells the list to say that a search of only one- or
+// two-letter words looked through part of the list (crm.ShortSearchWindow)
+// and found less than a page.
+func (p *contactsPage) ShortSearch() bool {
+	return crm.Filter{Query: p.Filter.Query}.ShortQuery() && len(p.Items) < contactsPerPage
+}
