@@ -5,11 +5,8 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/service"
-	"github.com/comptoir/comptoir/sheet"
-	"github.com/comptoir/comptoir/vcard"
 )
 
 // apiContactImport imports the request's body: a spreadsheet CSV
@@ -57,22 +54,7 @@ func (s *Server) apiContactExport(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if format == "vcard" {
-		w.Header().Set("Content-Type", "text/vcard; charset=utf-8")
-		return vcard.Write(w, func(yield func(crm.Contact) error) error {
-			_, err := s.svc.ExportContacts(r.Context(), f, yield)
-			return err
-		})
+		return s.writeVCards(w, r, f)
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw, err := sheet.NewWriter(w, r.URL.Query().Get("excel") == "true")
-	if err != nil {
-		return err
-	}
-	if err := cw.Write(crm.Columns); err != nil {
-		return err
-	}
-	if _, err := s.svc.ExportContacts(r.Context(), f, func(c crm.Contact) error { return cw.Write(c.Row()) }); err != nil {
-		return err
-	}
-	return cw.Flush()
+	return s.writeContactsCSV(w, r, f, r.URL.Query().Get("excel") == "true")
 }

@@ -128,15 +128,31 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, p *contact
 // contactExport writes the listed contacts as CSV; excel=1 gives ';' and a
 // byte-order mark for French Excel.
 func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
 	var fe errs.Fields
 	f, _ := contactFilter(r, &fe)
 	if err := fe.Err("web.contactExport"); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="contacts-`+time.Now().Format("2006-01-02")+`.csv"`)
-	cw, err := sheet.NewWriter(w, q.Get("excel") != "")
+	return s.writeContactsCSV(w, r, f, r.URL.Query().Get("excel") != "")
+}
+
+// contactVCards writes the listed contacts as vCard 4.
+func (s *Server) contactVCards(w http.ResponseWriter, r *http.Request) error {
+	var fe errs.Fields
+	f, _ := contactFilter(r, &fe)
+	if err := fe.Err("web.contactVCards"); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="contacts.vcf"`)
+	return s.writeVCards(w, r, f)
+}
+
+// writeContactsCSV streams the contacts f selects as a spreadsheet CSV,
+// for the list's export and the API alike.
+func (s *Server) writeContactsCSV(w http.ResponseWriter, r *http.Request, f crm.Filter, excel bool) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	cw, err := sheet.NewWriter(w, excel)
 	if err != nil {
 		return err
 	}
@@ -149,15 +165,9 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) error {
 	return cw.Flush()
 }
 
-// contactVCards writes the listed contacts as vCard 4.
-func (s *Server) contactVCards(w http.ResponseWriter, r *http.Request) error {
-	var fe errs.Fields
-	f, _ := contactFilter(r, &fe)
-	if err := fe.Err("web.contactVCards"); err != nil {
-		return err
-	}
+// writeVCards streams the contacts f selects as vCard 4.
+func (s *Server) writeVCards(w http.ResponseWriter, r *http.Request, f crm.Filter) error {
 	w.Header().Set("Content-Type", "text/vcard; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="contacts.vcf"`)
 	return vcard.Write(w, func(yield func(crm.Contact) error) error {
 		_, err := s.svc.ExportContacts(r.Context(), f, yield)
 		return err

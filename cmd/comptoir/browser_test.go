@@ -224,3 +224,16 @@ func TestBrowserShell(t *testing.T) {
 	}
 	b.checkClean(t)
 }
+
+// login returns the steps of logging in from the login page.
+func (b *browser) login(base, email, password string) []chromedp.Action[chromedp.Void] {
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/login"),
+		chromedp.WaitVisible(css(`#email`)),
+		chromedp.SendKeys(css(`#email`), email),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`[data-testid=account-name]`)),
+	}
+}

@@ -107,14 +107,7 @@ func TestCRMWalkthroughBrowser(t *testing.T) {
 	downloads := t.TempDir()
 	b := newBrowserSession(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	b.run(t, "log in",
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), A.Email),
-		chromedp.SendKeys(css(`#password`), A.Password),
-		chromedp.Click(css(`main button[type=submit]`)),
-		chromedp.WaitVisible(css(`[data-testid=account-name]`)),
-	)
+	b.run(t, "log in", b.login(a.URL, A.Email, A.Password)...)
 	b.run(t, "import",
 		chromedp.Navigate(a.URL+"/contacts/import"),
 		chromedp.WaitVisible(css(`#import-file`)),
