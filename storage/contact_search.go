@@ -35,7 +35,51 @@ func (w *conds) String() string { return strings.Join(w.parts, " AND ") }
 // ListContacts returns the current account's contacts matching f, in f's
 // order, after the keyset (AfterKey, AfterID). Every word of the query
 // must appear somewhere in the contact's folded search text.
+//
+// Both engines index trigrams of the search text, so any part of a word
+// of three letters or more is found through the index: SQLite with an
+// FTS5 trigram table, PostgreSQL with a pg_trgm GIN index that serves
+// LIKE. Which way is fast depends on the word: a word in many contacts
+// fills a page after a short walk of the sorted list, a rare one is best
+// read from the index and sorted. Neither engine can tell the two apart
+// well (the list is sorted by first name, so a common first name sits in
+// one block far down the list), so a search by name first walks a window
+// of the list and, only when that falls short of a page, sorts the
+// index's matches.
 func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	words := strings.Fields(crm.SearchKey(f.Query))
+	switch {
+	case len(words) == 0:
+		return db.listContacts(ctx, f, words, planIndex)
+	case f.ShortQuery():
+		// Only words too short for the index: a window of the list.
+		return db.listContacts(ctx, f, words, crm.ShortSearchWindow)
+	case f.Sort == crm.SortNewest:
+		return db.listContacts(ctx, f, words, planIndex)
+	}
+	page, err := db.listContacts(ctx, f, words, searchWindow)
+	if err != nil || len(page) == f.Limit {
+		return page, err
+	}
+	return db.listContacts(ctx, f, words, planIndex)
+}
+
+// searchWindow is how many contacts of the sorted list a search walks
+// before it turns to the index: a word in one contact out of a hundred
+// fills a page within it.
+const searchWindow = 5000
+
+// planIndex, as listContacts' window, reads the search's matches from the
+// index instead of walking a window of the list.
+const planIndex = 0
+
+// listContacts runs one plan of ListContacts: window > 0 applies the
+// search to that many contacts of the list, in its order; planIndex
+// starts from the index's matches.
+func (db *DB) listContacts(ctx context.Context, f crm.Filter, words []string, window int) ([]crm.Contact, error) {
 	const op = "storage.ListContacts"
 	acc, err := scope(ctx)
 	if err != nil {
@@ -43,10 +87,11 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	}
 	var w conds
 	w.add("account_id = ?", acc)
-	from := "contacts"
-	match, err := db.matchWords(ctx, &w, &from, strings.Fields(crm.SearchKey(f.Query)))
-	if err != nil {
-		return nil, dbErr(op, err)
+	from, match := "contacts", []string(nil)
+	if window > 0 {
+		match = db.windowWords(&w, words)
+	} else {
+		from = db.indexWords(&w, words)
 	}
 	switch f.Role {
 	case "prospect":
@@ -105,16 +150,16 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 			w.add("(sort_key, id) > (?, ?)", f.AfterKey, f.AfterID)
 		}
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
 	query := `SELECT ` + contactColumns + ` FROM ` + from + ` WHERE ` + w.String()
-	if len(match) > 0 {
-		// Only words too short for the index: look through a window of
-		// the list, in its order, rather than through the whole account.
-		w.args = append(w.args, crm.ShortSearchWindow)
+	if window > 0 {
+		w.args = append(w.args, window)
 		query = `SELECT ` + contactColumns + ` FROM (SELECT * FROM contacts WHERE ` + w.String() + ` ORDER BY ` + order +
 			` LIMIT $` + strconv.Itoa(len(w.args)) + `) AS contacts WHERE ` + strings.Join(match, " AND ")
+	} else if db.engine == Postgres && len(words) > 0 && f.Sort != crm.SortNewest {
+		// Sorting by an expression the name index cannot give keeps
+		// PostgreSQL from walking that index: it reads the trigram
+		// index's matches and sorts them.
+		order = "sort_key || '', id"
 	}
 	w.args = append(w.args, f.Limit)
 	rows, err := db.reader(ctx).QueryContext(ctx, query+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(w.args)), w.args...)
@@ -124,60 +169,39 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	return collect(rows, func(r *sql.Rows) (crm.Contact, error) { return scanContact(r) })
 }
 
-// commonMatches is how many full-text matches make a word common (see
-// matchWords): about half a percent of a million contacts.
-const commonMatches = 5000
+const likeWord = `search_text LIKE ? ESCAPE '\'`
 
-// matchWords adds the search conditions for folded words. Both engines
-// index trigrams of the search text, so any part of a word of three
-// letters or more is found through the index: SQLite with an FTS5 trigram
-// table, PostgreSQL with a pg_trgm GIN index that serves LIKE. (Walking
-// the list in order and keeping matching rows looks cheaper for common
-// words, but the list is sorted by first name, so a common first name
-// sits in one block far down the list.) When every word is shorter than
-// a trigram, it returns their conditions for the caller to apply to a
-// window of the list instead.
-func (db *DB) matchWords(ctx context.Context, w *conds, from *string, words []string) ([]string, error) {
+// windowWords returns each word's condition, for the caller to apply to a
+// window of the list.
+func (db *DB) windowWords(w *conds, words []string) []string {
+	match := make([]string, len(words))
+	for i, word := range words {
+		match[i] = w.bind(likeWord, "%"+escapeLike(word)+"%")
+	}
+	return match
+}
+
+// indexWords adds the words' conditions and returns the FROM clause that
+// starts from the index's matches.
+func (db *DB) indexWords(w *conds, words []string) string {
+	from := "contacts"
 	var phrases []string
-	var likes []any
 	for _, word := range words {
-		likes = append(likes, "%"+escapeLike(word)+"%")
 		if utf8.RuneCountInString(word) >= 3 {
 			phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
 		}
 	}
-	const like = `search_text LIKE ? ESCAPE '\'`
-	if len(words) > 0 && len(phrases) == 0 {
-		short := make([]string, len(likes))
-		for i, l := range likes {
-			short[i] = w.bind(like, l)
-		}
-		return short, nil
-	}
 	if db.engine == SQLite && len(phrases) > 0 {
-		fts := strings.Join(phrases, " AND ")
-		var n int
-		err := db.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH $1 LIMIT $2)`,
-			fts, commonMatches).Scan(&n)
-		if err != nil {
-			return nil, err
-		}
-		if n < commonMatches {
-			// A rare word: start from its matches. CROSS JOIN keeps
-			// SQLite from walking the whole list instead, which on a
-			// word with no match at all reads every contact.
-			*from = w.bind("(SELECT rowid AS fts_id FROM contacts_fts WHERE contacts_fts MATCH ?) AS fts CROSS JOIN contacts ON contacts.id = fts.fts_id", fts)
-		} else {
-			// A common word: SQLite may walk the list in order and keep
-			// the rows among the matches, or sort the matches, as its
-			// statistics say.
-			w.add("id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)", fts)
-		}
+		// CROSS JOIN makes SQLite start from the matches: left to itself
+		// it may walk the whole list, which for a word with no match at
+		// all reads every contact.
+		from = w.bind("(SELECT rowid AS fts_id FROM contacts_fts WHERE contacts_fts MATCH ?) AS fts CROSS JOIN contacts ON contacts.id = fts.fts_id",
+			strings.Join(phrases, " AND "))
 	}
-	for _, l := range likes {
-		w.add(like, l)
+	for _, word := range words {
+		w.add(likeWord, "%"+escapeLike(word)+"%")
 	}
-	return nil, nil
+	return from
 }
 
 // escapeLike makes a user's text match literally inside a LIKE pattern.
