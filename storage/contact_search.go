@@ -64,7 +64,55 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	if err != nil || len(page) == f.Limit {
 		return page, err
 	}
+	if db.engine == SQLite && onlyWords(f, words) {
+		return db.sortMatches(ctx, f, words)
+	}
 	return db.listContacts(ctx, f, words, planIndex)
+}
+
+// onlyWords reports whether f is a plain search by name (what the search
+// box asks as the user types): words of three letters or more, no other
+// filter.
+func onlyWords(f crm.Filter, words []string) bool {
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 3 {
+			return false
+		}
+	}
+	return f.Role == "" && f.Tag == "" && f.OwnerID == 0 && f.Kind == "" && f.CompanyID == 0 && f.City == "" &&
+		f.ContactBefore == nil && f.ContactAfter == nil && len(f.IDs) == 0 && f.Sort != crm.SortNewest
+}
+
+// sortMatches is the index plan of a plain search on SQLite: it sorts the
+// full-text matches by the (id, account_id, sort_key) index, then reads
+// only the page's rows. A trigram phrase matches exactly the text that
+// contains it, so no row needs checking again.
+func (db *DB) sortMatches(ctx context.Context, f crm.Filter, words []string) ([]crm.Contact, error) {
+	const op = "storage.ListContacts"
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var w conds
+	w.add("c.account_id = ?", acc)
+	var phrases []string
+	for _, word := range words {
+		phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
+	}
+	if f.AfterID != 0 {
+		w.add("(c.sort_key, c.id) > (?, ?)", f.AfterKey, f.AfterID)
+	}
+	match := w.bind("?", strings.Join(phrases, " AND "))
+	limit := w.bind("?", f.Limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE account_id = $1 AND id IN (
+		SELECT c.id FROM (SELECT rowid AS fts_id FROM contacts_fts WHERE contacts_fts MATCH `+match+`) AS fts
+		CROSS JOIN contacts AS c INDEXED BY contacts_id_sort ON c.id = fts.fts_id
+		WHERE `+w.String()+` ORDER BY c.sort_key, c.id LIMIT `+limit+`)
+		ORDER BY sort_key, id`, w.args...)
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
+	return collect(rows, func(r *sql.Rows) (crm.Contact, error) { return scanContact(r) })
 }
 
 // searchWindow is how many contacts of the sorted list a search walks
