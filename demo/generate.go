@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/sheet"
@@ -109,7 +110,7 @@ func WriteContacts(w io.Writer, seed int64, n int) error {
 			role = "client"
 			civ = []string{"Mme", "M."}[r.IntN(2)]
 		}
-		local := strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(asciiFold(first) + "." + asciiFold(last)))
+		local := strings.NewReplacer(" ", "", "'", "").Replace(crm.SearchKey(first + "." + last))
 		row := []string{civ, first, last, company,
 			fmt.Sprintf("%s.%d.%d@example.fr", local, seed, i),
 			fmt.Sprintf("06 %02d %02d %02d %02d", i/1000000%100, i/10000%100, i/100%100, i%100),
@@ -120,10 +121,4 @@ func WriteContacts(w io.Writer, seed int64, n int) error {
 		}
 	}
 	return sw.Flush()
-}
-
-// asciiFold turns "Hélène" into "Helene" for e-mail addresses.
-func asciiFold(s string) string {
-	return strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "É", "E", "à", "a", "â", "a", "ï", "i", "î", "i",
-		"ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ç", "c", "ñ", "n", "Ñ", "N", "ë", "e").Replace(s)
 }

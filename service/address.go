@@ -85,15 +85,8 @@ func (s *Service) UpdateAddress(ctx context.Context, id int64, in crm.AddressInp
 			return err
 		}
 		out = after
-		changes := activity.Diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
-		if err := s.db.UpdateAddress(ctx, &out); err != nil {
-			return err
-		}
-		return s.record(ctx, activity.Entry{Module: "contacts", Action: "update_address", RecordType: "contact",
-			RecordID: c.ID, Summary: c.DisplayName() + " · " + out.OneLine(), Changes: changes})
+		return saveChanges(ctx, s, before, &out, s.db.UpdateAddress, activity.Entry{Module: "contacts", Action: "update_address", RecordType: "contact",
+			RecordID: c.ID, Summary: c.DisplayName() + " · " + out.OneLine()})
 	})
 	return out, errs.Wrap(op, err)
 }

@@ -75,15 +75,8 @@ func (s *Service) UpdateBankAccount(ctx context.Context, id int64, in account.Ba
 			return err
 		}
 		out = after
-		changes := activity.Diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
-		if err := s.db.UpdateBankAccount(ctx, &out); err != nil {
-			return err
-		}
-		return s.record(ctx, activity.Entry{Module: "account", Action: activity.Update,
-			RecordType: "bank_account", RecordID: id, Summary: out.Label, Changes: changes})
+		return saveChanges(ctx, s, before, &out, s.db.UpdateBankAccount, activity.Entry{Module: "account", Action: activity.Update,
+			RecordType: "bank_account", RecordID: id, Summary: out.Label})
 	})
 	return out, errs.Wrap("service.UpdateBankAccount", err)
 }

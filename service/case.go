@@ -167,15 +167,8 @@ func (s *Service) UpdateCase(ctx context.Context, id int64, in crm.CaseInput) (c
 			after.SolvedAt = nil
 		}
 		out = after
-		changes := activity.Diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
-		if err := s.db.UpdateCase(ctx, &out); err != nil {
-			return err
-		}
-		return s.record(ctx, activity.Entry{Module: "support", Action: activity.Update, RecordType: "case", RecordID: id,
-			Summary: out.Subject, Changes: changes})
+		return saveChanges(ctx, s, before, &out, s.db.UpdateCase, activity.Entry{Module: "support", Action: activity.Update, RecordType: "case", RecordID: id,
+			Summary: out.Subject})
 	})
 	return out, errs.Wrap(op, err)
 }

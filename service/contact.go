@@ -171,15 +171,8 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 			}
 		}
 		out = after
-		changes := activity.Diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
-		if err := s.db.UpdateContact(ctx, &out); err != nil {
-			return err
-		}
-		return s.record(ctx, activity.Entry{Module: "contacts", Action: activity.Update, RecordType: "contact",
-			RecordID: id, Summary: out.DisplayName(), Changes: changes})
+		return saveChanges(ctx, s, before, &out, s.db.UpdateContact, activity.Entry{Module: "contacts", Action: activity.Update, RecordType: "contact",
+			RecordID: id, Summary: out.DisplayName()})
 	})
 	return visible(ctx, out), errs.Wrap(op, err)
 }

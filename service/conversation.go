@@ -106,15 +106,8 @@ func (s *Service) UpdateConversation(ctx context.Context, id int64, in crm.Conve
 			return err
 		}
 		out = after
-		changes := activity.Diff(before, after)
-		if len(changes) == 0 {
-			return nil
-		}
-		if err := s.db.UpdateConversation(ctx, &out); err != nil {
-			return err
-		}
-		return s.record(ctx, activity.Entry{Module: "contacts", Action: "update_" + after.Kind, RecordType: "contact",
-			RecordID: after.ContactID, Summary: after.Subject, Changes: changes})
+		return saveChanges(ctx, s, before, &out, s.db.UpdateConversation, activity.Entry{Module: "contacts", Action: "update_" + after.Kind, RecordType: "contact",
+			RecordID: after.ContactID, Summary: after.Subject})
 	})
 	return out, errs.Wrap(op, err)
 }

@@ -150,3 +150,18 @@ func (s *Service) PurgeActivity(ctx context.Context, cutoff time.Time) (int64, e
 	}
 	return total, nil
 }
+
+// saveChanges ends an update: when *after differs from before it saves it
+// and records entry with the field-level changes, in the caller's
+// transaction; when nothing changed, nothing is written or logged.
+func saveChanges[T any](ctx context.Context, s *Service, before T, after *T, save func(context.Context, *T) error, entry activity.Entry) error {
+	changes := activity.Diff(before, *after)
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := save(ctx, after); err != nil {
+		return err
+	}
+	entry.Changes = changes
+	return s.record(ctx, entry)
+}

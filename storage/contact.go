@@ -187,30 +187,22 @@ func (db *DB) ContactKeys(ctx context.Context, keys []string) (map[string]bool, 
 	found := map[string]bool{}
 	byColumn := map[string][]any{}
 	for _, k := range keys {
-		col, v, _ := strings.Cut(k, ":")
-		byColumn[col] = append(byColumn[col], v)
+		kind, v, _ := strings.Cut(k, ":")
+		byColumn[kind] = append(byColumn[kind], v)
 	}
-	w := conds{}
+	var w conds
 	w.add("account_id = ?", acc)
 	var ors []string
-	args := w.args
-	for _, col := range []string{"email", "siret", "phone_key"} {
-		vs := byColumn[strings.TrimSuffix(col, "_key")]
-		if len(vs) == 0 {
-			continue
+	for _, kc := range [][2]string{{"email", "email"}, {"siret", "siret"}, {"phone", "phone_key"}} {
+		if vs := byColumn[kc[0]]; len(vs) > 0 {
+			ors = append(ors, "("+kc[1]+" <> '' AND "+w.in(kc[1], vs)+")")
 		}
-		marks := make([]string, len(vs))
-		for i := range vs {
-			args = append(args, vs[i])
-			marks[i] = "$" + strconv.Itoa(len(args))
-		}
-		ors = append(ors, "("+col+" <> '' AND "+col+" IN ("+strings.Join(marks, ", ")+"))")
 	}
 	if len(ors) == 0 {
 		return found, nil
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT email, siret, phone_key FROM contacts
-		WHERE account_id = $1 AND (`+strings.Join(ors, " OR ")+`)`, args...)
+		WHERE account_id = $1 AND (`+strings.Join(ors, " OR ")+`)`, w.args...)
 	if err != nil {
 		return nil, dbErr("storage.ContactKeys", err)
 	}

@@ -30,6 +30,12 @@ func (w *conds) bind(cond string, vs ...any) string {
 	return cond
 }
 
+// in binds vs and returns "column IN ($n, …)".
+func (w *conds) in(column string, vs []any) string {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(vs)), ", ")
+	return w.bind(column+" IN ("+marks+")", vs...)
+}
+
 func (w *conds) String() string { return strings.Join(w.parts, " AND ") }
 
 // ListContacts returns the current account's contacts matching f, in f's
@@ -97,7 +103,7 @@ func (db *DB) sortMatches(ctx context.Context, f crm.Filter, words []string) ([]
 	w.add("c.account_id = ?", acc)
 	var phrases []string
 	for _, word := range words {
-		phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
+		phrases = append(phrases, ftsPhrase(word))
 	}
 	if f.AfterID != 0 {
 		w.add("(c.sort_key, c.id) > (?, ?)", f.AfterKey, f.AfterID)
@@ -156,15 +162,11 @@ func (db *DB) listContacts(ctx context.Context, f crm.Filter, words []string, wi
 		w.add("owner_id = ?", f.OwnerID)
 	}
 	if len(f.IDs) > 0 {
-		marks := make([]string, len(f.IDs))
-		for i := range marks {
-			marks[i] = "?"
-		}
 		ids := make([]any, len(f.IDs))
 		for i, id := range f.IDs {
 			ids[i] = id
 		}
-		w.add("id IN ("+strings.Join(marks, ", ")+")", ids...)
+		w.parts = append(w.parts, w.in("id", ids))
 	}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -236,7 +238,7 @@ func (db *DB) indexWords(w *conds, words []string) string {
 	var phrases []string
 	for _, word := range words {
 		if utf8.RuneCountInString(word) >= 3 {
-			phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
+			phrases = append(phrases, ftsPhrase(word))
 		}
 	}
 	if db.engine == SQLite && len(phrases) > 0 {
@@ -251,6 +253,10 @@ func (db *DB) indexWords(w *conds, words []string) string {
 	}
 	return from
 }
+
+// ftsPhrase quotes a word for an FTS5 query, where it matches as a
+// substring through the trigram tokenizer.
+func ftsPhrase(word string) string { return `"` + strings.ReplaceAll(word, `"`, `""`) + `"` }
 
 // escapeLike makes a user's text match literally inside a LIKE pattern.
 func escapeLike(s string) string {

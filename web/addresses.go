@@ -58,30 +58,32 @@ func (s *Server) addressAdd(w http.ResponseWriter, r *http.Request) error {
 	return s.addressDone(w, r, id, 0, in, err)
 }
 
-func (s *Server) addressSave(w http.ResponseWriter, r *http.Request) error {
+// pathAddress reads the address the path names: its contact's page is
+// where the form goes back to.
+func (s *Server) pathAddress(r *http.Request) (crm.Address, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return err
+		return crm.Address{}, err
 	}
-	a, err := s.svc.Address(r.Context(), id)
+	return s.svc.Address(r.Context(), id)
+}
+
+func (s *Server) addressSave(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.pathAddress(r)
 	if err != nil {
 		return err
 	}
 	in := addressInput(r)
-	_, err = s.svc.UpdateAddress(r.Context(), id, in)
-	return s.addressDone(w, r, a.ContactID, id, in, err)
+	_, err = s.svc.UpdateAddress(r.Context(), a.ID, in)
+	return s.addressDone(w, r, a.ContactID, a.ID, in, err)
 }
 
 func (s *Server) addressDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	a, err := s.pathAddress(r)
 	if err != nil {
 		return err
 	}
-	a, err := s.svc.Address(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return s.addressDone(w, r, a.ContactID, id, crm.AddressInput{}, s.svc.DeleteAddress(r.Context(), id))
+	return s.addressDone(w, r, a.ContactID, a.ID, crm.AddressInput{}, s.svc.DeleteAddress(r.Context(), a.ID))
 }
 
 func (s *Server) apiAddressList(w http.ResponseWriter, r *http.Request) error {

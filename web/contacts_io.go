@@ -41,7 +41,7 @@ func (s *Server) contactImportForm(w http.ResponseWriter, r *http.Request) error
 // with its first rows, before anything is written.
 func (s *Server) contactImport(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
-	p := &contactImportPage{Page: s.basePage(r), Mode: r.PostFormValue("mode"), Columns: crm.Columns}
+	p := s.importPage(r)
 	f, header, err := r.FormFile("file")
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -90,7 +90,7 @@ func (s *Server) previewUpload(r *http.Request, p *contactImportPage, f io.Reade
 // mapped them, and shows the report.
 func (s *Server) contactImportApply(w http.ResponseWriter, r *http.Request) error {
 	name := r.PostFormValue("upload")
-	p := &contactImportPage{Page: s.basePage(r), Mode: r.PostFormValue("mode"), Columns: crm.Columns}
+	p := s.importPage(r)
 	file, err := s.uploads.open(r.Context(), name)
 	if err != nil {
 		p.Problem = "import.expired"
@@ -114,6 +114,12 @@ func (s *Server) contactImportApply(w http.ResponseWriter, r *http.Request) erro
 		p.Upload, p.Preview = name, &preview
 	}
 	return s.renderImport(w, r, p)
+}
+
+// importPage is the import screen for a posted form: its choice of mode
+// is kept for the next step.
+func (s *Server) importPage(r *http.Request) *contactImportPage {
+	return &contactImportPage{Page: s.basePage(r), Mode: r.PostFormValue("mode"), Columns: crm.Columns}
 }
 
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, p *contactImportPage) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -33,28 +32,9 @@ func TestBrowserContacts(t *testing.T) {
 		chromedp.WaitVisible(css(`#contact-rows tbody tr`)),
 	)
 	b.run(t, "search as you type", chromedp.SendKeys(css(`#contact-search`), "helene"))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		rows := b.text(t, "#contact-rows")
-		if strings.Contains(rows, "Hélène") && !strings.Contains(rows, "Jérôme") && !strings.Contains(rows, "Moulin") {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.screenshot(t, "search")
-			t.Fatalf("the list did not narrow: %q", rows)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	// The "save this view" form follows the filters typed, swapped out of
-	// band with the rows; saving shows the view, marked current.
-	if q := b.attr(t, `#save-view input[name=query]`, "value"); q != "q=helene" {
-		t.Errorf("the save form's query after typing: %q", q)
-	}
-	b.run(t, "save the view",
-		chromedp.SendKeys(css(`#view-name`), "Hélène"),
-		chromedp.Submit(css(`#save-view button[type=submit]`)),
-		chromedp.WaitVisible(css(`#contact-views a[aria-current=page]`)),
-	)
+	b.waitText(t, "#contact-rows", func(rows string) bool {
+		return strings.Contains(rows, "Hélène") && !strings.Contains(rows, "Jérôme") && !strings.Contains(rows, "Moulin")
+	})
 	b.run(t, "log a call",
 		chromedp.Click(css(`#contact-rows tbody a`)),
 		chromedp.WaitVisible(css(`#cv-kind`)),

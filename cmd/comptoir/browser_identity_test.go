@@ -34,6 +34,9 @@ func TestBrowserIdentityWalkthrough(t *testing.T) {
 	owner.run(t, "verify address",
 		chromedp.SendKeys(css(`#f-code`), code),
 		chromedp.Click(css(`form[action="/verify-email"] button[type=submit]`)),
+		// The verification page shows the account's name too: wait for
+		// its form to go, or the next navigation may cut the request.
+		chromedp.WaitNotPresent(css(`form[action="/verify-email"]`)),
 		chromedp.WaitVisible(css(`[data-testid=account-name]`)),
 	)
 	owner.run(t, "invite",

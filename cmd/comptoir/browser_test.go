@@ -150,12 +150,19 @@ func (b *browser) text(t *testing.T, sel string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.screenshot(t, "text")
-		t.Fatalf("text of %s: %v", sel, err)
+	var v string
+	var err error
+	// htmx may replace the element between finding it and reading it:
+	// read again, a few times, before calling it a failure.
+	for range 5 {
+		if v, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel))); err == nil {
+			return strings.TrimSpace(v)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	return strings.TrimSpace(v)
+	b.screenshot(t, "text")
+	t.Fatalf("text of %s: %v", sel, err)
+	return ""
 }
 
 func (b *browser) attr(t *testing.T, sel, name string) string {
@@ -235,5 +242,22 @@ func (b *browser) login(base, email, password string) []chromedp.Action[chromedp
 		chromedp.SendKeys(css(`#password`), password),
 		chromedp.Click(css(`main button[type=submit]`)),
 		chromedp.WaitVisible(css(`[data-testid=account-name]`)),
+	}
+}
+
+// waitText polls the text of sel until ok accepts it.
+func (b *browser) waitText(t *testing.T, sel string, ok func(string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := b.text(t, sel)
+		if ok(got) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.screenshot(t, "wait")
+			t.Fatalf("%s: %q", sel, got)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

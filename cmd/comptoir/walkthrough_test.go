@@ -196,23 +196,6 @@ func TestCRMWalkthroughBrowser(t *testing.T) {
 	b.checkClean(t)
 }
 
-// waitText polls the text of sel until ok accepts it.
-func (b *browser) waitText(t *testing.T, sel string, ok func(string) bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := b.text(t, sel)
-		if ok(got) {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.screenshot(t, "wait")
-			t.Fatalf("%s: %q", sel, got)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // waitDownload waits for the browser's download to complete and returns
 // the file's content.
 func waitDownload(t *testing.T, progress iter.Seq2[cdpbrowser.EventDownloadProgress, error], dir string) string {
