@@ -29,7 +29,16 @@ var (
 // accepted as ambiguous input would silently change value.
 func Parse(s string) (Amount, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "€"))
-	s = strings.TrimSpace(strings.TrimPrefix(s, "€"))
+	s = strings.TrimPrefix(s, "€")
+	v, err := ParseDecimal(s, 2)
+	return Amount(v), err
+}
+
+// ParseDecimal reads a signed decimal number with at most places decimals,
+// written the French or the English way (see Parse), and returns it scaled
+// by 10^places: ParseDecimal("1,5", 3) is 1500. Quantities and rates use it.
+func ParseDecimal(s string, places int) (int64, error) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, ErrEmpty
 	}
@@ -48,10 +57,10 @@ func Parse(s string) (Amount, error) {
 	if intPart == "" && frac == "" {
 		return 0, ErrSyntax
 	}
-	if len(frac) > 2 {
+	if len(frac) > places {
 		return 0, ErrPrecision
 	}
-	for len(frac) < 2 {
+	for len(frac) < places {
 		frac += "0"
 	}
 	if intPart == "" {
@@ -60,16 +69,23 @@ func Parse(s string) (Amount, error) {
 	if !digits(intPart) || !digits(frac) {
 		return 0, ErrSyntax
 	}
+	scale := int64(1)
+	for range places {
+		scale *= 10
+	}
 	units, err := strconv.ParseInt(intPart, 10, 64)
-	if err != nil || units > (math.MaxInt64-99)/100 {
+	if err != nil || units > (math.MaxInt64-(scale-1))/scale {
 		return 0, ErrRange
 	}
-	cents, _ := strconv.ParseInt(frac, 10, 64)
-	v := units*100 + cents
+	var fv int64
+	if frac != "" {
+		fv, _ = strconv.ParseInt(frac, 10, 64)
+	}
+	v := units*scale + fv
 	if neg {
 		v = -v
 	}
-	return Amount(v), nil
+	return v, nil
 }
 
 // splitDecimal finds the decimal separator and drops thousands separators.
@@ -124,21 +140,27 @@ func digits(s string) bool {
 // grouped thousands, without a currency symbol: "1 234,50" or "1,234.50".
 // French uses a narrow no-break space to group, as typography requires.
 func (a Amount) Format(locale string) string {
+	return FormatDecimal(int64(a), 2, 2, locale)
+}
+
+// FormatDecimal writes v scaled by 10^places (see ParseDecimal) in the
+// given locale with grouped thousands and at least minPlaces decimals,
+// dropping trailing zeros beyond: FormatDecimal(1500, 3, 0, "fr") is "1,5".
+func FormatDecimal(v int64, places, minPlaces int, locale string) string {
 	group, dec := "\u202f", ","
 	if locale == "en" {
 		group, dec = ",", "."
 	}
-	v := int64(a)
 	sign := ""
-	if v < 0 {
-		sign = "-"
-	}
 	u := uint64(v)
 	if v < 0 {
-		u = uint64(-(v + 1)) + 1
+		sign, u = "-", uint64(-(v+1))+1
 	}
-	units, cents := u/100, u%100
-	s := strconv.FormatUint(units, 10)
+	scale := uint64(1)
+	for range places {
+		scale *= 10
+	}
+	s := strconv.FormatUint(u/scale, 10)
 	var b strings.Builder
 	b.WriteString(sign)
 	for i, r := range s {
@@ -147,11 +169,18 @@ func (a Amount) Format(locale string) string {
 		}
 		b.WriteRune(r)
 	}
-	b.WriteString(dec)
-	if cents < 10 {
-		b.WriteByte('0')
+	if places == 0 {
+		return b.String()
 	}
-	b.WriteString(strconv.FormatUint(cents, 10))
+	frac := strconv.FormatUint(u%scale, 10)
+	frac = strings.Repeat("0", places-len(frac)) + frac
+	for len(frac) > minPlaces && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if frac != "" {
+		b.WriteString(dec)
+		b.WriteString(frac)
+	}
 	return b.String()
 }
 
