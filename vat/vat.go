@@ -5,6 +5,7 @@ package vat
 
 import (
 	"errors"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -51,15 +52,31 @@ func (r Rate) String() string { return r.Format("en") }
 // Of returns the VAT on base at rate r, rounded half away from zero to the
 // cent, as EN 16931 computes it once per rate (BT-117).
 func (r Rate) Of(base money.Amount) money.Amount {
-	return money.Amount(RoundDiv(int64(base)*int64(r), 10000))
+	return money.Amount(MulDiv(int64(base), int64(r), 10000))
 }
 
-// RoundDiv divides a by b (b > 0) rounding half away from zero.
-func RoundDiv(a, b int64) int64 {
-	if a < 0 {
-		return -((-a + b/2) / b)
+// MulDiv returns a × b / d (d > 0) rounded half away from zero, without
+// overflow in the product; the result must fit an int64.
+func MulDiv(a, b, d int64) int64 {
+	hi, lo := bits.Mul64(uabs(a), uabs(b))
+	if hi >= uint64(d) {
+		panic("vat.MulDiv: result overflows int64")
 	}
-	return (a + b/2) / b
+	q, r := bits.Div64(hi, lo, uint64(d))
+	if r >= uint64(d)-r { // r ≥ d/2, exactly
+		q++
+	}
+	if (a < 0) != (b < 0) {
+		return -int64(q)
+	}
+	return int64(q)
+}
+
+func uabs(v int64) uint64 {
+	if v < 0 {
+		return uint64(-(v + 1)) + 1
+	}
+	return uint64(v)
 }
 
 // Exemption is why an invoice or a line carries no VAT.

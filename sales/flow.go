@@ -1,0 +1,219 @@
+package sales
+
+import (
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/measure"
+	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/vat"
+)
+
+// next lists, for each kind, the kinds that can be made from an issued
+// document of it, and the statuses that allow it.
+var next = map[string]struct {
+	kinds    []string
+	statuses []string
+}{
+	Quote:   {[]string{Order, Invoice, Deposit}, []string{Accepted}},
+	Order:   {[]string{Delivery, Invoice, Deposit}, []string{Issued, PartDelivered, Delivered}},
+	Invoice: {[]string{Credit}, []string{Issued, PartlyPaid, Paid}},
+	Deposit: {[]string{Credit}, []string{Issued, PartlyPaid, Paid}},
+}
+
+// CanDerive says whether a document of kind can be made from parent now,
+// and if not, why.
+func CanDerive(parent Document, kind string) error {
+	const op = "sales.CanDerive"
+	n, ok := next[parent.Kind]
+	if !ok || !contains(n.kinds, kind) {
+		return errs.E(op, errs.Invalid, "a "+kind+" cannot be made from a "+parent.Kind)
+	}
+	if !contains(n.statuses, parent.Status) {
+		if parent.Kind == Quote {
+			return errs.E(op, errs.Conflict, "the quote must be accepted first")
+		}
+		return errs.E(op, errs.Conflict, "the "+parent.Kind+" must be issued first, and not cancelled")
+	}
+	return nil
+}
+
+// Consumed adds up, per origin line, the quantities of children (delivery
+// notes, invoices or credit notes made from one document) that count: drafts
+// included, so that two drafts do not both take what remains; cancelled
+// ones excluded.
+func Consumed(children []Document) map[int64]measure.Quantity {
+	out := map[int64]measure.Quantity{}
+	for _, c := range children {
+		if c.Status == Cancelled {
+			continue
+		}
+		for _, l := range c.Lines {
+			if l.OriginLineID != 0 && (l.Kind == Item || l.Kind == "") {
+				out[l.OriginLineID] += l.Quantity
+			}
+		}
+	}
+	return out
+}
+
+// Remaining is, per line of parent, its quantity less what consumed took.
+func Remaining(parent Document, consumed map[int64]measure.Quantity) map[int64]measure.Quantity {
+	out := map[int64]measure.Quantity{}
+	for _, l := range parent.Lines {
+		if l.Kind == Item || l.Kind == "" {
+			out[l.ID] = max(l.Quantity-consumed[l.ID], 0)
+		}
+	}
+	return out
+}
+
+// Derive makes a draft of kind from parent: same client, terms and
+// exemption; every item line refers to its origin line. With remaining
+// set, item quantities are what remains and lines with nothing left are
+// left out (sections and comments stay); with remaining nil, quantities
+// are copied.
+func Derive(parent Document, kind string, remaining map[int64]measure.Quantity) Document {
+	d := Document{
+		Kind: kind, Status: Draft, ContactID: parent.ContactID, Buyer: parent.Buyer,
+		DeliveryAddress: parent.DeliveryAddress, OriginID: parent.ID, Title: parent.Title,
+		PaymentTerms: parent.PaymentTerms, Discount: parent.Discount, Exemption: parent.Exemption,
+		Operation: parent.Operation, VATOnDebits: parent.VATOnDebits, Notes: parent.Notes,
+		Locale: parent.Locale, Currency: parent.Currency,
+	}
+	for _, l := range parent.Lines {
+		nl := l
+		nl.ID, nl.OriginLineID = 0, 0
+		if l.Kind == Item || l.Kind == "" {
+			nl.OriginLineID = l.ID
+			if remaining != nil {
+				nl.Quantity = remaining[l.ID]
+				if nl.Quantity <= 0 {
+					continue
+				}
+			}
+		}
+		d.Lines = append(d.Lines, nl)
+	}
+	d.Compute()
+	return d
+}
+
+// Duplicate copies a document as a new draft of the same kind, with no
+// number, dates or origin: a starting point, not a correction.
+func Duplicate(src Document) Document {
+	d := Derive(src, src.Kind, nil)
+	d.OriginID = 0
+	for i := range d.Lines {
+		d.Lines[i].OriginLineID = 0
+	}
+	return d
+}
+
+// DepositFrom makes a deposit invoice of pct of parent's total: one line
+// per VAT rate, each pct of that rate's base, so the VAT of the deposit is
+// split exactly as the final invoice's will be. label describes the line
+// ("Acompte de 30 % sur le devis D-2026-0001").
+func DepositFrom(parent Document, pct Percent, label string) (Document, error) {
+	if pct <= 0 || pct > 10000 {
+		return Document{}, errs.E("sales.DepositFrom", errs.Invalid, "a deposit is a percentage above 0 and at most 100")
+	}
+	d := Derive(parent, Deposit, nil)
+	d.Lines, d.Discount = nil, 0
+	for _, row := range ComputeTotals(parent.Lines, parent.Discount, parent.Exemption).Taxes {
+		price := money.Amount(vat.MulDiv(int64(row.Base), int64(pct), 10000))
+		if price <= 0 {
+			continue
+		}
+		d.Lines = append(d.Lines, Line{Kind: Item, Description: label, Quantity: measure.One, Unit: "flat", UnitPrice: price, VATRate: row.Rate})
+	}
+	d.Compute()
+	return d, nil
+}
+
+// DeductDeposits adds to a final invoice one negative line per VAT rate of
+// each issued deposit invoice, so that the VAT already invoiced is taken
+// off rate by rate. label names each deposit ("Acompte F-2026-0004").
+func DeductDeposits(inv *Document, deposits []Document, label func(Document) string) {
+	for _, dep := range deposits {
+		if dep.Kind != Deposit || dep.Status == Draft || dep.Status == Cancelled {
+			continue
+		}
+		for _, l := range dep.Lines {
+			if l.Kind != Item {
+				continue
+			}
+			inv.Lines = append(inv.Lines, Line{Kind: Item, Description: label(dep), Quantity: -measure.One, Unit: "flat",
+				UnitPrice: LineNet(l), VATRate: l.VATRate})
+		}
+	}
+	inv.Compute()
+}
+
+// CheckCredit refuses a credit note worth more than what remains of its
+// invoice once earlier credit notes are deducted.
+func CheckCredit(credit, invoice Document) error {
+	if left := invoice.GrossTotal - invoice.Credited; credit.GrossTotal > left {
+		return errs.E("sales.CheckCredit", errs.Invalid, "a credit note cannot exceed what remains of its invoice ("+left.String()+")")
+	}
+	return nil
+}
+
+// Decide moves an issued quote to accepted or refused.
+func Decide(q *Document, status string) error {
+	const op = "sales.Decide"
+	if q.Kind != Quote || (status != Accepted && status != Refused) {
+		return errs.E(op, errs.Invalid, "only a quote is accepted or refused")
+	}
+	if q.Status != Issued && q.Status != Expired {
+		return errs.E(op, errs.Conflict, "only a quote that was issued, and not yet answered, can be accepted or refused")
+	}
+	q.Status = status
+	return nil
+}
+
+// DeliveryStatus is an order's status once its deliveries consumed some
+// of its lines.
+func DeliveryStatus(order Document, delivered map[int64]measure.Quantity) string {
+	some, all := false, true
+	for _, l := range order.Lines {
+		if l.Kind != Item && l.Kind != "" {
+			continue
+		}
+		if delivered[l.ID] > 0 {
+			some = true
+		}
+		if delivered[l.ID] < l.Quantity {
+			all = false
+		}
+	}
+	switch {
+	case all && some:
+		return Delivered
+	case some:
+		return PartDelivered
+	}
+	return Issued
+}
+
+// PaymentStatus is an invoice's status from what is left to pay.
+func PaymentStatus(d Document) string {
+	switch {
+	case d.Status == Draft:
+		return Draft
+	case d.GrossTotal > 0 && d.Credited >= d.GrossTotal:
+		return Cancelled
+	case d.Balance() <= 0:
+		return Paid
+	case d.Paid > 0:
+		return PartlyPaid
+	}
+	return Issued
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,72 @@
+package sales
+
+import (
+	"slices"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/errs"
+)
+
+// companyForms are legal forms of commercial companies, which print their
+// share capital and RCS registration.
+var companyForms = []string{"EURL", "SARL", "SAS", "SASU", "SA", "SNC", "SCOP", "SELARL", "SELAS", "SCA"}
+
+// IsCompanyForm reports whether form is a commercial company's.
+func IsCompanyForm(form string) bool { return slices.Contains(companyForms, form) }
+
+// CheckIssue lists what a document lacks to be issued lawfully in France
+// (articles L441-9 and R123-237 of the Code de commerce, 242 nonies A of
+// annex II of the CGI, and the e-invoicing reform's new mentions). Each
+// field error names the field and says where to fill it in; nothing is
+// issued until the list is empty.
+func CheckIssue(d Document, seller account.Account, s Settings) error {
+	var f errs.Fields
+	settings := "Settings › Business identity"
+	need := func(ok bool, field, code, msg string) {
+		if !ok {
+			f.Add(field, code, msg)
+		}
+	}
+	need(seller.Name != "", "seller.name", "required", "your business name is missing: fill it in "+settings)
+	need(seller.Address.Line1 != "" && seller.Address.City != "" && seller.Address.PostalCode != "",
+		"seller.address", "required", "your business address is missing: fill it in "+settings)
+	items := 0
+	for _, l := range d.Lines {
+		if l.Kind == Item || l.Kind == "" {
+			items++
+		}
+	}
+	need(items > 0, "lines", "required", "the document has no line to sell")
+	need(d.Buyer.Name != "", "buyer.name", "required", "the client has no name: fill it in on the client's record")
+	if !d.Billing() {
+		return f.Err("sales.CheckIssue")
+	}
+	need(seller.SIREN != "" || seller.SIRET != "", "seller.siret", "required", "your SIREN or SIRET is missing: fill it in "+settings)
+	need(seller.LegalForm != "", "seller.legal_form", "required", "your legal form (EI, SARL, SAS…) is missing: fill it in "+settings)
+	if IsCompanyForm(seller.LegalForm) {
+		need(seller.ShareCapital > 0, "seller.share_capital", "required", "a company prints its share capital: fill it in "+settings)
+		need(seller.RCSCity != "", "seller.rcs_city", "required", "a company prints the city of its RCS registration: fill it in "+settings)
+	}
+	need(seller.VATNumber != "" || d.Exemption == "franchise", "seller.vat_number", "required",
+		"your VAT number is missing: fill it in "+settings+", or choose the VAT exemption of art. 293 B")
+	b := d.Buyer
+	need(b.Address.Line1 != "" && b.Address.City != "", "buyer.address", "required",
+		"the client's address is missing: fill it in on the client's record")
+	if b.Business && (d.Exemption == "reverse_charge" || d.Exemption == "intra_eu") {
+		need(b.VATNumber != "", "buyer.vat_number", "required", "a reverse-charge or intra-EU invoice prints the client's VAT number: fill it in on the client's record")
+	}
+	if b.Business && (b.Address.Country == "FR" || b.Address.Country == "") {
+		need(b.SIREN != "", "buyer.siren", "required", "since the e-invoicing reform an invoice to a French business prints its SIREN: fill it in on the client's record")
+	}
+	need(d.Operation != "", "operation", "required", "choose the category of operation: goods, services or both")
+	if d.Kind != Credit {
+		need(d.PaymentTerms != "", "payment_terms", "required", "choose the payment terms")
+		if b.Business {
+			need(s.LatePenaltyRate > 0, "settings.late_penalty_rate", "required", "set the late-payment penalty rate in Settings › Sales documents")
+		}
+	}
+	if d.Kind == Credit {
+		need(d.OriginID != 0, "origin_id", "required", "a credit note corrects an invoice: create it from the invoice")
+	}
+	return f.Err("sales.CheckIssue")
+}
