@@ -300,3 +300,15 @@ func tooLong(f *errs.Fields, field, v string, n int) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Filter selects documents for a list.
+type Filter struct {
+	Kinds     []string
+	Status    string // a stored status, "unpaid", or Overdue (with Today)
+	Today     string // YYYY-MM-DD in the account's time zone
+	ContactID int64
+	OriginID  int64
+	Query     string // number prefix, or part of the title or client's name
+	AfterID   int64  // keyset: documents older than this one
+	Limit     int
+}

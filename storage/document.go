@@ -1,0 +1,386 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/sales"
+)
+
+const documentColumns = `d.id, d.kind, d.status, d.number, d.contact_id, d.buyer, d.delivery_address, COALESCE(d.origin_id, 0),
+	d.title, d.issue_date, d.delivery_date, d.due_date, d.valid_until, d.payment_terms, d.discount, d.exemption,
+	d.operation, d.vat_on_debits, d.notes, d.locale, d.currency, d.net_total, d.vat_total, d.gross_total, d.paid,
+	d.credited, d.dunning_paused, d.dunning_level, d.created_by, d.created_at, d.updated_at, d.issued_at, d.sent_at`
+
+func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
+	var d sales.Document
+	var buyer string
+	var delivery sql.NullString
+	err := row.Scan(&d.ID, &d.Kind, &d.Status, &d.Number, &d.ContactID, &buyer, &delivery, &d.OriginID,
+		&d.Title, &d.IssueDate, &d.DeliveryDate, &d.DueDate, &d.ValidUntil, &d.PaymentTerms, &d.Discount, &d.Exemption,
+		&d.Operation, &d.VATOnDebits, &d.Notes, &d.Locale, &d.Currency, &d.NetTotal, &d.VATTotal, &d.GrossTotal, &d.Paid,
+		&d.Credited, &d.DunningPaused, &d.DunningLevel, &d.CreatedBy, utc(&d.CreatedAt), utc(&d.UpdatedAt),
+		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt))
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal([]byte(buyer), &d.Buyer); err != nil {
+		return d, err
+	}
+	if delivery.Valid {
+		d.DeliveryAddress = new(account.Address)
+		if err := json.Unmarshal([]byte(delivery.String), d.DeliveryAddress); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// documentArgs are the stored fields a draft's edit may change, in the
+// order of the INSERT and UPDATE below ($3 on).
+func documentArgs(d *sales.Document) ([]any, error) {
+	buyer, err := json.Marshal(d.Buyer)
+	if err != nil {
+		return nil, err
+	}
+	var delivery any
+	if d.DeliveryAddress != nil {
+		b, err := json.Marshal(d.DeliveryAddress)
+		if err != nil {
+			return nil, err
+		}
+		delivery = string(b)
+	}
+	return []any{d.ContactID, string(buyer), delivery, nullID(d.OriginID), d.Title, d.IssueDate, d.DeliveryDate,
+		d.DueDate, d.ValidUntil, d.PaymentTerms, d.Discount, string(d.Exemption), d.Operation, d.VATOnDebits, d.Notes,
+		d.Locale, d.Currency, d.NetTotal, d.VATTotal, d.GrossTotal}, nil
+}
+
+// CreateDocument saves a new document and its lines in the current account.
+func (db *DB) CreateDocument(ctx context.Context, d *sales.Document) error {
+	const op = "storage.CreateDocument"
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	args, err := documentArgs(d)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	now := db.Now(ctx)
+	d.CreatedAt, d.UpdatedAt = now, now
+	args = append([]any{acc, d.Kind}, args...)
+	args = append(args, sales.Series(d.Kind), d.Status, d.CreatedBy, now)
+	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO documents (account_id, kind, contact_id, buyer, delivery_address,
+		origin_id, title, issue_date, delivery_date, due_date, valid_until, payment_terms, discount, exemption, operation,
+		vat_on_debits, notes, locale, currency, net_total, vat_total, gross_total, series, status, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)
+		RETURNING id`, args...).Scan(&d.ID)
+	if err != nil {
+		return dbErr(op, err)
+	}
+	return db.insertLines(ctx, acc, d)
+}
+
+// UpdateDraft saves a draft's fields and replaces its lines. An issued
+// document is not a draft and is not found here: issued documents are
+// never edited.
+func (db *DB) UpdateDraft(ctx context.Context, d *sales.Document) error {
+	const op = "storage.UpdateDraft"
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	args, err := documentArgs(d)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	d.UpdatedAt = db.Now(ctx)
+	args = append([]any{acc, d.ID}, args...)
+	args = append(args, d.UpdatedAt)
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET contact_id = $3, buyer = $4, delivery_address = $5,
+		origin_id = $6, title = $7, issue_date = $8, delivery_date = $9, due_date = $10, valid_until = $11,
+		payment_terms = $12, discount = $13, exemption = $14, operation = $15, vat_on_debits = $16, notes = $17,
+		locale = $18, currency = $19, net_total = $20, vat_total = $21, gross_total = $22, updated_at = $23
+		WHERE account_id = $1 AND id = $2 AND status = 'draft'`, args...)
+	if err := mustAffect(op, res, err); err != nil {
+		return err
+	}
+	if _, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM document_lines WHERE account_id = $1 AND document_id = $2`, acc, d.ID); err != nil {
+		return dbErr(op, err)
+	}
+	return db.insertLines(ctx, acc, d)
+}
+
+func (db *DB) insertLines(ctx context.Context, acc int64, d *sales.Document) error {
+	if len(d.Lines) == 0 {
+		return nil
+	}
+	// One multi-row INSERT: a document is written in a fixed number of
+	// statements whatever its length (up to 1,000 lines, 14,000 parameters).
+	var b strings.Builder
+	b.WriteString(`INSERT INTO document_lines (account_id, document_id, position, kind, product_id, reference, description,
+		quantity, unit, unit_price, discount, vat_rate, origin_line_id, net) VALUES `)
+	args := make([]any, 0, len(d.Lines)*14)
+	for i, l := range d.Lines {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range 14 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+		}
+		b.WriteByte(')')
+		args = append(args, acc, d.ID, i, l.Kind, nullID(l.ProductID), l.Reference, l.Description, l.Quantity, l.Unit,
+			l.UnitPrice, l.Discount, l.VATRate, nullID(l.OriginLineID), l.Net)
+	}
+	b.WriteString(" RETURNING id")
+	rows, err := db.writer(ctx).QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return dbErr("storage.insertLines", err)
+	}
+	defer rows.Close()
+	// Both engines return the ids of a multi-row INSERT in the order of
+	// its VALUES.
+	for i := 0; rows.Next(); i++ {
+		if err := rows.Scan(&d.Lines[i].ID); err != nil {
+			return dbErr("storage.insertLines", err)
+		}
+	}
+	return dbErr("storage.insertLines", rows.Err())
+}
+
+// Document returns a document of the current account with its lines.
+func (db *DB) Document(ctx context.Context, id int64) (sales.Document, error) {
+	const op = "storage.Document"
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Document{}, err
+	}
+	d, err := scanDocument(db.reader(ctx).QueryRowContext(ctx, `SELECT `+documentColumns+`
+		FROM documents d WHERE d.account_id = $1 AND d.id = $2`, acc, id))
+	if err != nil {
+		return d, dbErr(op, err)
+	}
+	lines, err := db.documentLines(ctx, acc, []int64{id})
+	d.Lines = lines[id]
+	return d, err
+}
+
+// DocumentForUpdate is Document inside a write transaction; on PostgreSQL
+// the row is locked until the transaction ends, so two payments or two
+// credit notes on one invoice are applied one after the other.
+func (db *DB) DocumentForUpdate(ctx context.Context, id int64) (sales.Document, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Document{}, err
+	}
+	lock := ""
+	if db.engine == Postgres {
+		lock = " FOR UPDATE"
+	}
+	d, err := scanDocument(db.writer(ctx).QueryRowContext(ctx, `SELECT `+documentColumns+`
+		FROM documents d WHERE d.account_id = $1 AND d.id = $2`+lock, acc, id))
+	if err != nil {
+		return d, dbErr("storage.DocumentForUpdate", err)
+	}
+	lines, err := db.documentLines(ctx, acc, []int64{id})
+	d.Lines = lines[id]
+	return d, err
+}
+
+func (db *DB) documentLines(ctx context.Context, acc int64, ids []int64) (map[int64][]sales.Line, error) {
+	out := map[int64][]sales.Line{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	c := conds{args: []any{acc}}
+	c.add(c.in("l.document_id", anys(ids)))
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT l.document_id, l.id, l.kind, COALESCE(l.product_id, 0), l.reference,
+		l.description, l.quantity, l.unit, l.unit_price, l.discount, l.vat_rate, COALESCE(l.origin_line_id, 0), l.net
+		FROM document_lines l WHERE l.account_id = $1 AND `+c.String()+` ORDER BY l.document_id, l.position`, c.args...)
+	if err != nil {
+		return nil, dbErr("storage.documentLines", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc int64
+		var l sales.Line
+		if err := rows.Scan(&doc, &l.ID, &l.Kind, &l.ProductID, &l.Reference, &l.Description, &l.Quantity, &l.Unit,
+			&l.UnitPrice, &l.Discount, &l.VATRate, &l.OriginLineID, &l.Net); err != nil {
+			return nil, dbErr("storage.documentLines", err)
+		}
+		out[doc] = append(out[doc], l)
+	}
+	return out, dbErr("storage.documentLines", rows.Err())
+}
+
+// SaveState saves what changes after a document is issued: status, number,
+// dates, the frozen buyer, payments and credits, reminders, sending. The
+// lines and amounts of an issued document are never rewritten.
+func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
+	const op = "storage.SaveState"
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	buyer, err := json.Marshal(d.Buyer)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	d.UpdatedAt = db.Now(ctx)
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET status = $3, number = $4, buyer = $5, issue_date = $6,
+		delivery_date = $7, due_date = $8, paid = $9, credited = $10, dunning_paused = $11, dunning_level = $12,
+		issued_at = $13, sent_at = $14, updated_at = $15 WHERE account_id = $1 AND id = $2`,
+		acc, d.ID, d.Status, d.Number, string(buyer), d.IssueDate, d.DeliveryDate, d.DueDate, d.Paid, d.Credited,
+		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt)
+	return mustAffect(op, res, err)
+}
+
+// DeleteDraft deletes a draft; issued documents are never deleted.
+func (db *DB) DeleteDraft(ctx context.Context, id int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM documents WHERE account_id = $1 AND id = $2 AND status = 'draft'`, acc, id)
+	return mustAffect("storage.DeleteDraft", res, err)
+}
+
+// NextNumber takes the next number of a series and period, starting at 1.
+// It must run in the transaction that issues the document: the counter's
+// row is locked until commit (PostgreSQL) or the database is (SQLite), and
+// a rollback gives the number back, so numbers have no gap and no
+// duplicate however many issue at once.
+func (db *DB) NextNumber(ctx context.Context, series, period string) (int64, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO number_series (account_id, series, period, next) VALUES ($1, $2, $3, 1)
+		ON CONFLICT (account_id, series, period) DO UPDATE SET next = number_series.next + 1 RETURNING next`,
+		acc, series, period).Scan(&n)
+	return n, dbErr("storage.NextNumber", err)
+}
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// ListDocuments returns the current account's documents matching f,
+// newest first, after the keyset f.AfterID, without their lines.
+func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Document, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	c := conds{}
+	c.add("d.account_id = ?", acc)
+	if len(f.Kinds) > 0 {
+		c.add(c.in("d.kind", anys(f.Kinds)))
+	}
+	switch f.Status {
+	case "":
+	case sales.Overdue:
+		c.add("d.status IN ('issued', 'partially_paid') AND d.due_date <> '' AND d.due_date < ? AND d.gross_total - d.credited - d.paid > 0", f.Today)
+	case "unpaid":
+		c.add("d.status IN ('issued', 'partially_paid')")
+	default:
+		c.add("d.status = ?", f.Status)
+	}
+	if f.ContactID != 0 {
+		c.add("d.contact_id = ?", f.ContactID)
+	}
+	if f.OriginID != 0 {
+		c.add("d.origin_id = ?", f.OriginID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.add("(d.number LIKE ? OR d.title LIKE ? OR d.buyer LIKE ?)", q+"%", "%"+q+"%", "%"+q+"%")
+	}
+	if f.AfterID != 0 {
+		c.add("d.id < ?", f.AfterID)
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d WHERE `+c.String()+`
+		ORDER BY d.id DESC LIMIT `+strconv.Itoa(f.Limit), c.args...)
+	if err != nil {
+		return nil, dbErr("storage.ListDocuments", err)
+	}
+	return collect(rows, func(r *sql.Rows) (sales.Document, error) { return scanDocument(r) })
+}
+
+// Children returns the documents made from origin, with their lines,
+// oldest first.
+func (db *DB) Children(ctx context.Context, origin int64) ([]sales.Document, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d
+		WHERE d.account_id = $1 AND d.origin_id = $2 ORDER BY d.id`, acc, origin)
+	if err != nil {
+		return nil, dbErr("storage.Children", err)
+	}
+	docs, err := collect(rows, func(r *sql.Rows) (sales.Document, error) { return scanDocument(r) })
+	if err != nil || len(docs) == 0 {
+		return docs, err
+	}
+	ids := make([]int64, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	lines, err := db.documentLines(ctx, acc, ids)
+	for i := range docs {
+		docs[i].Lines = lines[docs[i].ID]
+	}
+	return docs, err
+}
+
+// SalesSettings returns the current account's sales settings, the
+// defaults if it never saved any.
+func (db *DB) SalesSettings(ctx context.Context) (sales.Settings, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Settings{}, err
+	}
+	var data string
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT data FROM sales_settings WHERE account_id = $1`, acc).Scan(&data)
+	if err == sql.ErrNoRows {
+		return sales.DefaultSettings(), nil
+	}
+	if err != nil {
+		return sales.Settings{}, dbErr("storage.SalesSettings", err)
+	}
+	s := sales.DefaultSettings()
+	return s, errs.Wrap("storage.SalesSettings", json.Unmarshal([]byte(data), &s))
+}
+
+// SaveSalesSettings stores the current account's sales settings.
+func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return errs.Wrap("storage.SaveSalesSettings", err)
+	}
+	_, err = db.writer(ctx).ExecContext(ctx, `INSERT INTO sales_settings (account_id, data, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (account_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, acc, string(data), db.Now(ctx))
+	return dbErr("storage.SaveSalesSettings", err)
+}
