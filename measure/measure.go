@@ -67,3 +67,19 @@ func ValidUnit(u string) bool { return slices.Contains(Units, u) }
 
 // ByWeight reports whether u is a unit of weight, sold on a scale.
 func ByWeight(u string) bool { return u == "kg" || u == "g" }
+
+// MarshalJSON writes the quantity as a decimal string, "1.5".
+func (q Quantity) MarshalJSON() ([]byte, error) { return []byte(`"` + q.String() + `"`), nil }
+
+// UnmarshalJSON reads a quantity from a JSON number or string, exactly.
+func (q *Quantity) UnmarshalJSON(b []byte) error {
+	v, err := money.DecimalJSON(b, 3)
+	if err != nil {
+		return err
+	}
+	if v > int64(Max) || v < -int64(Max) {
+		return ErrTooLarge
+	}
+	*q = Quantity(v)
+	return nil
+}

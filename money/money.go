@@ -200,3 +200,18 @@ func (a Amount) String() string {
 	}
 	return sign + strconv.FormatUint(u/100, 10) + "." + pad + strconv.FormatUint(c, 10)
 }
+
+// DecimalJSON reads a JSON number or string as an exact decimal with at
+// most places decimals, never through a float: 1.5 and "1,5" both read as
+// 15 × 10^(places-1).
+func DecimalJSON(b []byte, places int) (int64, error) {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' {
+		u, err := strconv.Unquote(s)
+		if err != nil {
+			return 0, ErrSyntax
+		}
+		s = u
+	}
+	return ParseDecimal(s, places)
+}

@@ -312,3 +312,24 @@ type Filter struct {
 	AfterID   int64  // keyset: documents older than this one
 	Limit     int
 }
+
+// String is the plain form of a percentage, "12.5".
+func (p Percent) String() string {
+	return strings.ReplaceAll(money.FormatDecimal(int64(p), 2, 0, "en"), ",", "")
+}
+
+// Format writes the percentage in a locale, "12,5".
+func (p Percent) Format(locale string) string { return money.FormatDecimal(int64(p), 2, 0, locale) }
+
+// MarshalJSON writes the percentage as a decimal string, "12.5".
+func (p Percent) MarshalJSON() ([]byte, error) { return []byte(`"` + p.String() + `"`), nil }
+
+// UnmarshalJSON reads a percentage from a JSON number or string, exactly.
+func (p *Percent) UnmarshalJSON(b []byte) error {
+	v, err := money.DecimalJSON(b, 2)
+	if err != nil {
+		return err
+	}
+	*p = Percent(v)
+	return nil
+}

@@ -1,6 +1,7 @@
 package sales
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -311,4 +312,26 @@ func TestCheckIssue(t *testing.T) {
 	if err := CheckIssue(inv, Seller(), DefaultSettings()); err != nil {
 		t.Errorf("complete invoice refused: %v", err)
 	}
+}
+
+// FuzzLineJSON: a line body from outside never panics, and every quantity,
+// rate and discount accepted survives a round trip exactly.
+func FuzzLineJSON(f *testing.F) {
+	f.Add(`{"quantity":1.5,"unit_price":1250,"vat_rate":"5,5","discount":10}`)
+	f.Add(`{"quantity":"0.001","vat_rate":20,"discount":"12.5"}`)
+	f.Add(`{"quantity":1e3}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var l Line
+		if json.Unmarshal([]byte(body), &l) != nil {
+			return
+		}
+		out, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Line
+		if err := json.Unmarshal(out, &back); err != nil || back != l {
+			t.Fatalf("%s -> %s -> %+v, %v", body, out, back, err)
+		}
+	})
 }

@@ -137,3 +137,19 @@ func Category(r Rate, e Exemption) string {
 	}
 	return "S"
 }
+
+// MarshalJSON writes the rate as a decimal string, "5.5".
+func (r Rate) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `"`), nil }
+
+// UnmarshalJSON reads a rate from a JSON number or string, exactly.
+func (r *Rate) UnmarshalJSON(b []byte) error {
+	v, err := money.DecimalJSON(b, 2)
+	if err != nil {
+		return err
+	}
+	if v < 0 || v > 10000 {
+		return ErrRate
+	}
+	*r = Rate(v)
+	return nil
+}
