@@ -308,6 +308,7 @@ type Filter struct {
 	Today     string // YYYY-MM-DD in the account's time zone
 	ContactID int64
 	OriginID  int64
+	CreatedBy int64  // a role that sees only its own records
 	Query     string // number prefix, or part of the title or client's name
 	AfterID   int64  // keyset: documents older than this one
 	Limit     int
@@ -332,4 +333,62 @@ func (p *Percent) UnmarshalJSON(b []byte) error {
 	}
 	*p = Percent(v)
 	return nil
+}
+
+// Input is what a user may set on a draft; pointer fields so that an edit
+// leaves unset fields alone. Lines, when set, replace all the lines.
+type Input struct {
+	Kind            *string          `json:"kind"`
+	ContactID       *int64           `json:"contact_id"`
+	Title           *string          `json:"title"`
+	DeliveryDate    *string          `json:"delivery_date"`
+	DueDate         *string          `json:"due_date"`
+	ValidUntil      *string          `json:"valid_until"`
+	PaymentTerms    *string          `json:"payment_terms"`
+	Discount        *Percent         `json:"discount"`
+	Exemption       *vat.Exemption   `json:"exemption"`
+	Operation       *string          `json:"operation"`
+	VATOnDebits     *bool            `json:"vat_on_debits"`
+	Notes           *string          `json:"notes"`
+	Locale          *string          `json:"locale"`
+	DeliveryAddress *account.Address `json:"delivery_address"`
+	Lines           *[]Line          `json:"lines"`
+}
+
+// Apply copies the set fields onto d.
+func (in Input) Apply(d *Document) {
+	set(&d.Kind, in.Kind)
+	set(&d.ContactID, in.ContactID)
+	set(&d.Title, in.Title)
+	set(&d.DeliveryDate, in.DeliveryDate)
+	set(&d.DueDate, in.DueDate)
+	set(&d.ValidUntil, in.ValidUntil)
+	set(&d.PaymentTerms, in.PaymentTerms)
+	set(&d.Discount, in.Discount)
+	set(&d.Exemption, in.Exemption)
+	set(&d.Operation, in.Operation)
+	set(&d.VATOnDebits, in.VATOnDebits)
+	set(&d.Notes, in.Notes)
+	set(&d.Locale, in.Locale)
+	if in.DeliveryAddress != nil {
+		if *in.DeliveryAddress == (account.Address{}) {
+			d.DeliveryAddress = nil
+		} else {
+			a := *in.DeliveryAddress
+			d.DeliveryAddress = &a
+		}
+	}
+	if in.Lines != nil {
+		d.Lines = make([]Line, len(*in.Lines))
+		for i, l := range *in.Lines {
+			l.ID, l.Net = 0, 0
+			d.Lines[i] = l
+		}
+	}
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }

@@ -310,6 +310,9 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 	if f.OriginID != 0 {
 		c.add("d.origin_id = ?", f.OriginID)
 	}
+	if f.CreatedBy != 0 {
+		c.add("d.created_by = ?", f.CreatedBy)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		c.add("(d.number LIKE ? OR d.title LIKE ? OR d.buyer LIKE ?)", q+"%", "%"+q+"%", "%"+q+"%")
 	}

@@ -1,0 +1,600 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/sales"
+)
+
+// moduleOf is the rights module of a kind of document: delivery notes
+// belong to Deliveries, everything else to Sales.
+func moduleOf(kind string) access.Module {
+	if kind == sales.Delivery {
+		return access.Deliveries
+	}
+	return access.Sales
+}
+
+// reachableDocument returns a document the actor may act on with action:
+// a role limited to its own records does not find the others'.
+func (s *Service) reachableDocument(ctx context.Context, id int64, action access.Action, lock bool) (sales.Document, error) {
+	get := s.db.Document
+	if lock {
+		get = s.db.DocumentForUpdate
+	}
+	d, err := get(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := access.Require(ctx, moduleOf(d.Kind), action); err != nil {
+		return sales.Document{}, err
+	}
+	if access.From(ctx).ScopeOf(moduleOf(d.Kind)) == access.Own && d.CreatedBy != identity.ActorFrom(ctx).UserID {
+		return sales.Document{}, errs.E("service.Document", errs.NotFound, "not found")
+	}
+	return d, nil
+}
+
+// today is the date in the account's time zone.
+func (s *Service) today(ctx context.Context, acc account.Account) (string, time.Time) {
+	now := s.db.Now(ctx).In(acc.Location())
+	return now.Format(time.DateOnly), now
+}
+
+// Documents lists documents matching f that the actor may see.
+func (s *Service) Documents(ctx context.Context, f sales.Filter) ([]sales.Document, error) {
+	m := access.Sales
+	if len(f.Kinds) == 1 {
+		m = moduleOf(f.Kinds[0])
+	}
+	if err := access.Require(ctx, m, access.View); err != nil {
+		return nil, err
+	}
+	if access.From(ctx).ScopeOf(m) == access.Own {
+		f.CreatedBy = identity.ActorFrom(ctx).UserID
+	}
+	if f.Status == sales.Overdue && f.Today == "" {
+		acc, err := s.db.Account(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.Today, _ = s.today(ctx, acc)
+	}
+	return s.db.ListDocuments(ctx, f)
+}
+
+// DocumentView is a document with what surrounds it: the document it
+// comes from and those made from it.
+type DocumentView struct {
+	sales.Document
+	Origin   *sales.Document  `json:"origin,omitempty"`
+	Children []sales.Document `json:"children"`
+	Status   string           `json:"shown_status"` // overdue when it is
+}
+
+// Document returns one document with its origin and children.
+func (s *Service) Document(ctx context.Context, id int64) (DocumentView, error) {
+	d, err := s.reachableDocument(ctx, id, access.View, false)
+	if err != nil {
+		return DocumentView{}, err
+	}
+	v := DocumentView{Document: d, Children: []sales.Document{}}
+	if d.OriginID != 0 {
+		if o, err := s.db.Document(ctx, d.OriginID); err == nil {
+			o.Lines = nil
+			v.Origin = &o
+			v.OriginNumber = o.Number
+		}
+	}
+	kids, err := s.db.Children(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	for _, k := range kids {
+		k.Lines = nil
+		v.Children = append(v.Children, k)
+	}
+	acc, err := s.db.Account(ctx)
+	if err != nil {
+		return v, err
+	}
+	today, _ := s.today(ctx, acc)
+	v.Status = d.Shown(today)
+	return v, nil
+}
+
+// buyerOf is the client as a document prints them: their default billing
+// address when they have one, else their main address.
+func (s *Service) buyerOf(ctx context.Context, c crm.Contact) (sales.Party, *account.Address, error) {
+	p := sales.Party{Name: c.DisplayName(), Address: c.Address, Email: c.Email, SIREN: c.SIREN,
+		VATNumber: c.VATNumber, Business: c.Kind == crm.Company}
+	if c.Kind == crm.Company {
+		p.Name = c.CompanyName
+	}
+	if p.SIREN == "" && len(c.SIRET) >= 9 {
+		p.SIREN = c.SIRET[:9]
+	}
+	addrs, err := s.db.ContactAddresses(ctx, c.ID)
+	if err != nil {
+		return p, nil, err
+	}
+	var delivery *account.Address
+	for _, a := range addrs {
+		if !a.IsDefault {
+			continue
+		}
+		postal := account.Address{Line1: a.Line1, Line2: a.Line2, PostalCode: a.PostalCode, City: a.City, Country: a.Country}
+		switch a.Kind {
+		case "billing":
+			p.Address = postal
+		case "delivery":
+			delivery = &postal
+		}
+	}
+	if delivery != nil && *delivery == p.Address {
+		delivery = nil
+	}
+	return p, delivery, nil
+}
+
+// CreateDocument writes a new draft from in, with the account's defaults
+// for what in leaves unset.
+func (s *Service) CreateDocument(ctx context.Context, in sales.Input) (sales.Document, error) {
+	const op = "service.CreateDocument"
+	var d sales.Document
+	if in.Kind == nil {
+		return d, &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
+			Fields: []errs.FieldError{{Field: "kind", Code: "required", Message: "say which kind of document: quote, order, delivery, invoice, deposit or credit"}}}
+	}
+	if err := access.Require(ctx, moduleOf(*in.Kind), access.Create); err != nil {
+		return d, err
+	}
+	if *in.Kind == sales.Credit {
+		return d, errs.E(op, errs.Invalid, "a credit note corrects an invoice: create it from the invoice")
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		acc, err := s.db.Account(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := s.db.SalesSettings(ctx)
+		if err != nil {
+			return err
+		}
+		d = sales.Document{Status: sales.Draft, Locale: acc.Locale, Currency: acc.Currency, PaymentTerms: st.PaymentTerms,
+			Exemption: st.Exemption, Operation: st.Operation, VATOnDebits: st.VATOnDebits,
+			CreatedBy: identity.ActorFrom(ctx).UserID}
+		in.Apply(&d)
+		if d.Kind == sales.Quote && d.ValidUntil == "" {
+			_, now := s.today(ctx, acc)
+			d.ValidUntil = now.AddDate(0, 0, st.QuoteDays).Format(time.DateOnly)
+		}
+		if err := s.fillDraft(ctx, &d, nil); err != nil {
+			return err
+		}
+		if err := s.db.CreateDocument(ctx, &d); err != nil {
+			return err
+		}
+		return s.record(ctx, documentEntry(d, activity.Create, ""))
+	})
+	return d, errs.Wrap(op, err)
+}
+
+// fillDraft refreshes the buyer from the client's record, checks the
+// lines' origins, and validates.
+func (s *Service) fillDraft(ctx context.Context, d *sales.Document, origin *sales.Document) error {
+	if d.ContactID != 0 {
+		c, err := s.reachable(ctx, d.ContactID)
+		if err != nil {
+			if errs.Is(err, errs.NotFound) {
+				return &errs.Error{Op: "service.fillDraft", Kind: errs.Invalid, Message: "some fields are invalid",
+					Fields: []errs.FieldError{{Field: "contact_id", Code: "not_found", Message: "no such client"}}}
+			}
+			return err
+		}
+		delivery := d.DeliveryAddress
+		if d.Buyer, delivery, err = s.buyerOf(ctx, c); err != nil {
+			return err
+		}
+		if d.DeliveryAddress == nil {
+			d.DeliveryAddress = delivery
+		}
+	}
+	if err := s.fillProducts(ctx, d); err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	return s.checkOrigins(ctx, d, origin)
+}
+
+// fillProducts completes lines that name a catalog product; it is where
+// the catalog meets documents.
+func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error { return nil }
+
+// checkOrigins refuses lines that claim to come from a line of another
+// document than the draft's origin.
+func (s *Service) checkOrigins(ctx context.Context, d *sales.Document, origin *sales.Document) error {
+	need := false
+	for _, l := range d.Lines {
+		need = need || l.OriginLineID != 0
+	}
+	if !need {
+		return nil
+	}
+	if origin == nil {
+		if d.OriginID == 0 {
+			return errs.E("service.checkOrigins", errs.Invalid, "lines refer to origin lines but the document has no origin")
+		}
+		o, err := s.db.Document(ctx, d.OriginID)
+		if err != nil {
+			return err
+		}
+		origin = &o
+	}
+	ids := map[int64]bool{}
+	for _, l := range origin.Lines {
+		ids[l.ID] = true
+	}
+	var f errs.Fields
+	for i, l := range d.Lines {
+		if l.OriginLineID != 0 && !ids[l.OriginLineID] {
+			f.Add("lines."+strconv.Itoa(i)+".origin_line_id", "not_in_origin", "this line's origin is not a line of the document it comes from")
+		}
+	}
+	return f.Err("service.checkOrigins")
+}
+
+// UpdateDocument edits a draft. Issued documents are never edited: an
+// invoice is corrected by a credit note.
+func (s *Service) UpdateDocument(ctx context.Context, id int64, in sales.Input) (sales.Document, error) {
+	const op = "service.UpdateDocument"
+	var d sales.Document
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		before, err := s.reachableDocument(ctx, id, access.Edit, true)
+		if err != nil {
+			return err
+		}
+		if !before.IsDraft() {
+			return errs.E(op, errs.Conflict, "an issued document cannot be changed; correct an invoice with a credit note")
+		}
+		if in.Kind != nil && *in.Kind != before.Kind {
+			return errs.E(op, errs.Invalid, "the kind of a document does not change; duplicate it instead")
+		}
+		d = before
+		in.Apply(&d)
+		if err := s.fillDraft(ctx, &d, nil); err != nil {
+			return err
+		}
+		return saveChanges(ctx, s, before, &d, s.db.UpdateDraft, documentEntry(d, activity.Update, ""))
+	})
+	return d, errs.Wrap(op, err)
+}
+
+// DeleteDocument deletes a draft; issued documents are kept.
+func (s *Service) DeleteDocument(ctx context.Context, id int64) error {
+	const op = "service.DeleteDocument"
+	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
+		d, err := s.reachableDocument(ctx, id, access.Delete, true)
+		if err != nil {
+			return err
+		}
+		if !d.IsDraft() {
+			return errs.E(op, errs.Conflict, "an issued document is never deleted")
+		}
+		if err := s.db.DeleteDraft(ctx, id); err != nil {
+			return err
+		}
+		return s.record(ctx, documentEntry(d, activity.Delete, ""))
+	}))
+}
+
+func documentEntry(d sales.Document, action, summary string) activity.Entry {
+	if summary == "" {
+		summary = d.Number
+		if summary == "" {
+			summary = d.Kind + " draft"
+		}
+		if d.Buyer.Name != "" {
+			summary += " — " + d.Buyer.Name
+		}
+	}
+	return activity.Entry{Module: string(moduleOf(d.Kind)), Action: action, RecordType: d.Kind, RecordID: d.ID, Summary: summary}
+}
+
+// Issue validates a draft, checks the legal mentions, numbers it from its
+// series and freezes it, all in one transaction: the number is taken only
+// if everything else succeeds, so numbers have no gap.
+func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
+	const op = "service.Issue"
+	var d sales.Document
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.reachableDocument(ctx, id, access.Issue, true); err != nil {
+			return err
+		}
+		if !d.IsDraft() {
+			return errs.E(op, errs.Conflict, "the document is already issued")
+		}
+		acc, err := s.db.Account(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := s.db.SalesSettings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.fillDraft(ctx, &d, nil); err != nil {
+			return err
+		}
+		today, now := s.today(ctx, acc)
+		d.IssueDate = today
+		if d.DeliveryDate == "" {
+			d.DeliveryDate = today
+		}
+		if sales.Payable(d.Kind) && (d.DueDate == "" || d.DueDate < today) {
+			terms, _ := sales.ParseTerms(d.PaymentTerms)
+			d.DueDate = terms.Due(today)
+		}
+		if err := sales.CheckIssue(d, acc, st); err != nil {
+			return err
+		}
+		if err := s.applyToOrigin(ctx, &d); err != nil {
+			return err
+		}
+		p := st.Pattern(d.Kind)
+		n, err := s.db.NextNumber(ctx, sales.Series(d.Kind), p.Period(now))
+		if err != nil {
+			return err
+		}
+		d.Number = p.Format(now, n)
+		d.Status = sales.Issued
+		t := s.db.Now(ctx)
+		d.IssuedAt = &t
+		if err := s.db.SaveState(ctx, &d); err != nil {
+			return err
+		}
+		e := documentEntry(d, "issue", "")
+		e.Changes = []activity.Change{{Field: "number", After: d.Number}, {Field: "gross_total", After: d.GrossTotal.String()}}
+		return s.record(ctx, e)
+	})
+	return d, errs.Wrap(op, err)
+}
+
+// applyToOrigin updates the document an issued one comes from: an order's
+// delivery status, an invoice's credited amount.
+func (s *Service) applyToOrigin(ctx context.Context, d *sales.Document) error {
+	if d.OriginID == 0 {
+		return nil
+	}
+	o, err := s.db.DocumentForUpdate(ctx, d.OriginID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case d.Kind == sales.Credit:
+		if err := sales.CheckCredit(*d, o); err != nil {
+			return err
+		}
+		o.Credited += d.GrossTotal
+		o.Status = sales.PaymentStatus(o)
+	case d.Kind == sales.Delivery && o.Kind == sales.Order:
+		kids, err := s.db.Children(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		var shipped []sales.Document
+		for _, k := range kids {
+			if k.Kind == sales.Delivery && (k.Status != sales.Draft || k.ID == d.ID) {
+				shipped = append(shipped, k)
+			}
+		}
+		done := sales.Consumed(shipped)
+		for _, l := range o.Lines {
+			if done[l.ID] > l.Quantity {
+				return errs.E("service.Issue", errs.Invalid, "this delivery ships more than was ordered of "+lineName(l)+
+					" (ordered "+l.Quantity.Format(d.Locale)+", delivered "+done[l.ID].Format(d.Locale)+")")
+			}
+		}
+		o.Status = sales.DeliveryStatus(o, done)
+	default:
+		return nil
+	}
+	return s.db.SaveState(ctx, &o)
+}
+
+func lineName(l sales.Line) string {
+	if l.Description != "" {
+		return l.Description
+	}
+	return l.Reference
+}
+
+// Decide accepts or refuses an issued quote.
+func (s *Service) Decide(ctx context.Context, id int64, status string) (sales.Document, error) {
+	const op = "service.Decide"
+	var d sales.Document
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.reachableDocument(ctx, id, access.Edit, true); err != nil {
+			return err
+		}
+		before := d.Status
+		if err := sales.Decide(&d, status); err != nil {
+			return err
+		}
+		if err := s.db.SaveState(ctx, &d); err != nil {
+			return err
+		}
+		e := documentEntry(d, status, "")
+		e.Changes = []activity.Change{{Field: "status", Before: before, After: d.Status}}
+		return s.record(ctx, e)
+	})
+	return d, errs.Wrap(op, err)
+}
+
+// DeriveInput says what to make from a document.
+type DeriveInput struct {
+	Kind string `json:"kind"` // order, delivery, invoice, deposit, credit, or duplicate
+	// Deposit is the percentage of a deposit invoice.
+	Deposit sales.Percent `json:"deposit"`
+	// Delivered makes an invoice of the quantities delivered and not yet
+	// invoiced, instead of everything ordered and not yet invoiced.
+	Delivered bool `json:"delivered"`
+}
+
+// Derive makes a new draft from a document: the next step of the flow
+// (order from an accepted quote, delivery note with what remains to ship,
+// invoice of what remains to invoice, deposit invoice, credit note of what
+// remains on an invoice) or a duplicate.
+func (s *Service) Derive(ctx context.Context, id int64, in DeriveInput) (sales.Document, error) {
+	const op = "service.Derive"
+	var d sales.Document
+	kind := in.Kind
+	if kind == "duplicate" {
+		kind = ""
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		parent, err := s.reachableDocument(ctx, id, access.View, true)
+		if err != nil {
+			return err
+		}
+		if kind == "" {
+			kind = parent.Kind
+			if err := access.Require(ctx, moduleOf(kind), access.Create); err != nil {
+				return err
+			}
+			if parent.Kind == sales.Credit {
+				return errs.E(op, errs.Invalid, "a credit note is made from its invoice, not duplicated")
+			}
+			d = sales.Duplicate(parent)
+		} else {
+			if err := access.Require(ctx, moduleOf(kind), access.Create); err != nil {
+				return err
+			}
+			if err := sales.CanDerive(parent, kind); err != nil {
+				return err
+			}
+			if d, err = s.derive(ctx, parent, kind, in); err != nil {
+				return err
+			}
+		}
+		d.CreatedBy = identity.ActorFrom(ctx).UserID
+		if err := s.fillDraft(ctx, &d, &parent); err != nil {
+			return err
+		}
+		if err := s.db.CreateDocument(ctx, &d); err != nil {
+			return err
+		}
+		e := documentEntry(d, activity.Create, "")
+		e.Changes = []activity.Change{{Field: "origin", After: parent.Number}}
+		return s.record(ctx, e)
+	})
+	return d, errs.Wrap(op, err)
+}
+
+func (s *Service) derive(ctx context.Context, parent sales.Document, kind string, in DeriveInput) (sales.Document, error) {
+	kids, err := s.db.Children(ctx, parent.ID)
+	if err != nil {
+		return sales.Document{}, err
+	}
+	of := func(kinds ...string) []sales.Document {
+		var out []sales.Document
+		for _, k := range kids {
+			for _, kd := range kinds {
+				if k.Kind == kd {
+					out = append(out, k)
+				}
+			}
+		}
+		return out
+	}
+	switch kind {
+	case sales.Deposit:
+		label := "Acompte de " + in.Deposit.Format(parent.Locale) + " % — " + parent.Number
+		if parent.Locale == "en" {
+			label = in.Deposit.Format("en") + " % deposit — " + parent.Number
+		}
+		return sales.DepositFrom(parent, in.Deposit, label)
+	case sales.Delivery:
+		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(of(sales.Delivery))))
+		if !hasItems(d) {
+			return d, errs.E("service.Derive", errs.Conflict, "everything ordered has been delivered")
+		}
+		return d, nil
+	case sales.Credit:
+		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(of(sales.Credit))))
+		d.PaymentTerms = ""
+		if !hasItems(d) {
+			return d, errs.E("service.Derive", errs.Conflict, "the invoice is already fully credited")
+		}
+		return d, nil
+	}
+	// An invoice or an order: of what remains to invoice.
+	invoiced := sales.Consumed(of(sales.Invoice))
+	base := sales.Remaining(parent, invoiced)
+	if kind == sales.Invoice && in.Delivered && parent.Kind == sales.Order {
+		delivered := sales.Consumed(of(sales.Delivery))
+		for id := range base {
+			base[id] = max(delivered[id]-invoiced[id], 0)
+		}
+	}
+	if kind == sales.Order {
+		base = nil
+	}
+	d := sales.Derive(parent, kind, base)
+	if !hasItems(d) {
+		return d, errs.E("service.Derive", errs.Conflict, "nothing is left to invoice")
+	}
+	// Deposits are deducted on the final invoice, the one that takes all
+	// that is left to invoice.
+	final := true
+	for id, q := range sales.Remaining(parent, invoiced) {
+		final = final && base != nil && base[id] == q
+	}
+	if kind == sales.Invoice && final {
+		label := func(dep sales.Document) string {
+			if parent.Locale == "en" {
+				return "Deposit invoice " + dep.Number
+			}
+			return "Acompte facture " + dep.Number
+		}
+		sales.DeductDeposits(&d, of(sales.Deposit), label)
+		if err := s.deductQuoteDeposits(ctx, parent, &d, label); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// deductQuoteDeposits also deducts the deposits invoiced on the quote an
+// order came from.
+func (s *Service) deductQuoteDeposits(ctx context.Context, parent sales.Document, d *sales.Document, label func(sales.Document) string) error {
+	if parent.Kind != sales.Order || parent.OriginID == 0 {
+		return nil
+	}
+	kids, err := s.db.Children(ctx, parent.OriginID)
+	if err != nil {
+		return err
+	}
+	sales.DeductDeposits(d, kids, label)
+	return nil
+}
+
+func hasItems(d sales.Document) bool {
+	for _, l := range d.Lines {
+		if l.Kind == sales.Item && l.Quantity != 0 {
+			return true
+		}
+	}
+	return false
+}
