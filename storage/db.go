@@ -45,6 +45,7 @@ type DB struct {
 	engine Engine
 	read   *sql.DB
 	write  *sql.DB
+	stmts  stmtCache // SQLite write statements, see stmtcache.go
 	// clock is the clock; tests replace it with SetClock. Each transaction
 	// reads it once.
 	clock atomic.Pointer[func() time.Time]
@@ -106,6 +107,7 @@ func (db *DB) Pools() map[string]*sql.DB {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.read.Close()
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())

@@ -13,6 +13,7 @@ type txKey struct{}
 // row it writes will share.
 type txState struct {
 	tx  *sql.Tx
+	q   querier // tx, through the statement cache on SQLite
 	now time.Time
 }
 
@@ -36,7 +37,11 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	st := &txState{tx: tx, now: db.readClock().UTC().Truncate(time.Microsecond)}
+	st := &txState{tx: tx, q: tx, now: db.readClock().UTC().Truncate(time.Microsecond)}
+	var missed []string
+	if db.engine == SQLite {
+		st.q = stmtTx{Tx: tx, cache: &db.stmts, missed: &missed}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -49,6 +54,9 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if len(missed) > 0 {
+		db.stmts.prepare(context.WithoutCancel(ctx), db.write, missed)
 	}
 	return nil
 }
@@ -66,7 +74,7 @@ func (db *DB) Now(ctx context.Context) time.Time {
 // reader is the transaction in ctx if any, else the read pool.
 func (db *DB) reader(ctx context.Context) querier {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
-		return st.tx
+		return st.q
 	}
 	return db.read
 }
@@ -75,7 +83,7 @@ func (db *DB) reader(ctx context.Context) querier {
 // statement outside WithTx is its own transaction.
 func (db *DB) writer(ctx context.Context) querier {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
-		return st.tx
+		return st.q
 	}
 	return db.write
 }
