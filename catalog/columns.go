@@ -114,7 +114,7 @@ func InputFromRow(fields, row []string) (Input, errs.Fields) {
 		if i >= len(row) || f == "" {
 			continue
 		}
-		v := strings.TrimSpace(row[i])
+		v := undefuse(strings.TrimSpace(row[i]))
 		switch f {
 		case "reference":
 			in.Reference = &v
@@ -126,13 +126,13 @@ func InputFromRow(fields, row []string) (Input, errs.Fields) {
 			u := ParseUnit(v)
 			in.Unit = &u
 		case "price", "purchase_price":
-			a := money.Amount(0)
-			if v != "" || f == "price" {
-				var err error
-				if a, err = money.Parse(v); err != nil {
-					fe.Add(f, err.Error(), f+" is not an amount")
-					continue
-				}
+			if v == "" && f == "purchase_price" {
+				continue // unknown: an existing product keeps its own
+			}
+			a, err := money.Parse(v)
+			if err != nil {
+				fe.Add(f, err.Error(), f+" is not an amount")
+				continue
 			}
 			if f == "price" {
 				in.Price = &a
@@ -158,6 +158,16 @@ func InputFromRow(fields, row []string) (Input, errs.Fields) {
 		}
 	}
 	return in, fe
+}
+
+// undefuse takes back the apostrophe a formula-safe export (sheet.Defuse)
+// puts before a cell starting with = + - or @, so that an exported file
+// imports as it was.
+func undefuse(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }
 
 // Row returns the product's values in Columns order, plainly (dots for
