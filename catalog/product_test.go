@@ -200,4 +200,3 @@ func FuzzImportRow(f *testing.F) {
 		}
 	})
 }
-
