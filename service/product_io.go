@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -76,9 +77,12 @@ func (s *Service) ImportProducts(ctx context.Context, r io.Reader, opt ImportOpt
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			if err != nil {
+			if isCSVError(err) {
 				rep.add(RowError{Line: line, Code: "bad_csv", Message: err.Error()})
 				return errImportRejected
+			}
+			if err != nil {
+				return err // reading the upload failed (too large, cut short)
 			}
 			if isBlank(row) {
 				continue
@@ -113,6 +117,12 @@ func (s *Service) ImportProducts(ctx context.Context, r io.Reader, opt ImportOpt
 	}
 	rep.Applied = true
 	return rep, nil
+}
+
+// isCSVError reports whether err is a malformed CSV, a problem of the
+// file rather than of reading it.
+func isCSVError(err error) bool {
+	return errors.Is(err, csv.ErrQuote) || errors.Is(err, csv.ErrBareQuote) || errors.Is(err, csv.ErrFieldCount)
 }
 
 // importProducts checks a batch of rows against the catalog and, unless
