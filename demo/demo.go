@@ -10,9 +10,12 @@ import (
 	"math/big"
 
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/vat"
 )
 
 // Email is the demo owner's login. The .example domain is reserved, so no
@@ -95,7 +98,34 @@ func fill(ctx context.Context, svc *service.Service) error {
 	}
 	_, err = svc.AddAddress(ctx, restaurant.ID, crm.AddressInput{Kind: ptr("delivery"), Label: ptr("Porte des cuisines"),
 		Line1: ptr("12 rue des Tonneliers"), PostalCode: ptr("64100"), City: ptr("Bayonne"), IsDefault: ptr(true)})
-	return err
+	if err != nil {
+		return err
+	}
+	for _, p := range products() {
+		if _, err := svc.CreateProduct(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// products are the demo business's catalog: bulk groceries by weight or
+// volume, a few pieces, and the services it sells to restaurants.
+func products() []catalog.Input {
+	item := func(ref, name, unit string, price, cost money.Amount, rate vat.Rate, barcode, description string) catalog.Input {
+		return catalog.Input{Reference: &ref, Name: &name, Unit: &unit, Price: &price, PurchasePrice: &cost, VATRate: &rate,
+			Barcode: &barcode, Description: &description}
+	}
+	return []catalog.Input{
+		item("VR-CAF-ETH", "Café en grains Éthiopie Sidamo", "kg", 2490, 1420, vat.Reduced, "", "Torréfié à Bayonne, arabica lavé."),
+		item("VR-HUI-OLI", "Huile d'olive vierge extra", "l", 1650, 980, vat.Reduced, "", "Première pression à froid, Espagne."),
+		item("VR-RIZ-BAS", "Riz basmati complet", "kg", 540, 310, vat.Reduced, "", ""),
+		item("VR-LEN-VER", "Lentilles vertes du Puy", "kg", 690, 420, vat.Reduced, "", "AOP."),
+		item("BOC-1L", "Bocal en verre 1 L", "piece", 350, 160, vat.Standard, "3760123456784", "Consigné 0,50 €."),
+		item("SAV-ALEP", "Savon d'Alep 200 g", "piece", 625, 290, vat.Standard, "96385074", ""),
+		item("SRV-CONSEIL", "Conseil en approvisionnement vrac", "hour", 6000, 0, vat.Standard, "", "Pour les restaurants et les épiceries qui passent au vrac."),
+		item("SRV-LIVRAISON", "Livraison Côte basque", "flat", 1200, 0, vat.Standard, "", "Bayonne, Anglet, Biarritz."),
+	}
 }
 
 // contacts are the demo business's clients, prospects and suppliers.

@@ -14,8 +14,8 @@ import (
 // tenantTables hold business data of one account each.
 var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "memberships", "idempotency_keys",
 	"mail_log", "roles", "invitations", "activity_heads", "support_grants", "contacts", "conversations", "cases",
-	"contact_addresses", "contact_views", "sales_settings", "documents", "document_lines", "number_series", "payments",
-	"payment_allocations", "dunning_reminders"}
+	"contact_addresses", "contact_views", "products", "sales_settings", "documents", "document_lines", "number_series",
+	"payments", "payment_allocations", "dunning_reminders"}
 
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.

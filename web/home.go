@@ -14,6 +14,7 @@ type homePage struct {
 
 var modules = []module{
 	{"nav.contacts", "home.contacts", "/contacts"},
+	{"nav.products", "home.products", "/products"},
 	{"nav.sales", "home.sales", ""},
 	{"nav.purchases", "home.purchases", ""},
 	{"nav.pos", "home.pos", ""},

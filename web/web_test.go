@@ -20,12 +20,15 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
+	"github.com/comptoir/comptoir/vat"
 )
 
 func newTestServer(t *testing.T) *Server {
@@ -39,7 +42,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal|products|unit)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -92,7 +95,14 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"case":    &casePage{Page: p, Case: crm.Case{ID: 1, Subject: "x", Status: "open", Priority: "low", OpenedAt: at, FirstAnswerAt: &at, SolvedAt: &at}, Statuses: crm.CaseStatuses, Priorities: crm.CasePriorities, Members: []identity.Member{{UserID: 1, Email: "a@example.fr"}, {UserID: 2, Name: "Lou"}}, Thread: []crm.Conversation{{Kind: "email", Body: "b", At: at}}},
 			"contact_import": &contactImportPage{Page: p, Problem: "import.not_csv", Report: &service.ImportReport{Rows: 3, Created: 1, Encoding: "utf-8", Delimiter: ";", Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "email", Code: "invalid_email"}}},
 				Upload: "ab", Columns: crm.Columns, Preview: &service.ImportPreview{Header: []string{"Nom", "Zzz"}, Fields: []string{"last_name", ""}, Rows: [][]string{{"Dupré", "1"}, {"Martin"}}}},
-			"merge":          &mergePage{Page: p, Keep: crm.Contact{ID: 1, Kind: "person", LastName: "A"}, Dup: crm.Contact{ID: 2, Kind: "person", LastName: "B"}, Fields: []mergeRow{{Name: "email", Label: "merge.field.email", Keep: "a@x.fr", Dup: "b@x.fr"}}},
+			"merge": &mergePage{Page: p, Keep: crm.Contact{ID: 1, Kind: "person", LastName: "A"}, Dup: crm.Contact{ID: 2, Kind: "person", LastName: "B"}, Fields: []mergeRow{{Name: "email", Label: "merge.field.email", Keep: "a@x.fr", Dup: "b@x.fr"}}},
+			"products": &productsPage{Page: p, Filter: productQuery{Query: "caf", Active: "true"}, Next: "q=caf&after=3", Errors: errorsShown,
+				Items: []catalog.Product{{ID: 1, Reference: "CAF-01", Name: "<b>Café</b>", Unit: "kg", Price: 2490, VATRate: 550, Active: true}, {ID: 2, Reference: "X", Name: "Y", Unit: "flat"}}},
+			"product": &productPage{Page: p, Form: catalog.Product{ID: 1, Reference: "CAF-01", Name: "Café", Unit: "kg", Price: 2490, VATRate: 550, PurchasePrice: 1400, SoldByWeight: true},
+				Price: "24,90", VATRate: "5.5", PurchasePrice: "14,00", Units: measure.Units, Rates: vat.FrenchRates, SeesAmounts: true, Errors: errorsShown,
+				History: []activity.Entry{{At: at, Action: "update", RecordType: "product", Changes: []activity.Change{{Field: "price", Before: "24.90", After: "25.90"}}}}},
+			"product_import": &productImportPage{Page: p, Problem: "products.import_not_csv", Columns: catalog.Columns, Report: &service.ProductImportReport{Rows: 3, Created: 1, Updated: 1, Encoding: "utf-8", Delimiter: ";",
+				Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "barcode", Code: "invalid_barcode"}}}},
 			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
 			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
@@ -157,9 +167,10 @@ func TestEveryFieldCodeIsTranslated(t *testing.T) {
 		(&crm.Contact{Kind: crm.Company, CompanyName: "x", CompanyID: 1}).Validate(),
 		(&crm.SavedView{Query: "x=1"}).Validate(),
 		(&crm.SavedView{Name: "x", Query: "q=%zz"}).Validate(),
+		(&catalog.Product{Name: strings.Repeat("x", 201), Reference: "a\x01", Unit: "crate", Price: -1, PurchasePrice: catalog.MaxPrice + 1, VATRate: 1, Barcode: "1"}).Validate(),
 	}
 	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required",
-		"unknown_company", "has_people"}
+		"unknown_company", "has_people", "reference_taken", "invalid_boolean"}
 	for _, err := range bad {
 		for _, f := range errs.FieldsOf(err) {
 			codes = append(codes, f.Code)

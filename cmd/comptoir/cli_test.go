@@ -136,6 +136,9 @@ func TestDemoGivesAWorkingLogin(t *testing.T) {
 			if r := a.get(c, "/contacts?q=helene"); !strings.Contains(r.Body, "Hélène Dupré") {
 				t.Errorf("demo contacts missing: %d", r.Status)
 			}
+			if r := a.get(c, "/products?q=cafe"); !strings.Contains(r.Body, "Café en grains Éthiopie") {
+				t.Errorf("demo products missing: %d", r.Status)
+			}
 			// Running demo again resets the password: the old one stops working.
 			_, second := login()
 			if second == first {

@@ -90,6 +90,7 @@ var apiBodies = map[string]any{
 	"conversations": map[string]any{"done": true},
 	"cases":         map[string]any{"status": "closed"},
 	"addresses":     map[string]any{"city": "stolen"},
+	"products":      map[string]any{"name": "stolen", "active": false},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -138,6 +139,11 @@ func TestTenantIsolation(t *testing.T) {
 		if view.ID == 0 {
 			t.Fatal("A's view not saved")
 		}
+		var product struct{ ID int64 }
+		a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "A-01", "name": "A's product", "price": 1250}).JSON(t, &product)
+		if product.ID == 0 {
+			t.Fatal("A's product not saved")
+		}
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -153,7 +159,7 @@ func TestTenantIsolation(t *testing.T) {
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
-			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID}
+			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID, "products": product.ID}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -161,7 +167,7 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
-				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body
+				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
@@ -206,7 +212,8 @@ func TestTenantIsolation(t *testing.T) {
 				r = a.get(B.Browser, target)
 			} else {
 				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "name": {"stolen"}, "role": {"sales"}, "kind": {"other"}, "city": {"stolen"},
-					"iban": {"FR7630006000011234567890189"}, "grant.contacts.view": {"1"}})
+					"iban": {"FR7630006000011234567890189"}, "grant.contacts.view": {"1"},
+					"reference": {"stolen"}, "price": {"1"}, "vat_rate": {"20"}, "unit": {"piece"}, "active": {"0"}})
 			}
 			if r.Status != 404 {
 				t.Errorf("B: %s %s = %d, want 404: %.200s", method, target, r.Status, r.Body)
