@@ -151,7 +151,7 @@ func TestDunning(t *testing.T) {
 		m := srv.Messages()[2]
 		if !strings.Contains(m.Subject, "Mise en demeure") || !strings.Contains(m.Text, penalties.Format("fr")+"\u00a0€") ||
 			!strings.Contains(m.Text, "40,00\u00a0€") || !strings.Contains(m.Text, "12,15 %") ||
-			!strings.Contains(m.Text, (60000 + penalties + sales.Indemnity).Format("fr")) {
+			!strings.Contains(m.Text, (60000+penalties+sales.Indemnity).Format("fr")) {
 			t.Errorf("formal notice: %s\n%s", m.Subject, m.Text)
 		}
 		hasPDF := false
