@@ -38,7 +38,8 @@ type Conversation struct {
 	RemindedAt  *time.Time `json:"reminded_at,omitempty"` // when the reminder went
 	AssigneeID  int64      `json:"assignee_id"`
 	AuthorID    int64      `json:"author_id"`
-	CaseID      int64      `json:"case_id,omitempty"` // the customer-service case it answers
+	CaseID      int64      `json:"case_id,omitempty"`     // the customer-service case it answers
+	DocumentID  int64      `json:"document_id,omitempty"` // the sales document sent
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	// ContactName is filled in lists that span contacts (the agenda).

@@ -120,3 +120,20 @@ func FrenchVATKey(siren string) string {
 
 // FrenchVAT returns the French VAT number of a valid SIREN.
 func FrenchVAT(siren string) string { return "FR" + FrenchVATKey(siren) + siren }
+
+// FormatSIREN groups a SIREN by three digits, as it is printed: "732 829 320".
+func FormatSIREN(s string) string {
+	if len(s) != 9 {
+		return s
+	}
+	return s[:3] + " " + s[3:6] + " " + s[6:]
+}
+
+// FormatSIRET prints a SIRET as its SIREN and establishment number:
+// "732 829 320 00074".
+func FormatSIRET(s string) string {
+	if len(s) != 14 {
+		return s
+	}
+	return FormatSIREN(s[:9]) + " " + s[9:]
+}

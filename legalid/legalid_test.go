@@ -109,3 +109,15 @@ func FuzzCheckSIRET(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatIdentifiers(t *testing.T) {
+	if got := FormatSIREN("732829320"); got != "732 829 320" {
+		t.Errorf("FormatSIREN = %q", got)
+	}
+	if got := FormatSIRET("73282932000074"); got != "732 829 320 00074" {
+		t.Errorf("FormatSIRET = %q", got)
+	}
+	if got := FormatSIRET("123"); got != "123" {
+		t.Errorf("a malformed SIRET is printed as is: %q", got)
+	}
+}

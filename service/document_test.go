@@ -236,3 +236,38 @@ func TestConcurrentIssueIsGapless(t *testing.T) {
 		}
 	})
 }
+
+// TestSalesDashboard: the figures add up the documents issued.
+func TestSalesDashboard(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		issue := func(kind string, price int64) sales.Document {
+			d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(kind), ContactID: &c.ID, Lines: lines(item("x", 1000, price, 2000))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, err = s.Issue(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		issue(sales.Quote, 5000)
+		issue(sales.Order, 7000)
+		inv := issue(sales.Invoice, 10000)
+		f, err := s.SalesDashboard(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.QuotesPending != 1 || f.QuotesPendingNet != 5000 || f.OrdersToDeliver != 1 || f.Unpaid != inv.GrossTotal || f.UnpaidCount != 1 || f.Overdue != 0 {
+			t.Errorf("figures = %+v", f)
+		}
+		if len(f.Revenue) != 12 || f.Revenue[11].Net != 10000 || f.Revenue[11].Month != inv.IssueDate[:7] {
+			t.Errorf("revenue = %+v", f.Revenue)
+		}
+		if len(f.TopClients) != 1 || f.TopClients[0].Name != "Durand SARL" || f.TopClients[0].Net != 10000 {
+			t.Errorf("top clients = %+v", f.TopClients)
+		}
+	})
+}

@@ -9,12 +9,13 @@ import (
 )
 
 const conversationColumns = `v.id, v.contact_id, v.kind, v.subject, v.body, v.at, v.duration_min, v.place, v.due_at, v.done_at,
-	COALESCE(v.assignee_id, 0), COALESCE(v.author_id, 0), COALESCE(v.case_id, 0), v.created_at, v.updated_at, v.remind_at, v.reminded_at`
+	COALESCE(v.assignee_id, 0), COALESCE(v.author_id, 0), COALESCE(v.case_id, 0), v.created_at, v.updated_at, v.remind_at, v.reminded_at,
+	COALESCE(v.document_id, 0)`
 
 func scanConversation(row interface{ Scan(...any) error }, extra ...any) (crm.Conversation, error) {
 	var c crm.Conversation
 	targets := append([]any{&c.ID, &c.ContactID, &c.Kind, &c.Subject, &c.Body, utc(&c.At), &c.DurationMin, &c.Place,
-		nullUTC(&c.DueAt), nullUTC(&c.DoneAt), &c.AssigneeID, &c.AuthorID, &c.CaseID, utc(&c.CreatedAt), utc(&c.UpdatedAt), nullUTC(&c.RemindAt), nullUTC(&c.RemindedAt)}, extra...)
+		nullUTC(&c.DueAt), nullUTC(&c.DoneAt), &c.AssigneeID, &c.AuthorID, &c.CaseID, utc(&c.CreatedAt), utc(&c.UpdatedAt), nullUTC(&c.RemindAt), nullUTC(&c.RemindedAt), &c.DocumentID}, extra...)
 	return c, row.Scan(targets...)
 }
 
@@ -36,10 +37,10 @@ func (db *DB) CreateConversation(ctx context.Context, c *crm.Conversation) error
 	c.CreatedAt, c.UpdatedAt = now, now
 	err = db.writer(ctx).QueryRowContext(ctx, `
 		INSERT INTO conversations (account_id, contact_id, kind, subject, body, at, duration_min, place, due_at, done_at,
-			assignee_id, author_id, created_at, updated_at, case_id, remind_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id`,
+			assignee_id, author_id, created_at, updated_at, case_id, remind_at, document_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16) RETURNING id`,
 		acc, c.ContactID, c.Kind, c.Subject, c.Body, c.At, c.DurationMin, c.Place, c.DueAt, c.DoneAt,
-		nullID(c.AssigneeID), nullID(c.AuthorID), now, nullID(c.CaseID), c.RemindAt).Scan(&c.ID)
+		nullID(c.AssigneeID), nullID(c.AuthorID), now, nullID(c.CaseID), c.RemindAt, nullID(c.DocumentID)).Scan(&c.ID)
 	if err != nil {
 		return dbErr("storage.CreateConversation", err)
 	}

@@ -1,0 +1,120 @@
+package service_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/sales"
+	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/storage"
+	"github.com/comptoir/comptoir/storage/storagetest"
+)
+
+// pdfText extracts a PDF's text with poppler's pdftotext and checks its
+// structure with qpdf; outside CI a machine without the tools skips.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	for _, tool := range []string{"pdftotext", "qpdf"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is missing", tool)
+			}
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// TestInvoicePDFHasEveryMention issues an invoice and reads its PDF back:
+// every mention French law asks for is printed, and markup is only text.
+func TestInvoicePDFHasEveryMention(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		srv := withSMTP(t, s)
+		ctx, _ := mustCreate(t, s, "Atelier <b>Dupont</b>", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		if _, err := s.CreateBankAccount(ctx, account.BankAccountInput{Label: ptr("Courant"), Holder: ptr("Atelier Dupont"),
+			IBAN: ptr("FR7630006000011234567890189"), BIC: ptr("AGRIFRPP"), IsDefault: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Invoice), ContactID: &c.ID, Notes: ptr("<script>alert(1)</script>"),
+			DeliveryAddress: &account.Address{Line1: "Entrepôt 4", PostalCode: "69007", City: "Lyon", Country: "FR"},
+			Lines: lines(item("Café d'Éthiopie — œuvre «moka»", 2500, 2490, 550), item("Дмитрий consulting", 1000, 60000, 2000))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err = s.Issue(ctx, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		file, name, err := s.DocumentPDF(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name != d.Number+".pdf" {
+			t.Errorf("file name %q", name)
+		}
+		if dump := os.Getenv("COMPTOIR_PDF_DUMP"); dump != "" { // to look at the page
+			_ = os.WriteFile(dump, file, 0o600)
+		}
+		text := pdfText(t, file)
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, want := range []string{
+			"FACTURE", d.Number, "Atelier <b>Dupont</b>", "SARL au capital de 10 000,00 €", "RCS Lyon 732 829 320",
+			"SIRET 732 829 320 00074", "N° TVA FR44732829320", "3 rue des Lilas", "Durand SARL", "1 place Bellecour",
+			"SIREN 552 100 554", "Adresse de livraison", "Entrepôt 4", "Échéance", "Date de la vente / livraison",
+			"Café d'Éthiopie — œuvre «moka»", "Дмитрий consulting", "5,5 %", "20 %", "Total HT", "Total TTC", "Net à payer",
+			"pénalités", "12,15 %", "40 €", "Pas d'escompte", "prestation de services", "IBAN : FR76 3000 6000 0112 3456 7890 189",
+			"Référence de paiement : " + d.Number, "<script>alert(1)</script>", "Page 1/1",
+		} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("the PDF lacks %q:\n%s", want, text)
+			}
+		}
+		proposal, err := s.DocumentMail(ctx, d.ID)
+		if err != nil || proposal.To != "compta@durand.example" || !strings.Contains(proposal.Body, d.Number) {
+			t.Fatalf("proposal = %+v, %v", proposal, err)
+		}
+		proposal.Body += "\n<img src=x onerror=alert(1)>"
+		sent, err := s.SendDocument(ctx, d.ID, proposal)
+		if err != nil || !sent.MailSent || sent.Entry.Kind != crm.Document || sent.Entry.DocumentID != d.ID {
+			t.Fatalf("SendDocument = %+v, %v", sent, err)
+		}
+		m := srv.WaitFor(t, "compta@durand.example")
+		if !strings.Contains(m.Subject, d.Number) || !strings.Contains(m.Text, "<img src=x") {
+			t.Errorf("mail %q:\n%s", m.Subject, m.Text)
+		}
+		var attached []byte
+		for _, p := range m.Parts {
+			if strings.HasPrefix(p.ContentType, "application/pdf") {
+				attached = p.Body
+			}
+		}
+		if !bytes.HasPrefix(attached, []byte("%PDF-")) {
+			t.Fatalf("no PDF attached: %+v", m.Parts)
+		}
+		timeline, err := s.Conversations(ctx, c.ID)
+		if err != nil || len(timeline) == 0 || timeline[0].DocumentID != d.ID {
+			t.Errorf("timeline = %+v, %v", timeline, err)
+		}
+		if _, err := s.SendDocument(ctx, d.ID, service.SendInput{To: "not an address", Subject: "x"}); err == nil {
+			t.Error("a bad recipient was accepted")
+		}
+	})
+}
