@@ -246,11 +246,8 @@ func (s *Service) remind(ctx context.Context, documentID int64, level int, auto 
 		summary := d.Number + " — " + strconv.Itoa(level) + " — " + d.Buyer.Name
 		if to != "" {
 			entry := crm.Conversation{ContactID: d.ContactID, Kind: crm.Document, Subject: truncate(m.Subject, 200),
-				Body: truncate(m.Text, 20000), At: r.SentAt, AuthorID: r.SentBy}
+				Body: truncate(m.Text, 20000), At: r.SentAt, AuthorID: r.SentBy, DocumentID: d.ID}
 			if err := s.db.CreateConversation(ctx, &entry); err != nil {
-				return err
-			}
-			if err := s.db.SetConversationDocument(ctx, entry.ID, d.ID); err != nil {
 				return err
 			}
 		} else {

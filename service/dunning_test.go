@@ -113,7 +113,7 @@ func TestDunning(t *testing.T) {
 		timeline, _ := s.Conversations(ctx, company.ID)
 		found := false
 		for _, e := range timeline {
-			found = found || (e.Kind == crm.Document && strings.Contains(e.Subject, a.Number))
+			found = found || (e.Kind == crm.Document && e.DocumentID == a.ID && strings.Contains(e.Subject, a.Number))
 		}
 		if !found {
 			t.Errorf("no document entry on the client's timeline: %+v", timeline)

@@ -132,15 +132,3 @@ func (db *DB) ContactDunningPaused(ctx context.Context, contactID int64) (bool, 
 		acc, contactID).Scan(&paused)
 	return paused, dbErr("storage.ContactDunningPaused", err)
 }
-
-// SetConversationDocument links a timeline entry to the document it is
-// about (a document sent).
-func (db *DB) SetConversationDocument(ctx context.Context, conversationID, documentID int64) error {
-	acc, err := scope(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE conversations SET document_id = $3 WHERE account_id = $1 AND id = $2`,
-		acc, conversationID, documentID)
-	return mustAffect("storage.SetConversationDocument", res, err)
-}
