@@ -56,7 +56,7 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 		}
 		d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Invoice), ContactID: &c.ID, Notes: ptr("<script>alert(1)</script>"),
 			DeliveryAddress: &account.Address{Line1: "Entrepôt 4", PostalCode: "69007", City: "Lyon", Country: "FR"},
-			Lines: lines(item("Café d'Éthiopie — œuvre «moka»", 2500, 2490, 550), item("Дмитрий consulting", 1000, 60000, 2000))})
+			Lines:           lines(item("Café d'Éthiopie — œuvre «moka»", 2500, 2490, 550), item("Дмитрий consulting", 1000, 60000, 2000))})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,6 +35,9 @@ type Service struct {
 	Mailer mail.Sender
 	// BaseURL is the public URL of the instance, for links in e-mails.
 	BaseURL string
+	// ReminderPDF renders the formal notice attached to a reminder sent as
+	// a letter; nil sends the e-mail alone.
+	ReminderPDF ReminderPDFFunc
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyMu   sync.Mutex

@@ -151,3 +151,15 @@ func TestDemoGivesAWorkingLogin(t *testing.T) {
 		})
 	}
 }
+
+// TestDunningRun: the command runs the daily reminders by hand.
+func TestDunningRun(t *testing.T) {
+	env := map[string]string{"COMPTOIR_DATA": t.TempDir()}
+	if _, _, err := runCLI(t, env, "account", "create", "--name", "Une Entreprise", "--email", "one@example.fr", "--password", "mot2passe-solide"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, env, "dunning", "run")
+	if err != nil || !strings.Contains(out, "0 reminders sent") {
+		t.Fatalf("dunning run = %q, %v", out, err)
+	}
+}

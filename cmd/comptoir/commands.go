@@ -216,3 +216,12 @@ func runActivityPurge(ctx context.Context, env *environment, args []string) erro
 		return nil
 	})
 }
+
+func runDunning(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "dunning run", "", "Send the unpaid-invoice reminders due now in every account with automatic reminders, as the server does daily; a level already sent is never sent again")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		n, err := in.svc.RunDunning(in.ctx)
+		fmt.Fprintf(env.stdout, "%d reminders sent\n", n)
+		return err
+	})
+}

@@ -64,6 +64,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 	}
 	go housekeeping(ctx, cfg, svc, log)
 	go remindTasks(ctx, svc, log)
+	go dunning(ctx, svc, log)
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
 	return serveUntilDone(ctx, cfg, handler, ln, log)
@@ -159,6 +160,34 @@ func remindTasks(ctx context.Context, svc *service.Service, log *slog.Logger) {
 				log.Warn("task reminders", "err", err)
 			} else if n > 0 {
 				log.Info("task reminders sent", "count", n)
+			}
+		}
+	}
+}
+
+// dunning sends the unpaid-invoice reminders due: at start, then once a
+// day (checked every ten minutes, on the UTC date). Several instances may
+// run it at once, and a restart runs it again: each level is claimed once.
+func dunning(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	run := func() {
+		if n, err := svc.RunDunning(access.AsSystem(ctx)); err != nil {
+			log.Warn("dunning", "err", err, "sent", n)
+		} else if n > 0 {
+			log.Info("unpaid-invoice reminders sent", "count", n)
+		}
+	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	run()
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if d := now.UTC().Format(time.DateOnly); d != day {
+				day = d
+				run()
 			}
 		}
 	}

@@ -1,0 +1,372 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/sales"
+)
+
+// PaymentInput is a payment received from a client, optionally for one
+// invoice.
+type PaymentInput struct {
+	ContactID  int64        `json:"contact_id"`  // may be left out when DocumentID is set
+	DocumentID int64        `json:"document_id"` // the invoice it pays, or 0 to keep it as credit
+	Date       string       `json:"date"`        // YYYY-MM-DD
+	Amount     money.Amount `json:"amount"`
+	Method     string       `json:"method"`
+	Reference  string       `json:"reference"`
+	Note       string       `json:"note"`
+}
+
+// payableInvoice checks that d is an issued invoice or deposit invoice
+// with something left to pay.
+func payableInvoice(op string, d sales.Document) error {
+	if !sales.Payable(d.Kind) {
+		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "payments are recorded on invoices and deposit invoices, not on a " + d.Kind,
+			Fields: []errs.FieldError{{Field: "document_id", Code: "not_payable", Message: "only an invoice or a deposit invoice is paid"}}}
+	}
+	if d.IsDraft() {
+		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "a draft invoice cannot be paid: issue it first",
+			Fields: []errs.FieldError{{Field: "document_id", Code: "draft", Message: "issue the invoice before recording its payment"}}}
+	}
+	if (d.Status != sales.Issued && d.Status != sales.PartlyPaid) || d.Balance() <= 0 {
+		return errs.E(op, errs.Conflict, "the invoice "+d.Number+" has nothing left to pay ("+d.Status+")")
+	}
+	return nil
+}
+
+// settle allocates up to the payment's credit to d (locked by the caller)
+// and saves d's new paid amount and status. It returns the amount applied.
+func (s *Service) settle(ctx context.Context, p *sales.Payment, d *sales.Document) (money.Amount, error) {
+	amount := min(p.Credit(), d.Balance())
+	if amount <= 0 {
+		return 0, nil
+	}
+	if err := s.db.Allocate(ctx, p.ID, d.ID, amount); err != nil {
+		return 0, err
+	}
+	p.Allocated += amount
+	d.Paid += amount
+	d.Status = sales.PaymentStatus(*d)
+	return amount, s.db.SaveState(ctx, d)
+}
+
+// RecordPayment records money received from a client. When it names an
+// invoice, as much as the invoice has left to pay is allocated to it and
+// the invoice becomes partly paid or paid; what is left over stays as the
+// client's credit, for ApplyCredit. All in one transaction.
+func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Payment, error) {
+	const op = "service.RecordPayment"
+	p := sales.Payment{ContactID: in.ContactID, Date: in.Date, Amount: in.Amount, Method: in.Method, Reference: in.Reference, Note: in.Note}
+	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
+		return p, err
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var d sales.Document
+		if in.DocumentID != 0 {
+			var err error
+			if d, err = s.reachableDocument(ctx, in.DocumentID, access.Pay, true); err != nil {
+				return err
+			}
+			if p.ContactID == 0 {
+				p.ContactID = d.ContactID
+			}
+			if p.ContactID != d.ContactID {
+				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "the invoice is another client's",
+					Fields: []errs.FieldError{{Field: "document_id", Code: "other_client", Message: "the invoice is addressed to another client"}}}
+			}
+			if err := payableInvoice(op, d); err != nil {
+				return err
+			}
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		c, err := s.db.Contact(ctx, p.ContactID)
+		if err != nil {
+			if errs.Is(err, errs.NotFound) {
+				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
+					Fields: []errs.FieldError{{Field: "contact_id", Code: "not_found", Message: "no such client"}}}
+			}
+			return err
+		}
+		p.ContactName = c.DisplayName()
+		if err := s.db.CreatePayment(ctx, &p, identity.ActorFrom(ctx).UserID); err != nil {
+			return err
+		}
+		e := activity.Entry{Module: string(access.Sales), Action: "pay", RecordType: "payment", RecordID: p.ID,
+			Summary: p.Amount.Format("fr") + " — " + p.ContactName}
+		e.Changes = []activity.Change{{Field: "amount", After: p.Amount.String()}, {Field: "method", After: p.Method},
+			{Field: "date", After: p.Date}}
+		if d.ID != 0 {
+			before := d.Status
+			applied, err := s.settle(ctx, &p, &d)
+			if err != nil {
+				return err
+			}
+			e = documentEntry(d, "pay", d.Number+" — "+p.Amount.Format("fr")+" — "+d.Buyer.Name)
+			e.Changes = []activity.Change{{Field: "payment", After: strconv.FormatInt(p.ID, 10)},
+				{Field: "amount", After: p.Amount.String()}, {Field: "method", After: p.Method}, {Field: "date", After: p.Date},
+				{Field: "allocated", After: applied.String()}, {Field: "status", Before: before, After: d.Status}}
+			if p.Credit() > 0 {
+				e.Changes = append(e.Changes, activity.Change{Field: "credit", After: p.Credit().String()})
+			}
+		}
+		return s.record(ctx, e)
+	})
+	return p, errs.Wrap(op, err)
+}
+
+// ApplyCredit settles an unpaid invoice with what the client's earlier
+// payments left unallocated (an overpayment), oldest first. It returns
+// the invoice as it is afterwards.
+func (s *Service) ApplyCredit(ctx context.Context, contactID, documentID int64) (sales.Document, error) {
+	const op = "service.ApplyCredit"
+	var d sales.Document
+	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
+		return d, err
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.reachableDocument(ctx, documentID, access.Pay, true); err != nil {
+			return err
+		}
+		if d.ContactID != contactID {
+			return errs.E(op, errs.NotFound, "the client has no such invoice")
+		}
+		if err := payableInvoice(op, d); err != nil {
+			return err
+		}
+		payments, err := s.db.PaymentsOf(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		before := d.Status
+		var total money.Amount
+		var used []string
+		for i := range payments {
+			if d.Balance() <= 0 {
+				break
+			}
+			if payments[i].Credit() <= 0 {
+				continue
+			}
+			applied, err := s.settle(ctx, &payments[i], &d)
+			if err != nil {
+				return err
+			}
+			total += applied
+			used = append(used, strconv.FormatInt(payments[i].ID, 10))
+		}
+		if total == 0 {
+			return errs.E(op, errs.Conflict, "the client has no credit left")
+		}
+		e := documentEntry(d, "pay", d.Number+" — "+total.Format("fr")+" — "+d.Buyer.Name)
+		e.Changes = []activity.Change{{Field: "credit_applied", After: total.String()},
+			{Field: "payments", After: joinStrings(used)}, {Field: "status", Before: before, After: d.Status}}
+		return s.record(ctx, e)
+	})
+	return d, errs.Wrap(op, err)
+}
+
+func joinStrings(v []string) string {
+	out := ""
+	for i, s := range v {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
+
+// DeletePayment deletes a payment recorded by mistake: its allocations
+// go, and the invoices it settled are unpaid again by as much.
+func (s *Service) DeletePayment(ctx context.Context, id int64) error {
+	const op = "service.DeletePayment"
+	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
+		return err
+	}
+	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
+		p, err := s.db.Payment(ctx, id)
+		if err != nil {
+			return err
+		}
+		allocs, err := s.db.PaymentAllocations(ctx, id)
+		if err != nil {
+			return err
+		}
+		// Lock the invoices in id order, as every other writer does one at a time.
+		back := map[int64]money.Amount{}
+		var ids []int64
+		for _, a := range allocs {
+			if _, seen := back[a.DocumentID]; !seen {
+				ids = append(ids, a.DocumentID)
+			}
+			back[a.DocumentID] += a.Amount
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		docs := make([]sales.Document, 0, len(ids))
+		for _, docID := range ids {
+			d, err := s.db.DocumentForUpdate(ctx, docID)
+			if err != nil {
+				return err
+			}
+			docs = append(docs, d)
+		}
+		if err := s.db.DeletePayment(ctx, id); err != nil {
+			return err
+		}
+		changes := []activity.Change{{Field: "amount", Before: p.Amount.String()}, {Field: "method", Before: p.Method},
+			{Field: "date", Before: p.Date}}
+		for _, d := range docs {
+			before := d.Status
+			d.Paid -= back[d.ID]
+			d.Status = sales.PaymentStatus(d)
+			if err := s.db.SaveState(ctx, &d); err != nil {
+				return err
+			}
+			changes = append(changes, activity.Change{Field: "status " + d.Number, Before: before, After: d.Status})
+		}
+		return s.record(ctx, activity.Entry{Module: string(access.Sales), Action: activity.Delete, RecordType: "payment",
+			RecordID: p.ID, Summary: p.Amount.Format("fr") + " — " + p.Date, Changes: changes})
+	}))
+}
+
+// Payments lists a client's payments, oldest first, each with what it
+// has left as credit (Amount − Allocated).
+func (s *Service) Payments(ctx context.Context, contactID int64) ([]sales.Payment, error) {
+	if err := access.Require(ctx, access.Sales, access.View); err != nil {
+		return nil, err
+	}
+	return s.db.PaymentsOf(ctx, contactID)
+}
+
+// DocumentPayments lists the payments settled on an invoice.
+func (s *Service) DocumentPayments(ctx context.Context, documentID int64) ([]sales.Allocation, error) {
+	if _, err := s.reachableDocument(ctx, documentID, access.View, false); err != nil {
+		return nil, err
+	}
+	return s.db.AllocationsOf(ctx, documentID)
+}
+
+// Statement is a client's account statement (relevé de compte) over a
+// period: what was invoiced (debits), credited and paid (credits), with
+// the running balance. A positive balance is what the client owes.
+type Statement struct {
+	ContactID   int64          `json:"contact_id"`
+	ContactName string         `json:"contact_name"`
+	From        string         `json:"from"` // YYYY-MM-DD, or empty for since the beginning
+	To          string         `json:"to"`   // YYYY-MM-DD, or empty for up to now
+	Opening     money.Amount   `json:"opening"`
+	Rows        []StatementRow `json:"rows"`
+	Debits      money.Amount   `json:"debits"`
+	Credits     money.Amount   `json:"credits"`
+	Closing     money.Amount   `json:"closing"` // Opening + Debits − Credits
+	Credit      money.Amount   `json:"credit"`  // what payments up to To have left unallocated today (overpayments)
+}
+
+// StatementRow is one line of a statement.
+type StatementRow struct {
+	Date       string       `json:"date"`
+	Kind       string       `json:"kind"` // invoice, deposit, credit, or payment
+	Number     string       `json:"number"`
+	Label      string       `json:"label"` // the document's title, or the payment's method and reference
+	DocumentID int64        `json:"document_id,omitempty"`
+	PaymentID  int64        `json:"payment_id,omitempty"`
+	DueDate    string       `json:"due_date,omitempty"`
+	Debit      money.Amount `json:"debit"`
+	Credit     money.Amount `json:"credit"`
+	Balance    money.Amount `json:"balance"` // running
+}
+
+// Statement returns a client's account statement between from and to
+// (YYYY-MM-DD, both included, either may be empty): issued invoices and
+// deposit invoices are debits, credit notes and payments credits, after
+// an opening balance of everything before from.
+func (s *Service) Statement(ctx context.Context, contactID int64, from, to string) (Statement, error) {
+	const op = "service.Statement"
+	st := Statement{ContactID: contactID, From: from, To: to, Rows: []StatementRow{}}
+	if err := access.Require(ctx, access.Sales, access.View); err != nil {
+		return st, err
+	}
+	var f errs.Fields
+	for _, d := range []struct{ name, v string }{{"from", from}, {"to", to}} {
+		if d.v != "" && !validDate(d.v) {
+			f.Add(d.name, "invalid_date", d.name+" is a date written YYYY-MM-DD")
+		}
+	}
+	if err := f.Err(op); err != nil {
+		return st, err
+	}
+	c, err := s.db.Contact(ctx, contactID)
+	if err != nil {
+		return st, errs.Wrap(op, err)
+	}
+	st.ContactName = c.DisplayName()
+	docs, err := s.db.BillingDocumentsOf(ctx, contactID)
+	if err != nil {
+		return st, errs.Wrap(op, err)
+	}
+	payments, err := s.db.PaymentsOf(ctx, contactID)
+	if err != nil {
+		return st, errs.Wrap(op, err)
+	}
+	var rows []StatementRow
+	for _, d := range docs {
+		r := StatementRow{Date: d.IssueDate, Kind: d.Kind, Number: d.Number, Label: d.Title, DocumentID: d.ID}
+		if d.Kind == sales.Credit {
+			r.Credit = d.GrossTotal
+		} else {
+			r.Debit, r.DueDate = d.GrossTotal, d.DueDate
+		}
+		rows = append(rows, r)
+	}
+	for _, p := range payments {
+		label := p.Method
+		if p.Reference != "" {
+			label += " " + p.Reference
+		}
+		rows = append(rows, StatementRow{Date: p.Date, Kind: "payment", Label: label, PaymentID: p.ID, Credit: p.Amount})
+		if to == "" || p.Date <= to {
+			st.Credit += p.Credit()
+		}
+	}
+	// By date; on one day, what was invoiced comes before what paid it.
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Date != rows[j].Date {
+			return rows[i].Date < rows[j].Date
+		}
+		return (rows[i].PaymentID == 0) && (rows[j].PaymentID != 0)
+	})
+	balance := money.Amount(0)
+	for _, r := range rows {
+		switch {
+		case from != "" && r.Date < from:
+			st.Opening += r.Debit - r.Credit
+			balance = st.Opening
+		case to != "" && r.Date > to:
+		default:
+			balance += r.Debit - r.Credit
+			r.Balance = balance
+			st.Debits += r.Debit
+			st.Credits += r.Credit
+			st.Rows = append(st.Rows, r)
+		}
+	}
+	st.Closing = st.Opening + st.Debits - st.Credits
+	return st, nil
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}

@@ -1,0 +1,167 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/sales"
+)
+
+const paymentColumns = `p.id, p.contact_id, p.date, p.amount, p.method, p.reference, p.note, p.allocated, p.created_at`
+
+func scanPayment(row interface{ Scan(...any) error }) (sales.Payment, error) {
+	var p sales.Payment
+	err := row.Scan(&p.ID, &p.ContactID, &p.Date, &p.Amount, &p.Method, &p.Reference, &p.Note, &p.Allocated, utc(&p.CreatedAt))
+	return p, err
+}
+
+// CreatePayment saves a payment received from a client of the current
+// account, not yet allocated to any invoice.
+func (db *DB) CreatePayment(ctx context.Context, p *sales.Payment, createdBy int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	p.CreatedAt, p.Allocated = db.Now(ctx), 0
+	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO payments (account_id, contact_id, date, amount, method, reference,
+		note, allocated, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) RETURNING id`,
+		acc, p.ContactID, p.Date, p.Amount, p.Method, p.Reference, p.Note, createdBy, p.CreatedAt).Scan(&p.ID)
+	return dbErr("storage.CreatePayment", err)
+}
+
+// Payment returns one payment of the current account.
+func (db *DB) Payment(ctx context.Context, id int64) (sales.Payment, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Payment{}, err
+	}
+	p, err := scanPayment(db.reader(ctx).QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments p
+		WHERE p.account_id = $1 AND p.id = $2`, acc, id))
+	return p, dbErr("storage.Payment", err)
+}
+
+// PaymentsOf returns a client's payments, oldest first.
+func (db *DB) PaymentsOf(ctx context.Context, contactID int64) ([]sales.Payment, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p
+		WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.date, p.id`, acc, contactID)
+	if err != nil {
+		return nil, dbErr("storage.PaymentsOf", err)
+	}
+	return collect(rows, func(r *sql.Rows) (sales.Payment, error) { return scanPayment(r) })
+}
+
+// Allocate settles amount of a payment on a document: it records the
+// allocation, raises the payment's allocated amount and the document's
+// paid amount. It refuses to allocate more than the payment has left
+// (a conflict), so two allocations racing on one payment cannot spend its
+// credit twice. Run it in the transaction that locked the document.
+func (db *DB) Allocate(ctx context.Context, paymentID, documentID int64, amount money.Amount) error {
+	const op = "storage.Allocate"
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	if amount <= 0 {
+		return errs.E(op, errs.Invalid, "an allocation is above zero")
+	}
+	w := db.writer(ctx)
+	res, err := w.ExecContext(ctx, `UPDATE payments SET allocated = allocated + $3
+		WHERE account_id = $1 AND id = $2 AND allocated + $3 <= amount`, acc, paymentID, amount)
+	if err != nil {
+		return dbErr(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if _, gerr := db.Payment(ctx, paymentID); gerr != nil {
+			return gerr
+		}
+		return errs.E(op, errs.Conflict, "the payment has not that much left to allocate")
+	}
+	res, err = w.ExecContext(ctx, `UPDATE documents SET paid = paid + $3, updated_at = $4 WHERE account_id = $1 AND id = $2`,
+		acc, documentID, amount, db.Now(ctx))
+	if err := mustAffect(op, res, err); err != nil {
+		return err
+	}
+	_, err = w.ExecContext(ctx, `INSERT INTO payment_allocations (account_id, payment_id, document_id, amount, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, acc, paymentID, documentID, amount, db.Now(ctx))
+	return dbErr(op, err)
+}
+
+const allocationSelect = `SELECT a.id, a.payment_id, a.document_id, a.amount, a.created_at, p.date, p.method, p.reference
+	FROM payment_allocations a JOIN payments p ON p.account_id = a.account_id AND p.id = a.payment_id
+	WHERE a.account_id = $1 AND `
+
+func (db *DB) allocations(ctx context.Context, op, where string, id int64) ([]sales.Allocation, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, allocationSelect+where+` ORDER BY p.date, a.id`, acc, id)
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
+	return collect(rows, func(r *sql.Rows) (sales.Allocation, error) {
+		var a sales.Allocation
+		return a, r.Scan(&a.ID, &a.PaymentID, &a.DocumentID, &a.Amount, utc(&a.CreatedAt), &a.Date, &a.Method, &a.Reference)
+	})
+}
+
+// AllocationsOf returns the payments settled on a document, with each
+// payment's date, method and reference, oldest first.
+func (db *DB) AllocationsOf(ctx context.Context, documentID int64) ([]sales.Allocation, error) {
+	return db.allocations(ctx, "storage.AllocationsOf", "a.document_id = $2", documentID)
+}
+
+// PaymentAllocations returns where a payment was allocated.
+func (db *DB) PaymentAllocations(ctx context.Context, paymentID int64) ([]sales.Allocation, error) {
+	return db.allocations(ctx, "storage.PaymentAllocations", "a.payment_id = $2", paymentID)
+}
+
+// DeletePayment deletes a payment and its allocations, lowering the paid
+// amount of the documents it settled. Run it in the transaction that
+// locked those documents.
+func (db *DB) DeletePayment(ctx context.Context, id int64) error {
+	const op = "storage.DeletePayment"
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	allocs, err := db.PaymentAllocations(ctx, id)
+	if err != nil {
+		return err
+	}
+	w := db.writer(ctx)
+	for _, a := range allocs {
+		res, err := w.ExecContext(ctx, `UPDATE documents SET paid = paid - $3, updated_at = $4 WHERE account_id = $1 AND id = $2`,
+			acc, a.DocumentID, a.Amount, db.Now(ctx))
+		if err := mustAffect(op, res, err); err != nil {
+			return err
+		}
+	}
+	if _, err := w.ExecContext(ctx, `DELETE FROM payment_allocations WHERE account_id = $1 AND payment_id = $2`, acc, id); err != nil {
+		return dbErr(op, err)
+	}
+	res, err := w.ExecContext(ctx, `DELETE FROM payments WHERE account_id = $1 AND id = $2`, acc, id)
+	return mustAffect(op, res, err)
+}
+
+// BillingDocumentsOf returns a client's issued invoices, deposit invoices
+// and credit notes, without their lines, by issue date.
+func (db *DB) BillingDocumentsOf(ctx context.Context, contactID int64) ([]sales.Document, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d
+		WHERE d.account_id = $1 AND d.contact_id = $2 AND d.kind IN ('invoice', 'deposit', 'credit') AND d.status <> 'draft'
+		ORDER BY d.issue_date, d.id`, acc, contactID)
+	if err != nil {
+		return nil, dbErr("storage.BillingDocumentsOf", err)
+	}
+	return collect(rows, func(r *sql.Rows) (sales.Document, error) { return scanDocument(r) })
+}
