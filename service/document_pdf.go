@@ -183,19 +183,19 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 			out.Facts = append(out.Facts, [2]string{w[label], v})
 		}
 	}
-	fact("date", longDate(date, loc))
+	fact("date", formatDate(date, loc))
 	if d.Kind != sales.Quote && d.Kind != sales.Order {
-		fact("delivery_date", longDate(d.DeliveryDate, loc))
+		fact("delivery_date", formatDate(d.DeliveryDate, loc))
 	}
 	if sales.Payable(d.Kind) {
-		fact("due", longDate(d.DueDate, loc))
+		fact("due", formatDate(d.DueDate, loc))
 	}
 	if d.Kind == sales.Quote {
-		fact("valid", longDate(d.ValidUntil, loc))
+		fact("valid", formatDate(d.ValidUntil, loc))
 	}
 	if p.origin != nil && p.origin.Number != "" {
 		if d.Kind == sales.Credit {
-			fact("corrects", p.origin.Number+" ("+longDate(p.origin.IssueDate, loc)+")")
+			fact("corrects", p.origin.Number+" ("+formatDate(p.origin.IssueDate, loc)+")")
 		} else {
 			fact("origin", p.origin.Number)
 		}
@@ -241,17 +241,6 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 	}
 	out.Footer = footer(p.seller, p.settings, w, loc)
 	return out
-}
-
-func longDate(iso, loc string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	if loc == "en" {
-		return t.Format("2 January 2006")
-	}
-	return t.Format("02/01/2006")
 }
 
 func addressLines(a account.Address) []string {

@@ -118,3 +118,49 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 		}
 	})
 }
+
+// TestLettersPDF reads back a formal notice and a client statement.
+func TestLettersPDF(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, acc := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Invoice), ContactID: &c.ID, Lines: lines(item("Café", 10_000, 2490, 550))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err = s.Issue(ctx, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordPayment(ctx, service.PaymentInput{ContactID: c.ID, DocumentID: d.ID, Date: d.IssueDate, Amount: 10000,
+			Method: "transfer", Reference: "VIR-778"}); err != nil {
+			t.Fatal(err)
+		}
+		acc, _ = s.Account(ctx)
+		r := sales.Reminder{DocumentID: d.ID, Level: 3, Channel: "letter", Tone: "formal", Balance: d.GrossTotal - 10000,
+			Penalties: 123, Indemnity: sales.Indemnity, SentAt: db.Now(ctx).AddDate(0, 0, 60)}
+		file, err := s.ReminderLetter(ctx, d, r, acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(pdfText(t, file)), " ")
+		for _, want := range []string{"MISE EN DEMEURE", d.Number, "Durand SARL", "Pénalités de retard", "1,23 €", "40,00 €", "Total réclamé"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("the notice lacks %q:\n%s", want, flat)
+			}
+		}
+		file, name, err := s.StatementPDF(ctx, c.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat = strings.Join(strings.Fields(pdfText(t, file)), " ")
+		for _, want := range []string{"RELEVÉ DE COMPTE", d.Number, "VIR-778", "100,00 €", "Solde à payer", (d.GrossTotal - 10000).Format("fr")} {
+			if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("the statement lacks %q:\n%s", want, flat)
+			}
+		}
+		if !strings.HasPrefix(name, "releve-durand-sarl-") {
+			t.Errorf("statement file %q", name)
+		}
+	})
+}

@@ -66,8 +66,8 @@ func (s *Service) DocumentMail(ctx context.Context, id int64) (SendInput, error)
 	}
 	t := mailTemplates[d.Locale][d.Kind]
 	values := map[string]string{"number": d.Number, "business": sellerName(acc), "client": d.Buyer.Name,
-		"amount": d.GrossTotal.Format(d.Locale) + " €", "due_date": longDate(d.DueDate, d.Locale),
-		"valid_until": longDate(d.ValidUntil, d.Locale)}
+		"amount": d.GrossTotal.Format(d.Locale) + " €", "due_date": formatDate(d.DueDate, d.Locale),
+		"valid_until": formatDate(d.ValidUntil, d.Locale)}
 	return SendInput{To: to, Subject: sales.Merge(t[0], values), Body: sales.Merge(t[1], values)}, nil
 }
 

@@ -46,7 +46,9 @@ type Service struct {
 
 // New returns a Service on db.
 func New(db *storage.DB, log *slog.Logger) *Service {
-	return &Service{db: db, log: log, Password: password.Default}
+	s := &Service{db: db, log: log, Password: password.Default}
+	s.ReminderPDF = s.ReminderLetter
+	return s
 }
 
 // DB returns the database, for the commands that manage the instance.

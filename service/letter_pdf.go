@@ -1,0 +1,151 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"time"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/pdf"
+	"github.com/comptoir/comptoir/sales"
+)
+
+var letterWords = map[string]map[string]string{
+	"fr": {"notice": "MISE EN DEMEURE", "reminder": "RELANCE", "statement": "RELEVÉ DE COMPTE", "invoice": "Facture",
+		"date": "Date", "due": "Échéance", "days": "Jours de retard", "gross": "Montant TTC", "left": "Reste dû",
+		"penalties": "Pénalités de retard", "indemnity": "Indemnité forfaitaire de recouvrement", "total": "Total réclamé",
+		"period": "Période", "opening": "Solde au début de la période", "closing": "Solde à payer", "debit": "Débit",
+		"credit": "Crédit", "balance": "Solde", "document": "Pièce", "label": "Libellé", "unallocated": "Avoir disponible",
+		"payment": "Règlement", "since": "depuis l'origine", "to": "au"},
+	"en": {"notice": "FORMAL NOTICE", "reminder": "PAYMENT REMINDER", "statement": "STATEMENT OF ACCOUNT", "invoice": "Invoice",
+		"date": "Date", "due": "Due date", "days": "Days late", "gross": "Amount incl. VAT", "left": "Left to pay",
+		"penalties": "Late-payment penalties", "indemnity": "Fixed recovery indemnity", "total": "Total claimed",
+		"period": "Period", "opening": "Opening balance", "closing": "Balance due", "debit": "Debit",
+		"credit": "Credit", "balance": "Balance", "document": "Document", "label": "Description", "unallocated": "Credit available",
+		"payment": "Payment", "since": "since the beginning", "to": "to"},
+}
+
+// render lays d out with the account's layout, in locale.
+func (s *Service) render(d pdf.Document, st sales.Settings, locale string, created time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	err := pdf.Render(&buf, printable(d), pdf.Options{Layout: st.Layout, Accent: st.Accent, Locale: locale, Created: created})
+	return buf.Bytes(), err
+}
+
+// ReminderLetter renders the letter of a reminder (the formal notice of a
+// "letter" level): the invoice, what is left to pay, the late penalties and
+// the fixed indemnity, with the same words as the e-mail.
+func (s *Service) ReminderLetter(ctx context.Context, d sales.Document, r sales.Reminder, acc account.Account) ([]byte, error) {
+	st, err := s.db.SalesSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc := d.Locale
+	w := letterWords[loc]
+	amount := func(a money.Amount) string { return a.Format(loc) + " €" }
+	sent := r.SentAt.In(acc.Location()).Format(time.DateOnly)
+	days := sales.DaysBetween(d.DueDate, sent)
+	title := w["reminder"]
+	if r.Channel == "letter" {
+		title = w["notice"]
+	}
+	out := pdf.Document{Title: title, Number: d.Number, Seller: sellerParty(acc, words[loc]), Buyer: buyerParty(d.Buyer, words[loc]),
+		Facts: [][2]string{{w["date"], formatDate(sent, loc)}, {w["due"], formatDate(d.DueDate, loc)}, {w["days"], itoa64(int64(days))}},
+		Columns: []pdf.Column{{Title: w["invoice"], Width: 2}, {Title: w["date"], Width: 1.5}, {Title: w["due"], Width: 1.5},
+			{Title: w["gross"], Width: 1.6, Align: "R"}, {Title: w["left"], Width: 1.6, Align: "R"}},
+		Rows:   []pdf.Row{{Cells: []string{d.Number, formatDate(d.IssueDate, loc), formatDate(d.DueDate, loc), amount(d.GrossTotal), amount(r.Balance)}}},
+		Footer: footer(acc, st, words[loc], loc)}
+	body := reminderMail(d, r, acc, st, days, d.Buyer.Email).Text
+	for _, p := range strings.Split(strings.TrimSpace(body), "\n\n") {
+		out.Intro = append(out.Intro, strings.TrimSpace(p))
+	}
+	out.Totals = [][2]string{{w["left"], amount(r.Balance)}}
+	if r.Penalties > 0 {
+		out.Totals = append(out.Totals, [2]string{w["penalties"], amount(r.Penalties)})
+	}
+	if r.Indemnity > 0 {
+		out.Totals = append(out.Totals, [2]string{w["indemnity"], amount(r.Indemnity)})
+	}
+	out.Totals = append(out.Totals, [2]string{w["total"], amount(r.Balance + r.Penalties + r.Indemnity)})
+	return s.render(out, st, loc, r.SentAt)
+}
+
+// StatementPDF renders a client's statement of account between from and
+// to in the account's language.
+func (s *Service) StatementPDF(ctx context.Context, contactID int64, from, to string) ([]byte, string, error) {
+	const op = "service.StatementPDF"
+	stm, err := s.Statement(ctx, contactID, from, to)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	if err := access.Require(ctx, access.Sales, access.View); err != nil {
+		return nil, "", err
+	}
+	acc, err := s.db.Account(ctx)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	st, err := s.db.SalesSettings(ctx)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	c, err := s.reachable(ctx, contactID)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	buyer, _, err := s.buyerOf(ctx, c)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	loc := acc.Locale
+	w, dw := letterWords[loc], words[loc]
+	amount := func(a money.Amount) string {
+		if a == 0 {
+			return ""
+		}
+		return a.Format(loc) + " €"
+	}
+	today, now := s.today(ctx, acc)
+	period := w["since"]
+	if stm.From != "" {
+		period = formatDate(stm.From, loc)
+	}
+	end := today
+	if stm.To != "" {
+		end = stm.To
+	}
+	period += " " + w["to"] + " " + formatDate(end, loc)
+	out := pdf.Document{Title: w["statement"], Seller: sellerParty(acc, dw), Buyer: buyerParty(buyer, dw),
+		Facts: [][2]string{{w["date"], formatDate(today, loc)}, {w["period"], period}},
+		Columns: []pdf.Column{{Title: w["date"], Width: 1.2}, {Title: w["document"], Width: 1.6}, {Title: w["label"], Width: 3},
+			{Title: w["due"], Width: 1.2}, {Title: w["debit"], Width: 1.3, Align: "R"}, {Title: w["credit"], Width: 1.3, Align: "R"},
+			{Title: w["balance"], Width: 1.3, Align: "R"}},
+		Footer: footer(acc, st, dw, loc)}
+	out.Rows = append(out.Rows, pdf.Row{Kind: pdf.RowSubtotal, Cells: []string{"", "", w["opening"], "", "", "", stm.Opening.Format(loc) + " €"}})
+	for _, r := range stm.Rows {
+		label := r.Label
+		if r.Kind == "payment" && label == "" {
+			label = w["payment"]
+		}
+		out.Rows = append(out.Rows, pdf.Row{Cells: []string{formatDate(r.Date, loc), r.Number, label, formatDate(r.DueDate, loc),
+			amount(r.Debit), amount(r.Credit), r.Balance.Format(loc) + " €"}})
+	}
+	out.Totals = [][2]string{{w["debit"], stm.Debits.Format(loc) + " €"}, {w["credit"], stm.Credits.Format(loc) + " €"}}
+	if stm.Credit > 0 {
+		out.Totals = append(out.Totals, [2]string{w["unallocated"], stm.Credit.Format(loc) + " €"})
+	}
+	out.Totals = append(out.Totals, [2]string{w["closing"], stm.Closing.Format(loc) + " €"})
+	file, err := s.render(out, st, loc, now)
+	if err != nil {
+		return nil, "", errs.Wrap(op, err)
+	}
+	name := "releve-" + strings.ReplaceAll(strings.ToLower(stm.ContactName), " ", "-")
+	if loc == "en" {
+		name = "statement-" + strings.ReplaceAll(strings.ToLower(stm.ContactName), " ", "-")
+	}
+	return file, fileName(sales.Document{Number: name + "-" + end}), nil
+}
