@@ -13,7 +13,9 @@ import (
 	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
+	salesdoc "github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/vat"
 )
@@ -106,7 +108,76 @@ func fill(ctx context.Context, svc *service.Service) error {
 			return err
 		}
 	}
-	return nil
+	return sales(ctx, svc, restaurant.ID)
+}
+
+// sales is the restaurant's story: an accepted quote, its order shipped in
+// two deliveries, invoiced and partly paid; a second invoice past due; a
+// quote waiting for an answer.
+func sales(ctx context.Context, svc *service.Service, client int64) error {
+	line := func(ref, desc, unit string, qty measure.Quantity, price money.Amount, rate vat.Rate) salesdoc.Line {
+		return salesdoc.Line{Kind: salesdoc.Item, Reference: ref, Description: desc, Unit: unit, Quantity: qty, UnitPrice: price, VATRate: rate}
+	}
+	lines := []salesdoc.Line{
+		{Kind: salesdoc.Section, Description: "Épicerie en vrac"},
+		line("VR-CAF-ETH", "Café en grains Éthiopie Sidamo", "kg", 12_000, 2490, vat.Reduced),
+		line("VR-HUI-OLI", "Huile d'olive vierge extra", "l", 20_000, 1650, vat.Reduced),
+		{Kind: salesdoc.Section, Description: "Services"},
+		line("SRV-CONSEIL", "Conseil en approvisionnement vrac", "hour", 2500, 6000, vat.Standard),
+		line("SRV-LIVRAISON", "Livraison Côte basque", "flat", 1000, 1200, vat.Standard),
+	}
+	issue := func(d salesdoc.Document, err error) (salesdoc.Document, error) {
+		if err != nil {
+			return d, err
+		}
+		return svc.Issue(ctx, d.ID)
+	}
+	quote, err := issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Quote), ContactID: &client,
+		Title: ptr("Passage au vrac de la réserve"), Operation: ptr(salesdoc.Mixed), Lines: &lines}))
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Decide(ctx, quote.ID, salesdoc.Accepted); err != nil {
+		return err
+	}
+	order, err := issue(svc.Derive(ctx, quote.ID, service.DeriveInput{Kind: salesdoc.Order}))
+	if err != nil {
+		return err
+	}
+	first, err := svc.Derive(ctx, order.ID, service.DeriveInput{Kind: salesdoc.Delivery})
+	if err != nil {
+		return err
+	}
+	half := []salesdoc.Line{}
+	for _, l := range first.Lines {
+		if l.Kind == salesdoc.Item && l.Unit == "kg" {
+			l.Quantity /= 2
+		}
+		half = append(half, l)
+	}
+	if _, err := issue(svc.UpdateDocument(ctx, first.ID, salesdoc.Input{Lines: &half})); err != nil {
+		return err
+	}
+	if _, err := issue(svc.Derive(ctx, order.ID, service.DeriveInput{Kind: salesdoc.Delivery})); err != nil {
+		return err
+	}
+	inv, err := issue(svc.Derive(ctx, order.ID, service.DeriveInput{Kind: salesdoc.Invoice, Delivered: true}))
+	if err != nil {
+		return err
+	}
+	if _, err := svc.RecordPayment(ctx, service.PaymentInput{ContactID: client, DocumentID: inv.ID, Date: inv.IssueDate,
+		Amount: inv.GrossTotal / 2, Method: "transfer", Reference: "VIR CHISTERA"}); err != nil {
+		return err
+	}
+	old := []salesdoc.Line{line("VR-RIZ-BAS", "Riz basmati complet", "kg", 25_000, 540, vat.Reduced)}
+	if _, err := issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Invoice), ContactID: &client,
+		Operation: ptr(salesdoc.Goods), PaymentTerms: ptr("0"), Lines: &old})); err != nil {
+		return err
+	}
+	next := []salesdoc.Line{line("BOC-1L", "Bocal en verre 1 L", "piece", 60_000, 350, vat.Standard)}
+	_, err = issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Quote), ContactID: &client,
+		Title: ptr("Bocaux pour la cuisine"), Lines: &next}))
+	return err
 }
 
 // products are the demo business's catalog: bulk groceries by weight or
@@ -139,18 +210,18 @@ func contacts() []crm.Input {
 			Address: &account.Address{City: city, PostalCode: postal, Country: "FR"}, IsClient: &client, IsProspect: ptr(!client),
 			Tags: &tags, Source: &source}
 	}
-	company := func(name, email, city, postal, siret string, supplier bool, tags ...string) crm.Input {
+	company := func(name, email, street, city, postal, siret string, supplier bool, tags ...string) crm.Input {
 		return crm.Input{Kind: ptr(crm.Company), CompanyName: &name, Email: &email, SIRET: &siret,
-			Address: &account.Address{City: city, PostalCode: postal, Country: "FR"}, IsSupplier: &supplier, IsClient: ptr(!supplier), Tags: &tags}
+			Address: &account.Address{Line1: street, City: city, PostalCode: postal, Country: "FR"}, IsSupplier: &supplier, IsClient: ptr(!supplier), Tags: &tags}
 	}
 	return []crm.Input{
 		person("Mme", "Hélène", "Dupré", "helene.dupre@example.fr", "06 12 34 56 78", "Bayonne", "64100", true, "fidèle", "bio"),
 		person("M.", "Jérôme", "Lefèvre", "jerome.lefevre@example.fr", "06 98 76 54 32", "Anglet", "64600", true, "vrac"),
 		person("Mme", "Léa", "Martin", "lea.martin@example.fr", "07 11 22 33 44", "Biarritz", "64200", false, "zéro déchet"),
 		person("M.", "Iñaki", "Etxeberria", "inaki@example.fr", "06 55 44 33 22", "Bayonne", "64100", true),
-		company("Moulin de l'Adour", "commandes@moulin-adour.example", "Dax", "40100", "73282932000074", true, "farines"),
-		company("Huilerie du Béarn", "contact@huilerie-bearn.example", "Pau", "64000", "55210055400013", true, "huiles"),
-		company("Restaurant Le Chistera", "compta@chistera.example", "Bayonne", "64100", "", false, "restauration"),
+		company("Moulin de l'Adour", "commandes@moulin-adour.example", "Route du Moulin", "Dax", "40100", "73282932000074", true, "farines"),
+		company("Huilerie du Béarn", "contact@huilerie-bearn.example", "8 avenue des Oliviers", "Pau", "64000", "55210055400013", true, "huiles"),
+		company("Restaurant Le Chistera", "compta@chistera.example", "42 quai Amiral Jauréguiberry", "Bayonne", "64100", "80123456800005", false, "restauration"),
 	}
 }
 
