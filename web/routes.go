@@ -50,6 +50,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForAddresses(mux)
 	s.routesForConversations(mux)
 	s.routesForSupport(mux)
+	s.routesForSales(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
