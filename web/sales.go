@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -75,8 +76,8 @@ func (p Page) SalesDate(iso string) string {
 
 // Qty, Rate and Pct write decimals in the page's language.
 func (p Page) Qty(q measure.Quantity) string { return q.Format(p.lang) }
-func (p Page) Rate(r vat.Rate) string         { return r.Format(p.lang) + "\u00a0%" }
-func (p Page) Pct(v sales.Percent) string     { return v.Format(p.lang) + "\u00a0%" }
+func (p Page) Rate(r vat.Rate) string        { return r.Format(p.lang) + "\u00a0%" }
+func (p Page) Pct(v sales.Percent) string    { return v.Format(p.lang) + "\u00a0%" }
 
 // SeesAmounts reports whether amounts are shown to the viewer.
 func (p Page) SeesAmounts() bool { return p.rights.Sees(access.Amounts) }
@@ -155,8 +156,8 @@ func (s *Server) salesList(c salesCollection) handlerFunc {
 // value comes back as it was written.
 type lineForm struct {
 	Kind, Reference, Description, Quantity, Unit, UnitPrice, Discount, VATRate string
-	OriginLineID, ProductID                                                  string
-	Net                                                                      string
+	OriginLineID, ProductID                                                    string
+	Net                                                                        string
 }
 
 // docForm is the editor's form as typed.
@@ -339,7 +340,8 @@ type salesEditorPage struct {
 }
 
 // Mention is the legal mention of an exemption in the page's language.
-func (p salesEditorPage) Mention(e vat.Exemption) string { return e.Mention(p.lang) }
+// It takes the form's string or an exemption.
+func (p salesEditorPage) Mention(e any) string { return vat.Exemption(fmt.Sprint(e)).Mention(p.lang) }
 
 // LineErr returns the message id of the error on field of line i.
 func (p salesEditorPage) LineErr(i int, field string) string {
