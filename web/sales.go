@@ -746,6 +746,11 @@ func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) routesForSales(mux *patternMux) {
 	mux.Handle("GET /sales", s.user(func(w http.ResponseWriter, r *http.Request) error {
+		// The first list the viewer may see: a warehouse role sees only
+		// delivery notes.
+		if !access.From(r.Context()).Can(access.Sales, access.View) {
+			return redirectAfterPost(w, r, "/sales/deliveries")
+		}
 		return redirectAfterPost(w, r, "/sales/quotes")
 	}))
 	for _, c := range salesCollections {

@@ -75,6 +75,38 @@ func TestSalesEditorKeepsTheFormOnError(t *testing.T) {
 	})
 }
 
+// TestSalesSettingsForm: a wrong numbering pattern is shown on its field
+// and nothing is saved; a good one is saved and previewed.
+func TestSalesSettingsForm(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		form := url.Values{"patterns.quote": {"DV-{YYYY}"}, "payment_terms": {"45_eom"}, "quote_days": {"15"}, "operation": {"goods"}, "exemption": {"franchise"},
+			"late_penalty_rate": {"12,15"}, "layout": {"modern"}, "accent": {"#aa3300"}, "auto_dunning": {"1"},
+			"dunning.0.days": {"10"}, "dunning.0.channel": {"email"}, "dunning.0.tone": {"friendly"}}
+		r := a.post(A.Browser, "/settings/sales", form)
+		if r.Status != 422 || !doc(t, r).Find(`#f-pattern-quote`).HasClass("is-invalid") {
+			t.Fatalf("bad pattern: %d", r.Status)
+		}
+		form.Set("patterns.quote", "DV-{YY}-{000}")
+		if r := a.post(A.Browser, "/settings/sales", form); r.Status != 303 {
+			t.Fatalf("save: %d %.300s", r.Status, r.Body)
+		}
+		d := doc(t, a.get(A.Browser, "/settings/sales"))
+		if got := d.Find(`[data-preview=quote]`).Text(); !strings.HasPrefix(got, "DV-") || !strings.HasSuffix(got, "-001") {
+			t.Errorf("preview %q", got)
+		}
+		if v, _ := d.Find(`#f-payment_terms option[selected]`).Attr("value"); v != "45_eom" {
+			t.Errorf("terms %q", v)
+		}
+		if d.Find(`[name="dunning.1.days"]`).AttrOr("value", "x") != "" {
+			t.Error("one reminder level saved, plus an empty row expected")
+		}
+		if body := a.api("GET", "/api/v1/activity?limit=5", A.Token, nil).Body; !strings.Contains(body, "sales_settings") {
+			t.Errorf("no activity entry: %.300s", body)
+		}
+	})
+}
+
 // TestBrowserSales: in a real browser, a user creates a client, writes a
 // quote of two lines (one of 1,5 kg) with the keyboard, sees the server's
 // totals, is told what to fill in before issuing, issues it once the
