@@ -104,7 +104,8 @@ func (f formErrors) Err(field string) string { return f[field] }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
-	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge", "products", "product", "product_import"}
+	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge", "products", "product", "product_import",
+	"sales", "sales_editor", "sales_document", "sales_settings"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

@@ -61,9 +61,6 @@ type productsPage struct {
 	Next   template.URL // the next page's query string, "" on the last
 }
 
-// Rate writes a VAT rate with its percent sign, "5,5 %".
-func (p Page) Rate(r vat.Rate) string { return r.Format(p.lang) + "\u00a0%" }
-
 func (s *Server) productList(w http.ResponseWriter, r *http.Request) error {
 	var fe errs.Fields
 	f, q := productFilter(r, &fe)

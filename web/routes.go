@@ -51,6 +51,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForConversations(mux)
 	s.routesForSupport(mux)
 	s.routesForProducts(mux)
+	s.routesForSales(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

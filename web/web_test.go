@@ -26,6 +26,7 @@ import (
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/password"
+	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
 	"github.com/comptoir/comptoir/vat"
@@ -42,7 +43,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal|products|unit)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal|products|sales|unit)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -103,8 +104,19 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				History: []activity.Entry{{At: at, Action: "update", RecordType: "product", Changes: []activity.Change{{Field: "price", Before: "24.90", After: "25.90"}}}}},
 			"product_import": &productImportPage{Page: p, Problem: "products.import_not_csv", Columns: catalog.Columns, Report: &service.ProductImportReport{Rows: 3, Created: 1, Updated: 1, Encoding: "utf-8", Delimiter: ";",
 				Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "barcode", Code: "invalid_barcode"}}}},
-			"signup":         &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
-			"verify_email":   &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
+			"signup":       &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
+			"verify_email": &verifyEmailPage{Page: p, Email: "e@example.fr", Errors: errorsShown},
+			"sales": &salesListPage{Page: owner(p), Collection: salesCollections[3], Collections: salesCollections, Status: "overdue", Query: "x", Next: "after=3",
+				Items: []salesRow{{Document: sampleDocument(at), Shown: sales.Overdue}, {Document: sales.Document{ID: 2, Kind: sales.Deposit, Status: sales.Draft, CreatedAt: at}, Shown: sales.Draft}}},
+			"sales_editor": sampleEditor(s, owner(p)),
+			"sales_document": &salesDocPage{Page: owner(p), Doc: service.DocumentView{Document: sampleDocument(at), Status: sales.Overdue, Children: []sales.Document{{ID: 5, Kind: sales.Credit, Status: sales.Draft}}},
+				Collection: salesCollections[3], Totals: sampleTotals(), Ancestors: []sales.Document{{ID: 1, Kind: sales.Quote, Number: "D-1"}},
+				Children: []salesRow{{Document: sales.Document{ID: 5, Kind: sales.Credit, Status: sales.Draft}, Shown: sales.Draft}},
+				Problems: []issueProblem{issueProblemOf(errs.FieldError{Field: "seller.siret"}, sampleDocument(at)), issueProblemOf(errs.FieldError{Field: "buyer.siren"}, sampleDocument(at)),
+					issueProblemOf(errs.FieldError{Field: "settings.late_penalty_rate"}, sampleDocument(at)), issueProblemOf(errs.FieldError{Field: "lines.0.quantity"}, sampleDocument(at))},
+				ActionError: "x", CanEdit: true, CanDelete: true, CanIssue: true, CanDecide: true, Deposit: true, DepositPct: "30",
+				Derive: []docAction{{Kind: "order", Label: "sales.make.order"}, {Kind: "invoice", Delivered: true, Label: "sales.make.invoice_delivered"}}},
+			"sales_settings": sampleSettingsPage(s, owner(p)),
 			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
@@ -352,4 +364,46 @@ func TestSavedViewKeysAreTheListFilters(t *testing.T) {
 	if err := v.Validate(); err != nil || v.Query != (&contactsPage{Filter: all}).CurrentQuery() {
 		t.Errorf("a view of the list's filters: %q %v", v.Query, err)
 	}
+}
+
+func sampleDocument(at time.Time) sales.Document {
+	d := sales.Document{ID: 4, Kind: sales.Invoice, Status: sales.Issued, Number: "F-2026-0001", ContactID: 2, Title: "<b>Refonte</b>",
+		Buyer:           sales.Party{Name: "<b>Client</b>", Address: account.Address{Line1: "1 rue", PostalCode: "64000", City: "Pau", Country: "BE"}, SIREN: "732829320", VATNumber: "FR1"},
+		DeliveryAddress: &account.Address{Line1: "2 rue", City: "Pau"}, IssueDate: "2026-11-25", DeliveryDate: "2026-11-25", DueDate: "2026-12-25",
+		PaymentTerms: "30_eom", Discount: 500, Exemption: "franchise", Operation: sales.Goods, VATOnDebits: true, Notes: "n", Locale: "fr", CreatedAt: at, Paid: 100, Credited: 100,
+		Lines: []sales.Line{{Kind: sales.Section, Description: "Lot 1"}, {Kind: sales.Item, Reference: "R", Description: "Farine", Quantity: 1500, Unit: "kg", UnitPrice: 250, Discount: 1000, VATRate: 550},
+			{Kind: sales.Comment, Description: "Livré"}}}
+	d.Compute()
+	return d
+}
+
+func sampleTotals() sales.Totals {
+	d := sampleDocument(time.Time{})
+	return d.Compute()
+}
+
+func sampleEditor(s *Server, p Page) *salesEditorPage {
+	e := &salesEditorPage{Page: p, Collection: salesCollections[0], Units: measure.Units, Exemptions: vat.Exemptions, Rates: []string{"20", "5,5"},
+		Terms: []termChoice{{"30", "30 jours"}}, Defaults: false, Clients: []crm.Contact{{ID: 2, Kind: "person", LastName: "<b>L</b>"}},
+		Form: docForm{ID: 3, Kind: sales.Quote, ContactID: "2", PaymentTerms: "30", Exemption: "franchise", Operation: "goods", Discount: "5", Locale: "fr",
+			Lines: []lineForm{{Kind: "item", Quantity: "1,5x", Unit: "kg", UnitPrice: "2,50", VATRate: "8,5"}, {Kind: "section", Description: "S"}}}}
+	e.Errors = salesErrors(errs.Fields{{Field: "contact_id", Code: "required"}, {Field: "lines.0.quantity", Code: "not_a_number"}, {Field: "lines", Code: "negative_total"}, {Field: "title", Code: "too_long"}}.Err("t"))
+	t := sampleTotals()
+	e.Totals = &t
+	return e
+}
+
+func sampleSettingsPage(s *Server, p Page) *salesSettingsPage {
+	st := sales.DefaultSettings()
+	st.Patterns["quote"] = "DV-{0000}"
+	sp := &salesSettingsPage{Page: p, Form: st, PenaltyRate: "12,15", Dunning: []dunningRow{{Days: "7", Channel: "email", Tone: "friendly"}}, Exemptions: vat.Exemptions,
+		Series: []seriesRow{{Kind: "quote", Pattern: "DV-{0000}", Default: "D-{YYYY}-{0000}", Preview: "DV-0001"}}, Terms: []termChoice{{"30", "30 jours"}}}
+	sp.Errors = salesErrors(errs.Fields{{Field: "patterns.quote", Code: "invalid_pattern"}, {Field: "dunning.0.days", Code: "out_of_order"}, {Field: "accent", Code: "invalid_colour"}}.Err("t"))
+	return sp
+}
+
+// owner gives a sample page the rights of an owner, so that every button shows.
+func owner(p Page) Page {
+	p.rights, _ = access.Builtin(access.RoleOwner)
+	return p
 }

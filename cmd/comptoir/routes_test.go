@@ -144,6 +144,14 @@ func TestTenantIsolation(t *testing.T) {
 		if product.ID == 0 {
 			t.Fatal("A's product not saved")
 		}
+		// A's sales document, written through the editor.
+		saved := a.post(A.Browser, "/sales/quotes", url.Values{"contact_id": {formatInt(contact.ID)}, "title": {"A's quote"}, "locale": {"fr"},
+			"payment_terms": {"30"}, "exemption": {""}, "operation": {"services"}, "lines.0.kind": {"item"}, "lines.0.description": {"A's line"},
+			"lines.0.quantity": {"1"}, "lines.0.unit": {"piece"}, "lines.0.unit_price": {"10"}, "lines.0.vat_rate": {"20"}})
+		document := atoi(strings.TrimPrefix(strings.TrimSuffix(saved.Header.Get("Location"), "?notice=saved"), "/sales/documents/"))
+		if document == 0 {
+			t.Fatalf("A's document: %d %.300s", saved.Status, saved.Body)
+		}
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -159,7 +167,8 @@ func TestTenantIsolation(t *testing.T) {
 		// route with an {id} missing here fails the test: new modules must
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
-			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID, "products": product.ID}
+			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID, "products": product.ID,
+			"documents": document}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -167,7 +176,8 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
-				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body
+				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body +
+				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text()
 		}
 		before := snapshot()
 		tested := 0

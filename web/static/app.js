@@ -6,3 +6,157 @@ document.addEventListener("htmx:xhr:progress", function (e) {
     bar.value = Math.round((e.detail.loaded / e.detail.total) * 100);
   }
 });
+
+// Confirm before a destructive form is posted: <form data-confirm="…">.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  }
+}, true);
+
+// Sales document editor: add, remove and move lines, keep their names
+// (lines.N.field) in order, and show estimated totals while typing. The
+// server recomputes everything on save; these totals are a convenience.
+(function () {
+  function editor(el) { return el.closest && el.closest("#document-form"); }
+
+  function parseNumber(s) {
+    s = String(s || "").replace(/[\s\u00a0\u202f'%]/g, "").replace(",", ".");
+    if (s === "") { return 0; }
+    var v = Number(s);
+    return isNaN(v) ? NaN : v;
+  }
+
+  function renumber(form) {
+    form.querySelectorAll("#line-rows tr.doc-line").forEach(function (row, i) {
+      row.querySelectorAll("[data-field]").forEach(function (input) {
+        if (input.name) { input.name = "lines." + i + "." + input.dataset.field; }
+      });
+    });
+  }
+
+  function money(v, lang) {
+    return new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR", { style: "currency", currency: "EUR" }).format(v);
+  }
+
+  function recompute(form) {
+    var lang = form.dataset.lang;
+    var byRate = {};
+    var bad = false;
+    form.querySelectorAll("#line-rows tr.doc-line").forEach(function (row) {
+      var out = row.querySelector("output.line-total");
+      if (row.dataset.kind !== "item") { if (out) { out.textContent = ""; } return; }
+      var get = function (f) { var i = row.querySelector("[data-field=" + f + "]"); return i ? parseNumber(i.value) : 0; };
+      var net = get("quantity") * get("unit_price") * (1 - get("discount") / 100);
+      var rate = get("vat_rate");
+      if (isNaN(net) || isNaN(rate)) { bad = true; if (out) { out.textContent = "?"; } return; }
+      net = Math.round(net * 100) / 100;
+      if (out) { out.textContent = money(net, lang); }
+      byRate[rate] = (byRate[rate] || 0) + net;
+    });
+    var discount = parseNumber((form.querySelector("#f-discount") || {}).value) || 0;
+    var totalNet = 0, totalVAT = 0;
+    Object.keys(byRate).forEach(function (rate) {
+      var base = Math.round(byRate[rate] * (1 - discount / 100) * 100) / 100;
+      totalNet += base;
+      totalVAT += Math.round(base * Number(rate)) / 100;
+    });
+    var set = function (k, v) { var c = form.querySelector("#live-totals [data-total=" + k + "]"); if (c) { c.textContent = bad ? "?" : money(v, lang); } };
+    set("net", totalNet);
+    set("vat", totalVAT);
+    set("gross", totalNet + totalVAT);
+  }
+
+  function addLine(form, after, kind) {
+    var tpl = document.getElementById("line-template");
+    var body = form.querySelector("#line-rows");
+    var row = tpl.content.querySelector("tr").cloneNode(true);
+    if (kind) {
+      row.dataset.kind = kind;
+      row.querySelector("[data-field=kind]").value = kind;
+    }
+    var exemption = form.querySelector("#f-exemption");
+    if (exemption && exemption.value !== "" && exemption.value !== "default") {
+      row.querySelector("[data-field=vat_rate]").value = "0";
+    }
+    if (after && after.nextSibling) { body.insertBefore(row, after.nextSibling); } else { body.appendChild(row); }
+    renumber(form);
+    recompute(form);
+    row.querySelector("[data-field=description]").focus();
+    return row;
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-line-action]");
+    if (!btn) { return; }
+    var form = editor(btn);
+    if (!form) { return; }
+    var row = btn.closest("tr.doc-line");
+    switch (btn.dataset.lineAction) {
+    case "add": addLine(form, null); break;
+    case "add-section": addLine(form, null, "section"); break;
+    case "remove":
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      if (!form.querySelector("#line-rows tr.doc-line")) { addLine(form, null); } else if (next) { next.querySelector("[data-field=description]").focus(); }
+      break;
+    case "up":
+      if (row.previousElementSibling) { row.parentNode.insertBefore(row, row.previousElementSibling); btn.focus(); }
+      break;
+    }
+    renumber(form);
+    recompute(form);
+  });
+
+  document.addEventListener("input", function (e) {
+    var form = editor(e.target);
+    if (form) { recompute(form); }
+  });
+
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    var form = editor(t);
+    if (t.dataset && t.dataset.field === "kind") {
+      t.closest("tr.doc-line").dataset.kind = t.value;
+    }
+    if (t.id === "f-exemption") {
+      var mention = document.getElementById("exemption-mention");
+      var opt = t.options[t.selectedIndex];
+      if (mention && opt) { mention.textContent = opt.dataset.mention || ""; }
+      if (form && t.value !== "" && t.value !== "default") {
+        form.querySelectorAll("#line-rows [data-field=vat_rate]").forEach(function (s) { s.value = "0"; });
+      }
+    }
+    if (form) { recompute(form); }
+  });
+
+  // Enter in a line goes to the same field of the next line, adding one
+  // after the last; Ctrl+Enter (or Cmd+Enter) saves from anywhere.
+  document.addEventListener("keydown", function (e) {
+    var form = editor(e.target);
+    if (!form || e.key !== "Enter" || e.isComposing) { return; }
+    if (e.ctrlKey || e.metaKey) {
+      e.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    var row = e.target.closest("tr.doc-line");
+    if (!row || e.target.tagName === "TEXTAREA" || e.target.tagName === "BUTTON") { return; }
+    e.preventDefault();
+    var next = row.nextElementSibling;
+    if (!next) { addLine(form, row); return; }
+    var target = next.querySelector("[data-field=" + e.target.dataset.field + "]") || next.querySelector("[data-field=description]");
+    target.focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("document-form");
+    if (form) { recompute(form); }
+  });
+  document.addEventListener("htmx:load", function (e) {
+    var form = e.target.querySelector && e.target.querySelector("#document-form");
+    if (form) { recompute(form); }
+  });
+})();

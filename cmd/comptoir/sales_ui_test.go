@@ -1,0 +1,219 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/comptoir/comptoir/storage/storagetest"
+)
+
+// TestSalesEditorKeepsTheFormOnError: a quantity that cannot be read
+// comes back with its error on its own line, and every other line and
+// field as typed; a good form saves and the page shows the server's totals.
+func TestSalesEditorKeepsTheFormOnError(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		var c struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Durand"}).JSON(t, &c)
+		form := url.Values{"contact_id": {formatInt(c.ID)}, "title": {"Pain <b>bio</b>"}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			"lines.0.kind": {"item"}, "lines.0.description": {"Farine T65"}, "lines.0.quantity": {"1,5"}, "lines.0.unit": {"kg"}, "lines.0.unit_price": {"2,40"}, "lines.0.vat_rate": {"5,5"},
+			"lines.1.kind": {"item"}, "lines.1.description": {"Levain"}, "lines.1.quantity": {"deux"}, "lines.1.unit": {"piece"}, "lines.1.unit_price": {"3"}, "lines.1.vat_rate": {"5,5"},
+			"lines.2.kind": {"item"}, "lines.2.description": {""}, "lines.2.quantity": {"1"}, "lines.2.unit": {"piece"}, "lines.2.unit_price": {""}, "lines.2.vat_rate": {"20"},
+			"lines.3.kind": {"comment"}, "lines.3.description": {"Livré le matin"}}
+		r := a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 422 {
+			t.Fatalf("bad quantity: %d", r.Status)
+		}
+		d := doc(t, r)
+		rows := d.Find("#line-rows tr.doc-line")
+		if rows.Length() != 3 {
+			t.Fatalf("rows: %d, want 3 (the blank line dropped)", rows.Length())
+		}
+		bad := rows.Eq(1).Find(`[name="lines.1.quantity"]`)
+		if v, _ := bad.Attr("value"); v != "deux" || !bad.HasClass("is-invalid") {
+			t.Errorf("bad quantity: value %q, classes %q", v, bad.AttrOr("class", ""))
+		}
+		if msg := rows.Eq(1).Find(`[data-error=quantity]`).Text(); !strings.Contains(msg, "nombre") {
+			t.Errorf("error next to the quantity: %q", msg)
+		}
+		if rows.Eq(0).Find(".is-invalid").Length() != 0 {
+			t.Error("the good line is marked invalid")
+		}
+		if v, _ := rows.Eq(0).Find(`[name="lines.0.quantity"]`).Attr("value"); v != "1,5" {
+			t.Errorf("first line's quantity = %q", v)
+		}
+		if got := rows.Eq(2).Find("textarea").Text(); got != "Livré le matin" {
+			t.Errorf("comment line = %q", got)
+		}
+		if v, _ := d.Find("#f-title").Attr("value"); v != "Pain <b>bio</b>" {
+			t.Errorf("title = %q", v)
+		}
+		if sel, _ := d.Find(`#f-contact_id option[selected]`).Attr("value"); sel != formatInt(c.ID) {
+			t.Errorf("client = %q", sel)
+		}
+		if !strings.Contains(r.Body, "Pain &lt;b&gt;bio&lt;/b&gt;") {
+			t.Error("the title is not escaped")
+		}
+
+		form.Set("lines.1.quantity", "2")
+		r = a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 303 {
+			t.Fatalf("save: %d %.300s", r.Status, r.Body)
+		}
+		page := doc(t, a.get(A.Browser, r.Header.Get("Location")))
+		// 1,5 × 2,40 + 2 × 3 = 9,60 at 5,5 %: VAT 0,53.
+		if got := page.Find(`#totals [data-total=gross]`).Text(); got != "10,13\u00a0€" {
+			t.Errorf("gross = %q", got)
+		}
+		if got := page.Find("#document-lines").Text(); !strings.Contains(got, "1,5") || !strings.Contains(got, "Livré le matin") {
+			t.Errorf("lines: %q", got)
+		}
+	})
+}
+
+// TestSalesSettingsForm: a wrong numbering pattern is shown on its field
+// and nothing is saved; a good one is saved and previewed.
+func TestSalesSettingsForm(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		form := url.Values{"patterns.quote": {"DV-{YYYY}"}, "payment_terms": {"45_eom"}, "quote_days": {"15"}, "operation": {"goods"}, "exemption": {"franchise"},
+			"late_penalty_rate": {"12,15"}, "layout": {"modern"}, "accent": {"#aa3300"}, "auto_dunning": {"1"},
+			"dunning.0.days": {"10"}, "dunning.0.channel": {"email"}, "dunning.0.tone": {"friendly"}}
+		r := a.post(A.Browser, "/settings/sales", form)
+		if r.Status != 422 || !doc(t, r).Find(`#f-pattern-quote`).HasClass("is-invalid") {
+			t.Fatalf("bad pattern: %d", r.Status)
+		}
+		form.Set("patterns.quote", "DV-{YY}-{000}")
+		if r := a.post(A.Browser, "/settings/sales", form); r.Status != 303 {
+			t.Fatalf("save: %d %.300s", r.Status, r.Body)
+		}
+		d := doc(t, a.get(A.Browser, "/settings/sales"))
+		if got := d.Find(`[data-preview=quote]`).Text(); !strings.HasPrefix(got, "DV-") || !strings.HasSuffix(got, "-001") {
+			t.Errorf("preview %q", got)
+		}
+		if v, _ := d.Find(`#f-payment_terms option[selected]`).Attr("value"); v != "45_eom" {
+			t.Errorf("terms %q", v)
+		}
+		if d.Find(`[name="dunning.1.days"]`).AttrOr("value", "x") != "" {
+			t.Error("one reminder level saved, plus an empty row expected")
+		}
+		if body := a.api("GET", "/api/v1/activity?limit=5", A.Token, nil).Body; !strings.Contains(body, "sales_settings") {
+			t.Errorf("no activity entry: %.300s", body)
+		}
+	})
+}
+
+// TestBrowserSales: in a real browser, a user creates a client, writes a
+// quote of two lines (one of 1,5 kg) with the keyboard, sees the server's
+// totals, is told what to fill in before issuing, issues it once the
+// business's identity is complete, records the client's acceptance, and
+// makes an order, a delivery note and an invoice along the flow.
+func TestBrowserSales(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	A := a.mustTenant("Boulangerie Alpha", "alpha@example.fr")
+	b := newBrowserSession(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	b.run(t, "log in", b.login(a.URL, A.Email, A.Password)...)
+	b.run(t, "create a client",
+		chromedp.Navigate(a.URL+"/contacts/new"),
+		chromedp.WaitVisible(css(`#f-last_name`)),
+		chromedp.SendKeys(css(`#f-first_name`), "Alice"),
+		chromedp.SendKeys(css(`#f-last_name`), "Durand"),
+		chromedp.SendKeys(css(`[name="address.line1"]`), "3 rue des Halles"),
+		chromedp.SendKeys(css(`[name="address.postal_code"]`), "64100"),
+		chromedp.SendKeys(css(`[name="address.city"]`), "Bayonne"),
+		chromedp.Submit(css(`#f-last_name`)),
+		chromedp.WaitVisible(css(`#timeline`)),
+	)
+	b.run(t, "new quote",
+		chromedp.Click(css(`nav a[href="/sales"]`)),
+		chromedp.WaitVisible(css(`#new-document`)),
+		chromedp.Click(css(`#new-document`)),
+		chromedp.WaitVisible(css(`#document-form`)),
+	)
+	clientID := b.attr(t, `#f-contact_id option:nth-child(2)`, "value")
+	b.run(t, "write the quote",
+		chromedp.SetValue(css(`#f-contact_id`), clientID),
+		chromedp.SendKeys(css(`#f-title`), "Pain et farine"),
+		chromedp.SendKeys(css(`[name="lines.0.description"]`), "Farine T65"),
+		chromedp.SendKeys(css(`[name="lines.0.quantity"]`), kb.End+kb.Backspace+"1,5"),
+		chromedp.SetValue(css(`[name="lines.0.unit"]`), "kg"),
+		chromedp.SetValue(css(`[name="lines.0.vat_rate"]`), "5,5"),
+		// Enter in the last line adds the next one.
+		chromedp.SendKeys(css(`[name="lines.0.unit_price"]`), "2,40"+kb.Enter),
+		chromedp.WaitVisible(css(`[name="lines.1.description"]`)),
+		chromedp.SendKeys(css(`[name="lines.1.description"]`), "Livraison"),
+		chromedp.SendKeys(css(`[name="lines.1.unit_price"]`), "10"),
+	)
+	// Estimated while typing: 3,60 + 10,00 net, 0,20 + 2,00 VAT.
+	b.waitText(t, `#live-totals [data-total=gross]`, func(s string) bool { return strings.Contains(s, "15,80") })
+	b.screenshot(t, "editor")
+	b.run(t, "save", chromedp.Click(css(`#save-document`)), chromedp.WaitVisible(css(`#totals`)))
+	if got := b.text(t, `#totals [data-total=gross]`); got != "15,80\u00a0€" {
+		t.Errorf("server gross = %q", got)
+	}
+	if got := b.text(t, `#totals tbody`); !strings.Contains(got, "5,5") || !strings.Contains(got, "0,20") || !strings.Contains(got, "2,00") {
+		t.Errorf("VAT per rate: %q", got)
+	}
+	if got := b.text(t, `#document-lines`); !strings.Contains(got, "1,5") || !strings.Contains(got, "kg") {
+		t.Errorf("lines: %q", got)
+	}
+	b.run(t, "issue without an address", chromedp.Click(css(`#issue-document`)), chromedp.WaitVisible(css(`#issue-problems`)))
+	if got := b.text(t, `#issue-problems`); !strings.Contains(got, "adresse de votre entreprise") {
+		t.Errorf("problems: %q", got)
+	}
+	if href := b.attr(t, `#issue-problems [data-field="seller.address"] a`, "href"); href != "/settings/account" {
+		t.Errorf("link to fill the address: %q", href)
+	}
+	if r := a.api("PATCH", "/api/v1/account", A.Token, map[string]any{"legal_form": "EI", "siret": "55210055400013", "vat_number": "FR96552100554",
+		"address": map[string]any{"line1": "1 place du Marché", "postal_code": "64100", "city": "Bayonne", "country": "FR"}}); r.Status != 200 {
+		t.Fatalf("identity: %d %s", r.Status, r.Body)
+	}
+	b.screenshot(t, "problems")
+	issue := func(step string) {
+		t.Helper()
+		b.run(t, step, chromedp.Click(css(`#issue-document`)), chromedp.WaitVisible(css(`#document-status[data-status=issued]`)))
+	}
+	issue("issue the quote")
+	if got := b.text(t, `#document-number`); !strings.HasPrefix(got, "D-") {
+		t.Errorf("quote number %q", got)
+	}
+	b.run(t, "accept", chromedp.Click(css(`#accept-quote`)), chromedp.WaitVisible(css(`#document-status[data-status=accepted]`)))
+	b.screenshot(t, "quote")
+	b.run(t, "make the order", chromedp.Click(css(`[data-derive=order]`)), chromedp.WaitVisible(css(`#document-status[data-status=draft]`)))
+	if got := b.text(t, `#document-heading`); !strings.Contains(got, "Bon de commande") {
+		t.Errorf("order heading %q", got)
+	}
+	issue("issue the order")
+	b.run(t, "make the delivery note", chromedp.Click(css(`[data-derive=delivery]`)), chromedp.WaitVisible(css(`#document-status[data-status=draft]`)))
+	issue("issue the delivery note")
+	if got := b.text(t, `#document-chain`); !strings.Contains(got, "Devis D-") || !strings.Contains(got, "Bon de commande BC-") {
+		t.Errorf("chain: %q", got)
+	}
+	b.run(t, "back to the order",
+		chromedp.Click(css(`#document-chain li[data-chain=origin]:nth-last-child(2) a`)),
+		chromedp.WaitVisible(css(`#document-status[data-status=delivered]`)),
+		chromedp.Click(css(`[data-derive=invoice]`)),
+		chromedp.WaitVisible(css(`#document-status[data-status=draft]`)),
+	)
+	issue("issue the invoice")
+	if got := b.text(t, `#document-number`); !strings.HasPrefix(got, "F-") {
+		t.Errorf("invoice number %q", got)
+	}
+	if got := b.text(t, `#totals [data-total=balance]`); got != "15,80\u00a0€" {
+		t.Errorf("balance = %q", got)
+	}
+	b.screenshot(t, "invoice")
+	b.run(t, "the invoice list", chromedp.Navigate(a.URL+"/sales/invoices"), chromedp.WaitVisible(css(`#sales-table`)))
+	if got := b.text(t, `#sales-table tbody`); !strings.Contains(got, "Durand") || !strings.Contains(got, "15,80") {
+		t.Errorf("invoice list: %q", got)
+	}
+	b.screenshot(t, "list")
+	b.run(t, "settings", chromedp.Navigate(a.URL+"/settings/sales"), chromedp.WaitVisible(css(`#sales-settings`)))
+	b.screenshot(t, "settings")
+	b.checkClean(t)
+}
