@@ -15,7 +15,7 @@ import (
 )
 
 // mustAccount creates an account and returns a context scoped to it.
-func mustAccount(t *testing.T, db *storage.DB, name string) (context.Context, account.Account) {
+func mustAccount(t testing.TB, db *storage.DB, name string) (context.Context, account.Account) {
 	t.Helper()
 	a := account.New(name)
 	if err := db.CreateAccount(context.Background(), &a); err != nil {
