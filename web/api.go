@@ -15,6 +15,7 @@ import (
 
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/vat"
 )
 
 // decodeJSON reads a JSON request body into v. Unknown fields are refused,
@@ -112,6 +113,8 @@ func valueError(op string, body []byte, t reflect.Type, described, err error) er
 		code, msg = "out_of_range", path+" is too large"
 	case errors.Is(cause, money.ErrEmpty):
 		code, msg = "required", path+" must not be empty"
+	case errors.Is(cause, vat.ErrRate):
+		code, msg = "invalid_rate", path+" is a percentage between 0 and 100"
 	}
 	return &errs.Error{Op: op, Kind: errs.Invalid, Message: msg, Err: err,
 		Fields: []errs.FieldError{{Field: path, Code: code, Message: msg}}}

@@ -18,6 +18,7 @@ func TestDecodeJSONNamesDecimalFields(t *testing.T) {
 		{`{"lines":[{"quantity":true}]}`, "lines.0.quantity", "not_a_number"},
 		{`{"lines":[{"vat_rate":[20]}]}`, "lines.0.vat_rate", "not_a_number"},
 		{`{"discount":"1.234"}`, "discount", "too_many_decimals"},
+		{`{"lines":[{"vat_rate":"120"}]}`, "lines.0.vat_rate", "invalid_rate"},
 		{`{"lines":[{"quantity":"99999999999999999999"}]}`, "lines.0.quantity", "out_of_range"},
 		{`{"lines":[{"unit_price":"12"}]}`, "lines.0.unit_price", "wrong_type"},
 		{`{"delivery_address":{"city":3}}`, "delivery_address.city", "wrong_type"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
@@ -90,6 +91,12 @@ var apiBodies = map[string]any{
 	"conversations": map[string]any{"done": true},
 	"cases":         map[string]any{"status": "closed"},
 	"addresses":     map[string]any{"city": "stolen"},
+	// Sales documents.
+	"quotes":       map[string]any{"title": "stolen"},
+	"orders":       map[string]any{"title": "stolen"},
+	"deliveries":   map[string]any{"title": "stolen"},
+	"invoices":     map[string]any{"title": "stolen"},
+	"credit-notes": map[string]any{"title": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -154,6 +161,8 @@ func TestTenantIsolation(t *testing.T) {
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID}
+		sales := salesChain(t, a, A.Token)
+		maps.Copy(ids, sales)
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -161,7 +170,8 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
-				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body
+				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body +
+				salesSnapshot(a, A.Token, sales)
 		}
 		before := snapshot()
 		tested := 0
@@ -200,6 +210,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"message": "stolen"}
 				case strings.HasSuffix(path, "/merge"):
 					body = map[string]any{"duplicate_id": id}
+				case strings.HasSuffix(path, "/derive"):
+					body = map[string]any{"kind": "duplicate"}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
