@@ -200,7 +200,7 @@ func (s *Service) fillDraft(ctx context.Context, d *sales.Document, origin *sale
 			}
 			return err
 		}
-		delivery := d.DeliveryAddress
+		var delivery *account.Address
 		if d.Buyer, delivery, err = s.buyerOf(ctx, c); err != nil {
 			return err
 		}

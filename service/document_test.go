@@ -138,8 +138,8 @@ func TestSalesFlow(t *testing.T) {
 			t.Fatalf("credit note: %q %v", cn.Number, err)
 		}
 		v, _ := s.Document(ctx, inv.ID)
-		if v.Document.Credited != cn.GrossTotal || v.Document.Balance() != inv.GrossTotal-cn.GrossTotal {
-			t.Errorf("invoice after the credit note: credited %d, balance %d", v.Document.Credited, v.Document.Balance())
+		if v.Credited != cn.GrossTotal || v.Balance() != inv.GrossTotal-cn.GrossTotal {
+			t.Errorf("invoice after the credit note: credited %d, balance %d", v.Credited, v.Balance())
 		}
 		// A second credit note for more than what is left is refused.
 		big, err := s.Derive(ctx, inv.ID, service.DeriveInput{Kind: sales.Credit})

@@ -164,6 +164,10 @@ func TestDocumentAPIScenarios(t *testing.T) {
 				contains: []string{`"field":"late_penalty_rate"`}},
 			{name: "other account keeps its defaults", method: "GET", path: "/api/v1/sales-settings", as: "B", status: 200,
 				contains: []string{`"payment_terms":"30"`}, notContains: []string{"45_eom"}},
+			{name: "create under an idempotency key", method: "POST", path: "/api/v1/quotes", as: "A", body: quote(nil), header: []string{"Idempotency-Key", "q-1"},
+				status: 201, save: "{idem}", activity: []string{"sales create quote"}},
+			{name: "the same key replays", method: "POST", path: "/api/v1/quotes", as: "A", body: quote(nil), header: []string{"Idempotency-Key", "q-1"},
+				status: 201, contains: []string{`"id":{idem},`}},
 			{name: "new drafts take the settings", method: "POST", path: "/api/v1/orders", as: "A", body: quote(nil), status: 201,
 				contains: []string{`"payment_terms":"45_eom"`}, activity: []string{"sales create order"}},
 		}
