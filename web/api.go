@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -8,10 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/vat"
 )
 
 // decodeJSON reads a JSON request body into v. Unknown fields are refused,
@@ -22,10 +26,14 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return errs.E(op, errs.Invalid, "the body must be JSON (Content-Type: application/json)")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if err != nil {
+		return jsonError(op, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(op, err)
+		return valueError(op, body, reflect.TypeOf(v), jsonError(op, err), err)
 	}
 	if dec.More() {
 		return errs.E(op, errs.Invalid, "the body holds more than one JSON value")
@@ -76,6 +84,116 @@ func jsonKind(goType string) string {
 		return "string"
 	}
 	return "JSON " + goType
+}
+
+// valueError names the value a decoding failure comes from, with its
+// place in lists ("lines.0.quantity"), when a value's own decoder refused
+// it (decimal quantities, rates, percentages) or had the wrong JSON type:
+// the standard decoder reports neither the field of the first nor the
+// index of the second. Other failures keep described.
+func valueError(op string, body []byte, t reflect.Type, described, err error) error {
+	var typeErr *json.UnmarshalTypeError
+	isType := errors.As(err, &typeErr)
+	if !isType && errs.MessageOf(described) != "malformed JSON" {
+		return described
+	}
+	path, cause := locate(body, t, "", 0)
+	if path == "" {
+		return described
+	}
+	code, msg := "invalid_value", path+" is not a valid value"
+	switch {
+	case isType:
+		code, msg = "wrong_type", path+" must be a "+jsonKind(typeErr.Type.String())
+	case errors.Is(cause, money.ErrSyntax):
+		code, msg = "not_a_number", path+` must be a decimal number, as a string or a JSON number: "1.5", "20"`
+	case errors.Is(cause, money.ErrPrecision):
+		code, msg = "too_many_decimals", path+" has too many decimals: 2 for rates and percentages, 3 for quantities"
+	case errors.Is(cause, money.ErrRange):
+		code, msg = "out_of_range", path+" is too large"
+	case errors.Is(cause, money.ErrEmpty):
+		code, msg = "required", path+" must not be empty"
+	case errors.Is(cause, vat.ErrRate):
+		code, msg = "invalid_rate", path+" is a percentage between 0 and 100"
+	}
+	return &errs.Error{Op: op, Kind: errs.Invalid, Message: msg, Err: err,
+		Fields: []errs.FieldError{{Field: path, Code: code, Message: msg}}}
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// locate walks raw along the Go type t and returns the path of the first
+// value that does not decode alone into its type, and why. The walk
+// follows the type, so its depth is bounded whatever the body holds.
+func locate(raw []byte, t reflect.Type, path string, depth int) (string, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	if depth > 16 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return "", nil
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			return path, err
+		}
+		return "", nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return path, err
+		}
+		for _, f := range reflect.VisibleFields(t) {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" || f.Anonymous && name == "" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			for key, v := range obj {
+				if strings.EqualFold(key, name) {
+					if p, err := locate(v, f.Type, join(name), depth+1); p != "" {
+						return p, err
+					}
+				}
+			}
+		}
+		return "", nil
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return path, err
+		}
+		for i, v := range items {
+			if p, err := locate(v, t.Elem(), join(strconv.Itoa(i)), depth+1); p != "" {
+				return p, err
+			}
+		}
+		return "", nil
+	case reflect.Map:
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return path, err
+		}
+		for k, v := range obj {
+			if p, err := locate(v, t.Elem(), join(k), depth+1); p != "" {
+				return p, err
+			}
+		}
+		return "", nil
+	}
+	if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+		return path, err
+	}
+	return "", nil
 }
 
 // page is one page of a list, the shape of every list response.

@@ -19,6 +19,11 @@ import (
 var idempotentRoutes = map[string]bool{
 	"POST /api/v1/bank-accounts": true,
 	"POST /api/v1/contacts":      true,
+	// Sales documents: a draft created, nothing else written.
+	"POST /api/v1/quotes":     true,
+	"POST /api/v1/orders":     true,
+	"POST /api/v1/deliveries": true,
+	"POST /api/v1/invoices":   true,
 }
 
 // maxAPIBody bounds JSON request bodies.

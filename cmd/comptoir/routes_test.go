@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
@@ -91,6 +92,12 @@ var apiBodies = map[string]any{
 	"cases":         map[string]any{"status": "closed"},
 	"addresses":     map[string]any{"city": "stolen"},
 	"products":      map[string]any{"name": "stolen", "active": false},
+	// Sales documents.
+	"quotes":       map[string]any{"title": "stolen"},
+	"orders":       map[string]any{"title": "stolen"},
+	"deliveries":   map[string]any{"title": "stolen"},
+	"invoices":     map[string]any{"title": "stolen"},
+	"credit-notes": map[string]any{"title": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -169,6 +176,8 @@ func TestTenantIsolation(t *testing.T) {
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID, "products": product.ID,
 			"documents": document}
+		sales := salesChain(t, a, A.Token)
+		maps.Copy(ids, sales)
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -177,7 +186,8 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body +
-				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text()
+				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text() +
+				salesSnapshot(a, A.Token, sales)
 		}
 		before := snapshot()
 		tested := 0
@@ -216,6 +226,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"message": "stolen"}
 				case strings.HasSuffix(path, "/merge"):
 					body = map[string]any{"duplicate_id": id}
+				case strings.HasSuffix(path, "/derive"):
+					body = map[string]any{"kind": "duplicate"}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
