@@ -313,8 +313,19 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 	if f.CreatedBy != 0 {
 		c.add("d.created_by = ?", f.CreatedBy)
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		c.add("(d.number LIKE ? OR d.title LIKE ? OR d.buyer LIKE ?)", q+"%", "%"+q+"%", "%"+q+"%")
+	if q := strings.TrimSpace(f.Query); looksLikeNumber(q) {
+		// A number's beginning, through documents_by_number: a range on
+		// SQLite (binary order); on PostgreSQL a LIKE prefix, which its
+		// text_pattern_ops index serves whatever the database's collation.
+		q = strings.ToUpper(q)
+		if db.engine == Postgres {
+			c.add(`d.number LIKE ? ESCAPE '\'`, escapeLike(q)+"%")
+		} else {
+			c.add("d.number >= ? AND d.number < ?", q, q+"\U0010FFFF")
+		}
+	} else if q != "" {
+		like := "%" + escapeLike(q) + "%"
+		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)
 	}
 	if f.AfterID != 0 {
 		c.add("d.id < ?", f.AfterID)
@@ -386,4 +397,10 @@ func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
 	_, err = db.writer(ctx).ExecContext(ctx, `INSERT INTO sales_settings (account_id, data, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (account_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, acc, string(data), db.Now(ctx))
 	return dbErr("storage.SaveSalesSettings", err)
+}
+
+// looksLikeNumber reports whether a search is the beginning of a document
+// number: it has a digit and no space ("F-2026-00", "2026").
+func looksLikeNumber(q string) bool {
+	return q != "" && strings.ContainsAny(q, "0123456789") && !strings.ContainsAny(q, " \t")
 }
