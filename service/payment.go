@@ -247,6 +247,9 @@ func (s *Service) Payments(ctx context.Context, contactID int64) ([]sales.Paymen
 	if err := access.Require(ctx, access.Sales, access.View); err != nil {
 		return nil, err
 	}
+	if _, err := s.reachable(ctx, contactID); err != nil {
+		return nil, err
+	}
 	return s.db.PaymentsOf(ctx, contactID)
 }
 

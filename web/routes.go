@@ -67,6 +67,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("DELETE /api/v1/bank-accounts/{id}", s.apiUser(apiDelete(s.svc.DeleteBankAccount)))
 	mux.Handle("GET /api/v1/activity", s.apiUser(s.apiActivityList))
 	s.routesForDocuments(mux) // quotes, orders, deliveries, invoices, credit notes, sales settings
+	s.routesForSalesAPI(mux)  // PDF, e-mail, payments, reminders, statements, dashboard
 	mux.Handle("GET /api/v1/users", s.apiUser(s.apiUserList))
 	mux.Handle("PATCH /api/v1/users/{id}", s.apiUser(s.apiUserPatch))
 	mux.Handle("DELETE /api/v1/users/{id}", s.apiUser(apiDelete(s.svc.RemoveMember)))

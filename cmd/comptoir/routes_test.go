@@ -178,6 +178,13 @@ func TestTenantIsolation(t *testing.T) {
 			"documents": document}
 		sales := salesChain(t, a, A.Token)
 		maps.Copy(ids, sales)
+		var payment struct{ ID int64 }
+		a.api("POST", "/api/v1/payments", A.Token, map[string]any{"document_id": sales["invoices"], "date": "2026-01-01", "amount": 100,
+			"method": "cheque", "reference": "A's cheque"}).JSON(t, &payment)
+		if payment.ID == 0 {
+			t.Fatal("A's payment not saved")
+		}
+		ids["payments"] = payment.ID
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -228,6 +235,12 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"duplicate_id": id}
 				case strings.HasSuffix(path, "/derive"):
 					body = map[string]any{"kind": "duplicate"}
+				case strings.HasSuffix(path, "/send"):
+					body = map[string]any{"to": "stolen@example.org", "subject": "stolen", "body": "stolen"}
+				case strings.HasSuffix(path, "/reminders"):
+					body = map[string]any{"level": 1}
+				case strings.HasSuffix(path, "/dunning"):
+					body = map[string]any{"paused": true}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {

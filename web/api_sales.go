@@ -1,0 +1,165 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/comptoir/comptoir/sales"
+	"github.com/comptoir/comptoir/service"
+)
+
+// routesForSalesAPI binds what is done with issued documents through the
+// API: PDF, e-mail, payments, reminders, statements and the dashboard.
+func (s *Server) routesForSalesAPI(mux *patternMux) {
+	for _, c := range salesCollections {
+		base := "/api/v1/" + c.Slug + "/{id}"
+		docs := documentAPI{svc: s.svc, kinds: c.Kinds}
+		mux.Handle("GET "+base+"/pdf", s.apiUser(docs.pdf))
+		mux.Handle("GET "+base+"/mail", s.apiUser(apiGet(within(docs, s.svc.DocumentMail))))
+		mux.Handle("POST "+base+"/send", s.apiUser(apiApply(http.StatusOK, withinApply(docs, s.svc.SendDocument))))
+	}
+	inv := documentAPI{svc: s.svc, kinds: []string{sales.Invoice, sales.Deposit}}
+	mux.Handle("GET /api/v1/invoices/{id}/payments", s.apiUser(apiGet(within(inv, s.svc.DocumentPayments))))
+	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.applyCredit))))
+	mux.Handle("GET /api/v1/invoices/{id}/reminders", s.apiUser(apiGet(within(inv, s.svc.Reminders))))
+	mux.Handle("POST /api/v1/invoices/{id}/reminders", s.apiUser(apiApply(http.StatusCreated, withinApply(inv, s.sendReminder))))
+	mux.Handle("PUT /api/v1/invoices/{id}/dunning", s.apiUser(apiApply(http.StatusOK, withinApply(inv, s.pauseDunning))))
+	mux.Handle("GET /api/v1/reminders/due", s.apiUser(s.apiDueReminders))
+	mux.Handle("POST /api/v1/payments", s.apiUser(apiCreate(s.svc.RecordPayment)))
+	mux.Handle("DELETE /api/v1/payments/{id}", s.apiUser(apiDelete(s.svc.DeletePayment)))
+	mux.Handle("GET /api/v1/contacts/{id}/payments", s.apiUser(apiGet(s.svc.Payments)))
+	mux.Handle("PUT /api/v1/contacts/{id}/dunning", s.apiUser(apiApply(http.StatusOK, s.pauseClientDunning)))
+	mux.Handle("GET /api/v1/contacts/{id}/statement", s.apiUser(s.apiStatement))
+	mux.Handle("GET /api/v1/contacts/{id}/statement.pdf", s.apiUser(s.apiStatementPDF))
+	mux.Handle("GET /api/v1/sales/dashboard", s.apiUser(s.apiSalesDashboard))
+}
+
+// within runs fn on a document only if it belongs to d's collection.
+func within[Out any](d documentAPI, fn func(context.Context, int64) (Out, error)) func(context.Context, int64) (Out, error) {
+	return func(ctx context.Context, id int64) (Out, error) {
+		if err := d.check(ctx, id); err != nil {
+			var zero Out
+			return zero, err
+		}
+		return fn(ctx, id)
+	}
+}
+
+// withinApply is within for actions with a body.
+func withinApply[In, Out any](d documentAPI, fn func(context.Context, int64, In) (Out, error)) func(context.Context, int64, In) (Out, error) {
+	return func(ctx context.Context, id int64, in In) (Out, error) {
+		if err := d.check(ctx, id); err != nil {
+			var zero Out
+			return zero, err
+		}
+		return fn(ctx, id, in)
+	}
+}
+
+// pdf answers the document as a PDF file.
+func (d documentAPI) pdf(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := d.check(r.Context(), id); err != nil {
+		return err
+	}
+	file, name, err := d.svc.DocumentPDF(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writePDF(w, r, file, name)
+	return nil
+}
+
+// writePDF sends a PDF as a download, or to show in the browser with
+// ?inline=1 (to print it).
+func writePDF(w http.ResponseWriter, r *http.Request, file []byte, name string) {
+	disposition := "attachment"
+	if r.URL.Query().Get("inline") == "1" {
+		disposition = "inline"
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(file)))
+	_, _ = w.Write(file)
+}
+
+func (s *Server) applyCredit(ctx context.Context, id int64) (sales.Document, error) {
+	v, err := s.svc.Document(ctx, id)
+	if err != nil {
+		return sales.Document{}, err
+	}
+	return s.svc.ApplyCredit(ctx, v.ContactID, id)
+}
+
+// reminderInput names the level of a reminder sent by hand.
+type reminderInput struct {
+	Level int `json:"level"`
+}
+
+func (s *Server) sendReminder(ctx context.Context, id int64, in reminderInput) (sales.Reminder, error) {
+	return s.svc.SendReminder(ctx, id, in.Level)
+}
+
+// pauseInput pauses or resumes reminders.
+type pauseInput struct {
+	Paused bool `json:"paused"`
+}
+
+func (s *Server) pauseDunning(ctx context.Context, id int64, in pauseInput) (sales.Document, error) {
+	return s.svc.PauseDunning(ctx, id, in.Paused)
+}
+
+func (s *Server) pauseClientDunning(ctx context.Context, id int64, in pauseInput) (pauseInput, error) {
+	return in, s.svc.PauseClientDunning(ctx, id, in.Paused)
+}
+
+func (s *Server) apiDueReminders(w http.ResponseWriter, r *http.Request) error {
+	due, err := s.svc.DueReminders(r.Context())
+	if err != nil {
+		return err
+	}
+	if due == nil {
+		due = []service.DueReminder{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": due})
+	return nil
+}
+
+func (s *Server) apiStatement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.svc.Statement(r.Context(), id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) apiStatementPDF(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	file, name, err := s.svc.StatementPDF(r.Context(), id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		return err
+	}
+	writePDF(w, r, file, name)
+	return nil
+}
+
+func (s *Server) apiSalesDashboard(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.svc.SalesDashboard(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
