@@ -11,6 +11,7 @@ import (
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/sales"
 )
 
@@ -217,9 +218,44 @@ func (s *Service) fillDraft(ctx context.Context, d *sales.Document, origin *sale
 	return s.checkOrigins(ctx, d, origin)
 }
 
-// fillProducts completes lines that name a catalog product; it is where
-// the catalog meets documents.
-func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error { return nil }
+// fillProducts completes the lines that name a catalog product and leave
+// its text empty: reference, name and description, unit, price and VAT
+// rate come from the catalog, copied, so that a later change of the
+// product never alters a document. What the line sets itself stays.
+func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error {
+	var f errs.Fields
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		if l.ProductID == 0 || l.Description != "" {
+			continue
+		}
+		p, err := s.db.Product(ctx, l.ProductID)
+		if errs.Is(err, errs.NotFound) {
+			f.Add("lines."+strconv.Itoa(i)+".product_id", "not_found", "no such product in the catalog")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		l.Kind, l.Reference, l.Description = sales.Item, p.Reference, p.Name
+		if p.Description != "" {
+			l.Description += "\n" + p.Description
+		}
+		if l.Unit == "" {
+			l.Unit = p.Unit
+		}
+		if l.UnitPrice == 0 {
+			l.UnitPrice = p.Price
+		}
+		if l.VATRate == 0 && d.Exemption == "" {
+			l.VATRate = p.VATRate
+		}
+		if l.Quantity == 0 {
+			l.Quantity = measure.One
+		}
+	}
+	return f.Err("service.fillProducts")
+}
 
 // checkOrigins refuses lines that claim to come from a line of another
 // document than the draft's origin.

@@ -317,12 +317,17 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		// A number's beginning, through documents_by_number: a range on
 		// SQLite (binary order); on PostgreSQL a LIKE prefix, which its
 		// text_pattern_ops index serves whatever the database's collation.
+		// The highest 5,000 matching numbers bound the work: a prefix as
+		// short as "F-" would otherwise sort every invoice, and a prefix
+		// matching nothing would walk the whole list in id order.
 		q = strings.ToUpper(q)
+		match := "n.number >= ? AND n.number < ?"
+		args := []any{q, q + "\U0010FFFF"}
 		if db.engine == Postgres {
-			c.add(`d.number LIKE ? ESCAPE '\'`, escapeLike(q)+"%")
-		} else {
-			c.add("d.number >= ? AND d.number < ?", q, q+"\U0010FFFF")
+			match, args = `n.number LIKE ? ESCAPE '\'`, []any{escapeLike(q) + "%"}
 		}
+		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = d.account_id AND `+match+`
+			ORDER BY n.number DESC LIMIT 5000)`, args...)
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)

@@ -102,7 +102,7 @@ func fillInvoices(b *testing.B, raw *sql.DB, engine string, acc, firstContact in
 			to_char(date '2020-01-01' + (i * 2190 / $1)::int, 'YYYY-MM-DD'), to_char(date '2020-01-01' + (i * 2190 / $1)::int, 'YYYY-MM-DD'),
 			to_char(date '2020-01-31' + (i * 2190 / $1)::int, 'YYYY-MM-DD'), '30', 'fr', 'EUR', 10000 + i % 5000, 2000, 12000 + i % 5000,
 			CASE i % 10 WHEN 0 THEN 0 WHEN 1 THEN 5000 ELSE 12000 + i % 5000 END, $4::timestamptz, $4::timestamptz, $4::timestamptz
-			FROM generate_series(1, $1::int) i`
+			FROM generate_series(1::bigint, $1::bigint) i`
 	}
 	if _, err := raw.ExecContext(context.Background(), q, n, acc, firstContact, time.Now().UTC()); err != nil {
 		b.Fatal(err)
