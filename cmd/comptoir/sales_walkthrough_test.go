@@ -59,7 +59,7 @@ func TestSalesWalkthroughAPI(t *testing.T) {
 				ID         int64
 				Number     string
 				Status     string
-				GrossTotal int64 `json:"gross_total"`
+				GrossTotal int64  `json:"gross_total"`
 				DueDate    string `json:"due_date"`
 				Lines      []struct {
 					ID           int64
