@@ -144,7 +144,9 @@ func (s *Server) addExtras(r *http.Request, p *salesDocPage) error {
 			}
 		}
 	}
-	x.ShowDunning = len(x.Reminders) > 0 || (x.Open && (p.Doc.Status == sales.Overdue || d.DunningPaused || x.ClientPaused))
+	// Open invoices show the section: reminders may be paused in a
+	// dispute before the due date.
+	x.ShowDunning = len(x.Reminders) > 0 || x.Open
 	x.CanRemind, x.CanPause = p.Can("sales", "send"), p.Can("sales", "edit")
 	return nil
 }
