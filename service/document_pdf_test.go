@@ -123,7 +123,7 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 func TestLettersPDF(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newService(t, db)
-		ctx, acc := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
 		c := sellerReady(t, s, ctx)
 		d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Invoice), ContactID: &c.ID, Lines: lines(item("Café", 10_000, 2490, 550))})
 		if err != nil {
@@ -136,7 +136,7 @@ func TestLettersPDF(t *testing.T) {
 			Method: "transfer", Reference: "VIR-778"}); err != nil {
 			t.Fatal(err)
 		}
-		acc, _ = s.Account(ctx)
+		acc, _ := s.Account(ctx)
 		r := sales.Reminder{DocumentID: d.ID, Level: 3, Channel: "letter", Tone: "formal", Balance: d.GrossTotal - 10000,
 			Penalties: 123, Indemnity: sales.Indemnity, SentAt: db.Now(ctx).AddDate(0, 0, 60)}
 		file, err := s.ReminderLetter(ctx, d, r, acc)

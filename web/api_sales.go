@@ -21,15 +21,15 @@ func (s *Server) routesForSalesAPI(mux *patternMux) {
 	}
 	inv := documentAPI{svc: s.svc, kinds: []string{sales.Invoice, sales.Deposit}}
 	mux.Handle("GET /api/v1/invoices/{id}/payments", s.apiUser(apiGet(within(inv, s.svc.DocumentPayments))))
-	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.applyCredit))))
+	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.apiApplyCredit))))
 	mux.Handle("GET /api/v1/invoices/{id}/reminders", s.apiUser(apiGet(within(inv, s.svc.Reminders))))
-	mux.Handle("POST /api/v1/invoices/{id}/reminders", s.apiUser(apiApply(http.StatusCreated, withinApply(inv, s.sendReminder))))
-	mux.Handle("PUT /api/v1/invoices/{id}/dunning", s.apiUser(apiApply(http.StatusOK, withinApply(inv, s.pauseDunning))))
+	mux.Handle("POST /api/v1/invoices/{id}/reminders", s.apiUser(apiApply(http.StatusCreated, withinApply(inv, s.apiSendReminder))))
+	mux.Handle("PUT /api/v1/invoices/{id}/dunning", s.apiUser(apiApply(http.StatusOK, withinApply(inv, s.apiPauseDunning))))
 	mux.Handle("GET /api/v1/reminders/due", s.apiUser(s.apiDueReminders))
 	mux.Handle("POST /api/v1/payments", s.apiUser(apiCreate(s.svc.RecordPayment)))
 	mux.Handle("DELETE /api/v1/payments/{id}", s.apiUser(apiDelete(s.svc.DeletePayment)))
 	mux.Handle("GET /api/v1/contacts/{id}/payments", s.apiUser(apiGet(s.svc.Payments)))
-	mux.Handle("PUT /api/v1/contacts/{id}/dunning", s.apiUser(apiApply(http.StatusOK, s.pauseClientDunning)))
+	mux.Handle("PUT /api/v1/contacts/{id}/dunning", s.apiUser(apiApply(http.StatusOK, s.apiPauseClientDunning)))
 	mux.Handle("GET /api/v1/contacts/{id}/statement", s.apiUser(s.apiStatement))
 	mux.Handle("GET /api/v1/contacts/{id}/statement.pdf", s.apiUser(s.apiStatementPDF))
 	mux.Handle("GET /api/v1/sales/dashboard", s.apiUser(s.apiSalesDashboard))
@@ -87,7 +87,7 @@ func writePDF(w http.ResponseWriter, r *http.Request, file []byte, name string) 
 	_, _ = w.Write(file)
 }
 
-func (s *Server) applyCredit(ctx context.Context, id int64) (sales.Document, error) {
+func (s *Server) apiApplyCredit(ctx context.Context, id int64) (sales.Document, error) {
 	v, err := s.svc.Document(ctx, id)
 	if err != nil {
 		return sales.Document{}, err
@@ -100,7 +100,7 @@ type reminderInput struct {
 	Level int `json:"level"`
 }
 
-func (s *Server) sendReminder(ctx context.Context, id int64, in reminderInput) (sales.Reminder, error) {
+func (s *Server) apiSendReminder(ctx context.Context, id int64, in reminderInput) (sales.Reminder, error) {
 	return s.svc.SendReminder(ctx, id, in.Level)
 }
 
@@ -109,11 +109,11 @@ type pauseInput struct {
 	Paused bool `json:"paused"`
 }
 
-func (s *Server) pauseDunning(ctx context.Context, id int64, in pauseInput) (sales.Document, error) {
+func (s *Server) apiPauseDunning(ctx context.Context, id int64, in pauseInput) (sales.Document, error) {
 	return s.svc.PauseDunning(ctx, id, in.Paused)
 }
 
-func (s *Server) pauseClientDunning(ctx context.Context, id int64, in pauseInput) (pauseInput, error) {
+func (s *Server) apiPauseClientDunning(ctx context.Context, id int64, in pauseInput) (pauseInput, error) {
 	return in, s.svc.PauseClientDunning(ctx, id, in.Paused)
 }
 

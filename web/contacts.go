@@ -56,6 +56,8 @@ type contactPage struct {
 	Companies []crm.Contact
 	Company   crm.Contact
 	People    []crm.Contact
+	// Sales is the client's documents and reminders, for those who see sales.
+	Sales *clientSales
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
@@ -194,6 +196,9 @@ func (s *Server) contactDetail(r *http.Request, c crm.Contact) (*contactPage, er
 		if p.History, err = s.svc.RecordHistory(r.Context(), access.Contacts, "contact", c.ID); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.addClientSales(r, p, c); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -10,12 +10,14 @@ type module struct {
 type homePage struct {
 	Page
 	Modules []module
+	// Sales is the sales summary, for those who see sales.
+	Sales *salesFigures
 }
 
 var modules = []module{
 	{"nav.contacts", "home.contacts", "/contacts"},
 	{"nav.products", "home.products", "/products"},
-	{"nav.sales", "home.sales", ""},
+	{"nav.sales", "home.sales", "/sales"},
 	{"nav.purchases", "home.purchases", ""},
 	{"nav.pos", "home.pos", ""},
 	{"nav.privacy", "home.privacy", ""},
@@ -24,5 +26,13 @@ var modules = []module{
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "home", &homePage{Page: s.basePage(r), Modules: modules})
+	p := &homePage{Page: s.basePage(r), Modules: modules}
+	if p.Can("sales", "view") {
+		f, err := s.salesFigures(r, p.lang)
+		if err != nil {
+			return err
+		}
+		p.Sales = f
+	}
+	return s.render(w, r, "home", p)
 }

@@ -80,7 +80,8 @@ func (s *Server) basePage(r *http.Request) Page {
 // noticeID accepts only known notices from the query string.
 func noticeID(n string) string {
 	switch n {
-	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent":
+	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent",
+		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent":
 		return "notice." + n
 	}
 	return ""
@@ -105,7 +106,7 @@ func (f formErrors) Err(field string) string { return f[field] }
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
 	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge", "products", "product", "product_import",
-	"sales", "sales_editor", "sales_document", "sales_settings"}
+	"sales", "sales_editor", "sales_document", "sales_settings", "sales_send", "sales_reminders", "sales_dashboard"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

@@ -52,6 +52,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForSupport(mux)
 	s.routesForProducts(mux)
 	s.routesForSales(mux)
+	s.routesForSalesExtras(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

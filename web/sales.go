@@ -562,6 +562,7 @@ type salesDocPage struct {
 	Derive      []docAction
 	Deposit     bool
 	DepositPct  string
+	Extras      docExtras
 }
 
 // Mention is the exemption's legal mention in the document's language.
@@ -598,6 +599,9 @@ func (s *Server) documentPage(r *http.Request, id int64) (*salesDocPage, error) 
 	today := s.today(p.Page)
 	for _, k := range v.Children {
 		p.Children = append(p.Children, salesRow{Document: k, Shown: k.Shown(today)})
+	}
+	if err := s.addExtras(r, p); err != nil {
+		return nil, err
 	}
 	m := p.Collection.Module()
 	if v.IsDraft() {

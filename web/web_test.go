@@ -25,6 +25,7 @@ import (
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/measure"
+	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
@@ -60,7 +61,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			loc: acc.Location(), Notice: "notice.saved"}
 		errorsShown := fieldErrors(errs.Fields{{Field: "siren", Code: "invalid_siren"}, {Field: "iban", Code: "invalid_iban"}}.Err("test"))
 		pages := map[string]any{
-			"home":          &homePage{Page: p, Modules: modules},
+			"home":          &homePage{Page: owner(p), Modules: modules, Sales: sampleFigures()},
 			"login":         &loginPage{Page: p, Email: "x@example.fr", Failed: true},
 			"account":       &accountPage{Page: p, Form: acc, ShareCapital: "1 000,00", Errors: errorsShown, LegalForms: account.LegalForms},
 			"bank_accounts": &bankAccountsPage{Page: p, Items: []account.BankAccount{bank}, Errors: errorsShown},
@@ -87,7 +88,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"contacts": &contactsPage{Page: p, Filter: contactQuery{Query: "x", City: "Pau"}, Next: "q=x&after=3", Errors: errorsShown, Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}},
 				Views: []crm.SavedView{{ID: 1, Name: "Pau", Query: "city=Pau&q=x"}, {ID: 2, Name: "<b>Bio</b>", Query: "tag=bio"}}, ViewName: "x",
 				ViewErrors: fieldErrors(errs.Fields{{Field: "name", Code: "too_long"}, {Field: "query", Code: "unknown_filter"}}.Err("t"))},
-			"contact": &contactPage{Page: p, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
+			"contact": &contactPage{Page: owner(p), Sales: &clientSales{Paused: true, CanPause: true, Documents: []salesRow{{Document: sampleDocument(at), Shown: sales.Overdue}, {Document: sales.Document{ID: 9, Kind: sales.Quote, Status: sales.Draft}, Shown: sales.Draft}}}, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
 				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at, RemindAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
 			"agenda": &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
 			"calendar": &calendarPage{Page: p, CanAll: true, All: true, Label: "novembre 2026", Prev: "/calendar?month=2026-10", Next: "/calendar?month=2026-12", Here: "/calendar", MonthLink: "/calendar?week=2026-11-01",
@@ -115,9 +116,20 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				Problems: []issueProblem{issueProblemOf(errs.FieldError{Field: "seller.siret"}, sampleDocument(at)), issueProblemOf(errs.FieldError{Field: "buyer.siren"}, sampleDocument(at)),
 					issueProblemOf(errs.FieldError{Field: "settings.late_penalty_rate"}, sampleDocument(at)), issueProblemOf(errs.FieldError{Field: "lines.0.quantity"}, sampleDocument(at))},
 				ActionError: "x", CanEdit: true, CanDelete: true, CanIssue: true, CanDecide: true, Deposit: true, DepositPct: "30",
-				Derive: []docAction{{Kind: "order", Label: "sales.make.order"}, {Kind: "invoice", Delivered: true, Label: "sales.make.invoice_delivered"}}},
-			"sales_settings": sampleSettingsPage(s, owner(p)),
-			"password_reset": &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
+				Derive: []docAction{{Kind: "order", Label: "sales.make.order"}, {Kind: "invoice", Delivered: true, Label: "sales.make.invoice_delivered"}},
+				Extras: docExtras{CanSend: true, Payable: true, Open: true, CanPay: true, Methods: sales.Methods, Credit: 500, ShowDunning: true, CanRemind: true, CanPause: true, ClientPaused: true,
+					Payments:  []sales.Allocation{{ID: 1, PaymentID: 2, DocumentID: 4, Amount: 100, Date: "2026-11-26", Method: "cheque", Reference: "<b>123</b>"}},
+					PayForm:   payForm{Date: "2026-11-27", Amount: "x", Method: "card"},
+					PayErrors: salesErrors(errs.Fields{{Field: "amount", Code: "not_a_number"}, {Field: "document_id", Code: "other_client"}, {Field: "method", Code: "invalid_method"}}.Err("t")),
+					Reminders: []sales.Reminder{{ID: 1, Level: 1, Tone: "friendly", Channel: "email", SentAt: at, MailStatus: "sent"}, {ID: 2, Level: 2, Tone: "formal", Channel: "letter", SentAt: at, MailStatus: "no_email"}},
+					Due:       &service.DueReminder{Document: sampleDocument(at), Level: 3, OverdueDays: 40, Step: sales.Level{Days: 30, Channel: "letter", Tone: "formal"}}}},
+			"sales_send": &sendPage{Page: owner(p), Doc: service.DocumentView{Document: sampleDocument(at)}, Form: service.SendInput{To: "a@example.fr", Subject: "<b>Facture</b>", Body: "Bonjour\n<b>x</b>"},
+				Errors: salesErrors(errs.Fields{{Field: "to", Code: "invalid_email"}, {Field: "subject", Code: "invalid_subject"}, {Field: "body", Code: "too_long"}}.Err("t"))},
+			"sales_reminders": &remindersPage{Page: owner(p), CanSend: true, Items: []service.DueReminder{{Document: sampleDocument(at), Level: 1, OverdueDays: 12, Step: sales.Level{Days: 10, Channel: "email", Tone: "friendly"}, Email: "a@example.fr"},
+				{Document: sampleDocument(at), Level: 3, OverdueDays: 70, Step: sales.Level{Days: 60, Channel: "letter", Tone: "formal"}}}},
+			"sales_dashboard": &dashboardPage{Page: owner(p), Figures: sampleFigures()},
+			"sales_settings":  sampleSettingsPage(s, owner(p)),
+			"password_reset":  &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))
@@ -403,6 +415,16 @@ func sampleSettingsPage(s *Server, p Page) *salesSettingsPage {
 }
 
 // owner gives a sample page the rights of an owner, so that every button shows.
+// sampleFigures are dashboard figures with every part filled.
+func sampleFigures() *salesFigures {
+	f := &salesFigures{QuotesPending: 2, QuotesPendingNet: 120000, OrdersToDeliver: 1, Unpaid: 50000, UnpaidCount: 3, Overdue: 20000, OverdueCount: 1, Year: 300000,
+		Top: []dashClient{{ContactID: 2, Name: "<b>Client</b>", Net: 200000}}}
+	for i := range 12 {
+		f.Months = append(f.Months, dashMonth{Month: "2026-01", Label: "janv. 2026", Net: money.Amount(i * 1000), X: i * 60, Y: 100, W: 40, H: 100, LabelX: i*60 + 30})
+	}
+	return f
+}
+
 func owner(p Page) Page {
 	p.rights, _ = access.Builtin(access.RoleOwner)
 	return p

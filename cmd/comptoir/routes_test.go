@@ -159,6 +159,16 @@ func TestTenantIsolation(t *testing.T) {
 		if document == 0 {
 			t.Fatalf("A's document: %d %.300s", saved.Status, saved.Body)
 		}
+		// A's issued invoice, partly paid: the payment's id.
+		invoice := newDocument(t, a, A, "invoices", salesSetup(t, a, A, "a-client@example.fr"), "A's invoice", true)
+		if r := a.post(A.Browser, "/sales/documents/"+formatInt(invoice)+"/payments", url.Values{"date": {"2026-01-15"}, "amount": {"10"}, "method": {"cheque"}}); r.Status != 303 {
+			t.Fatalf("A's payment: %d %.300s", r.Status, r.Body)
+		}
+		paymentAction, _ := doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find(`#payment-list form[action$="/delete"]`).Attr("action")
+		payment := atoi(strings.TrimSuffix(strings.TrimPrefix(paymentAction, "/sales/payments/"), "/delete"))
+		if payment == 0 {
+			t.Fatal("A's payment not found")
+		}
 		tokenAction, _ := doc(t, a.get(A.Browser, "/me")).Find(`#tokens form[action$="/revoke"]`).First().Attr("action")
 		tokenA := atoi(strings.TrimSuffix(strings.TrimPrefix(tokenAction, "/me/tokens/"), "/revoke"))
 		if tokenA == 0 {
@@ -175,16 +185,9 @@ func TestTenantIsolation(t *testing.T) {
 		// add their records to the proof.
 		ids := map[string]int64{"bank-accounts": bank.ID, "invitations": invitation.ID, "members": ownerA, "users": ownerA, "tokens": tokenA, "contacts": contact.ID, "conversations": conversation.ID, "cases": supportCase.ID, "support": supportCase.ID, "support-grants": grantA,
 			"roles": atoi(strings.TrimPrefix(roleHref, "/users/roles/")), "addresses": address.ID, "views": view.ID, "contact-views": view.ID, "products": product.ID,
-			"documents": document}
+			"documents": document, "payments": payment}
 		sales := salesChain(t, a, A.Token)
 		maps.Copy(ids, sales)
-		var payment struct{ ID int64 }
-		a.api("POST", "/api/v1/payments", A.Token, map[string]any{"document_id": sales["invoices"], "date": "2026-01-01", "amount": 100,
-			"method": "cheque", "reference": "A's cheque"}).JSON(t, &payment)
-		if payment.ID == 0 {
-			t.Fatal("A's payment not saved")
-		}
-		ids["payments"] = payment.ID
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -194,7 +197,9 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text() +
-				salesSnapshot(a, A.Token, sales)
+				salesSnapshot(a, A.Token, sales) +
+				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find("main").Text() +
+				doc(t, a.get(A.Browser, "/contacts/"+formatInt(contact.ID))).Find("main").Text()
 		}
 		before := snapshot()
 		tested := 0
