@@ -314,20 +314,19 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add("d.created_by = ?", f.CreatedBy)
 	}
 	if q := strings.TrimSpace(f.Query); looksLikeNumber(q) {
-		// A number's beginning, through documents_by_number: a range on
-		// SQLite (binary order); on PostgreSQL a LIKE prefix, which its
-		// text_pattern_ops index serves whatever the database's collation.
-		// The highest 5,000 matching numbers bound the work: a prefix as
-		// short as "F-" would otherwise sort every invoice, and a prefix
-		// matching nothing would walk the whole list in id order.
+		// A number's beginning: a range over documents_by_number, in byte
+		// order (PostgreSQL's index is COLLATE "C" so that the range and
+		// the order use it whatever the database's collation). The highest
+		// 5,000 matching numbers bound the work: a prefix as short as "F-"
+		// would otherwise sort every invoice, and one matching nothing
+		// would walk the whole list in id order.
 		q = strings.ToUpper(q)
-		match := "n.number >= ? AND n.number < ?"
-		args := []any{q, q + "\U0010FFFF"}
+		col := "n.number"
 		if db.engine == Postgres {
-			match, args = `n.number LIKE ? ESCAPE '\'`, []any{escapeLike(q) + "%"}
+			col = `n.number COLLATE "C"`
 		}
-		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = d.account_id AND `+match+`
-			ORDER BY n.number DESC LIMIT 5000)`, args...)
+		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = d.account_id AND `+col+` >= ? AND `+col+` < ?
+			ORDER BY `+col+` DESC LIMIT 5000)`, q, q+"\U0010FFFF")
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)
