@@ -325,8 +325,8 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		if db.engine == Postgres {
 			col = `n.number COLLATE "C"`
 		}
-		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = d.account_id AND `+col+` >= ? AND `+col+` < ?
-			ORDER BY `+col+` DESC LIMIT 5000)`, q, q+"\U0010FFFF")
+		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND `+col+` >= ? AND `+col+` < ?
+			ORDER BY `+col+` DESC LIMIT 5000)`, acc, q, q+"\U0010FFFF")
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)
