@@ -44,6 +44,22 @@ func (s *Service) reachableDocument(ctx context.Context, id int64, action access
 	return d, nil
 }
 
+// DocumentKind returns the kind of a document the actor may see, without
+// reading its lines: the API checks it against the collection asked for.
+func (s *Service) DocumentKind(ctx context.Context, id int64) (string, error) {
+	d, err := s.db.DocumentHead(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if err := access.Require(ctx, moduleOf(d.Kind), access.View); err != nil {
+		return "", err
+	}
+	if access.From(ctx).ScopeOf(moduleOf(d.Kind)) == access.Own && d.CreatedBy != identity.ActorFrom(ctx).UserID {
+		return "", errs.E("service.DocumentKind", errs.NotFound, "not found")
+	}
+	return d.Kind, nil
+}
+
 // today is the date in the account's time zone.
 func (s *Service) today(ctx context.Context, acc account.Account) (string, time.Time) {
 	now := s.db.Now(ctx).In(acc.Location())

@@ -3,44 +3,17 @@ package service_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/pdf/pdftest"
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
-
-// pdfText extracts a PDF's text with poppler's pdftotext and checks its
-// structure with qpdf; outside CI a machine without the tools skips.
-func pdfText(t *testing.T, data []byte) string {
-	t.Helper()
-	for _, tool := range []string{"pdftotext", "qpdf"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --check: %v\n%s", err, out)
-	}
-	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
-}
 
 // TestInvoicePDFHasEveryMention issues an invoice and reads its PDF back:
 // every mention French law asks for is printed, and markup is only text.
@@ -73,8 +46,8 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 		if dump := os.Getenv("COMPTOIR_PDF_DUMP"); dump != "" { // to look at the page
 			_ = os.WriteFile(dump, file, 0o600)
 		}
-		text := pdfText(t, file)
-		flat := strings.Join(strings.Fields(text), " ")
+		flat := pdftest.Text(t, file)
+		text := flat
 		for _, want := range []string{
 			"FACTURE", d.Number, "Atelier <b>Dupont</b>", "SARL au capital de 10 000,00 €", "RCS Lyon 732 829 320",
 			"SIRET 732 829 320 00074", "N° TVA FR44732829320", "3 rue des Lilas", "Durand SARL", "1 place Bellecour",
@@ -143,7 +116,7 @@ func TestLettersPDF(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flat := strings.Join(strings.Fields(pdfText(t, file)), " ")
+		flat := pdftest.Text(t, file)
 		for _, want := range []string{"MISE EN DEMEURE", d.Number, "Durand SARL", "Pénalités de retard", "1,23 €", "40,00 €", "Total réclamé"} {
 			if !strings.Contains(flat, want) {
 				t.Errorf("the notice lacks %q:\n%s", want, flat)
@@ -153,7 +126,7 @@ func TestLettersPDF(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flat = strings.Join(strings.Fields(pdfText(t, file)), " ")
+		flat = pdftest.Text(t, file)
 		for _, want := range []string{"RELEVÉ DE COMPTE", d.Number, "VIR-778", "100,00 €", "Solde à payer", (d.GrossTotal - 10000).Format("fr")} {
 			if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
 				t.Errorf("the statement lacks %q:\n%s", want, flat)

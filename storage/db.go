@@ -46,6 +46,8 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 	stmts  stmtCache // SQLite write statements, see stmtcache.go
+	// readStmts are SQLite's read statements outside transactions.
+	readStmts stmtCache
 	// clock is the clock; tests replace it with SetClock. Each transaction
 	// reads it once.
 	clock atomic.Pointer[func() time.Time]
@@ -108,6 +110,7 @@ func (db *DB) Pools() map[string]*sql.DB {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stmts.close()
+	db.readStmts.close()
 	err := db.read.Close()
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())

@@ -175,6 +175,17 @@ func (db *DB) Document(ctx context.Context, id int64) (sales.Document, error) {
 	return d, err
 }
 
+// DocumentHead is Document without its lines.
+func (db *DB) DocumentHead(ctx context.Context, id int64) (sales.Document, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Document{}, err
+	}
+	d, err := scanDocument(db.reader(ctx).QueryRowContext(ctx, `SELECT `+documentColumns+`
+		FROM documents d WHERE d.account_id = $1 AND d.id = $2`, acc, id))
+	return d, dbErr("storage.DocumentHead", err)
+}
+
 // DocumentForUpdate is Document inside a write transaction; on PostgreSQL
 // the row is locked until the transaction ends, so two payments or two
 // credit notes on one invoice are applied one after the other.
@@ -317,7 +328,7 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		// A number's beginning: a range over documents_by_number, in byte
 		// order (PostgreSQL's index is COLLATE "C" so that the range and
 		// the order use it whatever the database's collation). The highest
-		// 5,000 matching numbers bound the work: a prefix as short as "F-"
+		// 1,000 matching numbers bound the work: a prefix as short as "F-"
 		// would otherwise sort every invoice, and one matching nothing
 		// would walk the whole list in id order.
 		q = strings.ToUpper(q)
@@ -326,7 +337,7 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 			col = `n.number COLLATE "C"`
 		}
 		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND `+col+` >= ? AND `+col+` < ?
-			ORDER BY `+col+` DESC LIMIT 5000)`, acc, q, q+"\U0010FFFF")
+			ORDER BY `+col+` DESC LIMIT 1000)`, acc, q, q+"\U0010FFFF")
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)

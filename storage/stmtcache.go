@@ -103,3 +103,33 @@ func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) 
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
+
+// stmtDB runs reads outside a transaction through statements prepared
+// once on the read pool; database/sql prepares each on a connection the
+// first time that connection runs it, then reuses it.
+type stmtDB struct {
+	*sql.DB
+	cache *stmtCache
+}
+
+func (d stmtDB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s := d.cache.get(query); s != nil {
+		return s
+	}
+	d.cache.prepare(ctx, d.DB, []string{query})
+	return d.cache.get(query)
+}
+
+func (d stmtDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := d.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return d.DB.QueryContext(ctx, query, args...)
+}
+
+func (d stmtDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := d.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return d.DB.QueryRowContext(ctx, query, args...)
+}

@@ -76,6 +76,9 @@ func (db *DB) reader(ctx context.Context) querier {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
 		return st.q
 	}
+	if db.engine == SQLite {
+		return stmtDB{DB: db.read, cache: &db.readStmts}
+	}
 	return db.read
 }
 

@@ -46,11 +46,11 @@ var errWrongCollection = errs.E("web.documentAPI", errs.NotFound, "not found")
 // check returns errWrongCollection unless id is a document of the
 // collection's kinds that the caller may see.
 func (d documentAPI) check(ctx context.Context, id int64) error {
-	v, err := d.svc.Document(ctx, id)
+	kind, err := d.svc.DocumentKind(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(d.kinds, v.Kind) {
+	if !slices.Contains(d.kinds, kind) {
 		return errWrongCollection
 	}
 	return nil

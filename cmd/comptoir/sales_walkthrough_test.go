@@ -4,9 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +12,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/mail/mailtest"
+	"github.com/comptoir/comptoir/pdf/pdftest"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -170,7 +168,7 @@ func TestSalesWalkthroughAPI(t *testing.T) {
 				}
 			}
 			r := call("GET", "/api/v1/invoices/"+itoa(invoice.ID)+"/pdf", nil, 200, nil)
-			text := pdfToText(t, []byte(r.Body))
+			text := pdftest.Text(t, []byte(r.Body))
 			for _, want := range []string{"FACTURE", invoice.Number, "SIRET", "TVA", "Durand SARL", "SIREN 552 100 554", "Échéance",
 				"pénalités", "40 €", "escompte", "IBAN", "Net à payer"} {
 				if !strings.Contains(text, want) {
@@ -210,29 +208,4 @@ func hasPDF(m mailtest.Received) bool {
 		}
 	}
 	return false
-}
-
-// pdfToText checks a PDF with qpdf and extracts its text with pdftotext.
-func pdfToText(t *testing.T, data []byte) string {
-	t.Helper()
-	for _, tool := range []string{"pdftotext", "qpdf"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --check: %v\n%s", err, out)
-	}
-	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }
