@@ -58,8 +58,8 @@ func startApp(t testing.TB, e storagetest.Engine, extra ...string) *app {
 		a.URL = "http://" + s
 	case err := <-done:
 		t.Fatalf("serve exited: %v\n%s", err, logs.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30 s")
+	case <-time.After(90 * time.Second): // generous: race-detector builds on a loaded 2-core machine
+		t.Fatal("serve did not start within 90 s")
 	}
 	t.Cleanup(func() {
 		cancel()
