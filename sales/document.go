@@ -165,9 +165,14 @@ func Payable(kind string) bool { return kind == Invoice || kind == Deposit }
 // Draft reports whether the document can still be edited.
 func (d Document) IsDraft() bool { return d.Status == Draft }
 
-// Shown is the status a user sees: an issued or partly paid invoice past
-// its due date with something left to pay is overdue on today (YYYY-MM-DD).
+// Shown is the status a user sees on today (YYYY-MM-DD): an issued quote
+// past its validity date is expired (it can still be accepted, if the
+// business agrees), an issued or partly paid invoice past its due date
+// with something left to pay is overdue.
 func (d Document) Shown(today string) string {
+	if d.Kind == Quote && d.Status == Issued && d.ValidUntil != "" && d.ValidUntil < today {
+		return Expired
+	}
 	if Payable(d.Kind) && (d.Status == Issued || d.Status == PartlyPaid) && d.DueDate != "" && d.DueDate < today && d.Balance() > 0 {
 		return Overdue
 	}

@@ -335,3 +335,22 @@ func FuzzLineJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestShownStatus(t *testing.T) {
+	tests := []struct {
+		d    Document
+		want string
+	}{
+		{Document{Kind: Quote, Status: Issued, ValidUntil: "2026-11-24"}, Expired},
+		{Document{Kind: Quote, Status: Issued, ValidUntil: "2026-11-25"}, Issued},
+		{Document{Kind: Quote, Status: Accepted, ValidUntil: "2026-01-01"}, Accepted},
+		{Document{Kind: Invoice, Status: Issued, DueDate: "2026-11-24", GrossTotal: 100}, Overdue},
+		{Document{Kind: Invoice, Status: PartlyPaid, DueDate: "2026-11-24", GrossTotal: 100, Paid: 100}, PartlyPaid},
+		{Document{Kind: Invoice, Status: Issued, DueDate: "2026-11-25", GrossTotal: 100}, Issued},
+	}
+	for _, tt := range tests {
+		if got := tt.d.Shown("2026-11-25"); got != tt.want {
+			t.Errorf("%+v shown %s, want %s", tt.d, got, tt.want)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func (s *Service) Documents(ctx context.Context, f sales.Filter) ([]sales.Docume
 	if access.From(ctx).ScopeOf(m) == access.Own {
 		f.CreatedBy = identity.ActorFrom(ctx).UserID
 	}
-	if f.Status == sales.Overdue && f.Today == "" {
+	if (f.Status == sales.Overdue || f.Status == sales.Expired) && f.Today == "" {
 		acc, err := s.db.Account(ctx)
 		if err != nil {
 			return nil, err

@@ -312,6 +312,8 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add("d.status IN ('issued', 'partially_paid') AND d.due_date <> '' AND d.due_date < ? AND d.gross_total - d.credited - d.paid > 0", f.Today)
 	case "unpaid":
 		c.add("d.status IN ('issued', 'partially_paid')")
+	case sales.Expired:
+		c.add("d.status = 'issued' AND d.valid_until <> '' AND d.valid_until < ?", f.Today)
 	default:
 		c.add("d.status = ?", f.Status)
 	}

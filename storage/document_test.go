@@ -69,6 +69,20 @@ func TestDocumentRoundTrip(t *testing.T) {
 		if err != nil || len(list) != 0 {
 			t.Errorf("overdue without a due date: %v %v", list, err)
 		}
+		q := sales.Document{Kind: sales.Quote, Status: sales.Draft, ContactID: d.ContactID, Locale: "fr", Currency: "EUR", ValidUntil: "2026-01-31",
+			Lines: []sales.Line{{Kind: sales.Item, Description: "x", Quantity: 1000, Unit: "piece", UnitPrice: 100}}}
+		if err := db.CreateDocument(ctx, &q); err != nil {
+			t.Fatal(err)
+		}
+		q.Status = sales.Issued
+		if err := db.SaveState(ctx, &q); err != nil {
+			t.Fatal(err)
+		}
+		for today, want := range map[string]int{"2026-01-31": 0, "2026-02-01": 1} {
+			if list, _ := db.ListDocuments(ctx, sales.Filter{Status: sales.Expired, Today: today}); len(list) != want {
+				t.Errorf("expired quotes on %s: %d, want %d", today, len(list), want)
+			}
+		}
 		list, err = db.ListDocuments(ctx, sales.Filter{Query: "F-2026"})
 		if err != nil || len(list) != 1 || list[0].Number != "F-2026-0001" {
 			t.Errorf("search by number: %v %v", list, err)

@@ -33,7 +33,7 @@ type salesCollection struct {
 }
 
 var salesCollections = []salesCollection{
-	{"quotes", sales.Quote, []string{sales.Quote}, []string{sales.Draft, sales.Issued, sales.Accepted, sales.Refused, sales.Cancelled}},
+	{"quotes", sales.Quote, []string{sales.Quote}, []string{sales.Draft, sales.Issued, sales.Expired, sales.Accepted, sales.Refused, sales.Cancelled}},
 	{"orders", sales.Order, []string{sales.Order}, []string{sales.Draft, sales.Issued, sales.PartDelivered, sales.Delivered, sales.Cancelled}},
 	{"deliveries", sales.Delivery, []string{sales.Delivery}, []string{sales.Draft, sales.Issued}},
 	{"invoices", sales.Invoice, []string{sales.Invoice, sales.Deposit}, []string{sales.Draft, "unpaid", sales.Overdue, sales.Issued, sales.PartlyPaid, sales.Paid, sales.Cancelled}},
