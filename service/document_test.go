@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
@@ -268,6 +269,23 @@ func TestSalesDashboard(t *testing.T) {
 		}
 		if len(f.TopClients) != 1 || f.TopClients[0].Name != "Durand SARL" || f.TopClients[0].Net != 10000 {
 			t.Errorf("top clients = %+v", f.TopClients)
+		}
+	})
+}
+
+// TestExportNeedsTheRight: the sales role may issue but not export.
+func TestExportNeedsTheRight(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		sellerRights, _ := access.Builtin(access.RoleSales)
+		_, err := s.ExportDocuments(access.WithRights(ctx, sellerRights), sales.Filter{Kinds: []string{sales.Invoice}}, func(sales.Document) error { return nil })
+		if !errs.Is(err, errs.Forbidden) {
+			t.Errorf("a sales role exported: %v", err)
+		}
+		n, err := s.ExportDocuments(ctx, sales.Filter{Kinds: []string{sales.Invoice}}, func(sales.Document) error { return nil })
+		if err != nil || n != 0 {
+			t.Errorf("owner export: %d, %v", n, err)
 		}
 	})
 }

@@ -3,7 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/sheet"
 
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
@@ -15,6 +21,7 @@ func (s *Server) routesForSalesAPI(mux *patternMux) {
 	for _, c := range salesCollections {
 		base := "/api/v1/" + c.Slug + "/{id}"
 		docs := documentAPI{svc: s.svc, kinds: c.Kinds}
+		mux.Handle("GET /api/v1/"+c.Slug+"/export", s.apiUser(s.documentExport(c)))
 		mux.Handle("GET "+base+"/pdf", s.apiUser(docs.pdf))
 		mux.Handle("GET "+base+"/mail", s.apiUser(apiGet(within(docs, s.svc.DocumentMail))))
 		mux.Handle("POST "+base+"/send", s.apiUser(apiApply(http.StatusOK, withinApply(docs, s.svc.SendDocument))))
@@ -33,6 +40,37 @@ func (s *Server) routesForSalesAPI(mux *patternMux) {
 	mux.Handle("GET /api/v1/contacts/{id}/statement", s.apiUser(s.apiStatement))
 	mux.Handle("GET /api/v1/contacts/{id}/statement.pdf", s.apiUser(s.apiStatementPDF))
 	mux.Handle("GET /api/v1/sales/dashboard", s.apiUser(s.apiSalesDashboard))
+}
+
+// documentExport streams a collection's documents as a spreadsheet CSV
+// (formula cells defused), with the list's filters (status, q, contact_id)
+// and ?excel=1 for French Excel; pages and the API alike.
+func (s *Server) documentExport(c salesCollection) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		f := sales.Filter{Kinds: c.Kinds, Status: q.Get("status"), Query: q.Get("q")}
+		if f.Status != "" && !slices.Contains(documentStatuses, f.Status) {
+			var fe errs.Fields
+			fe.Add("status", "invalid_status", "status must be one of "+strings.Join(documentStatuses, ", "))
+			return fe.Err("web.documentExport")
+		}
+		if v := q.Get("contact_id"); v != "" {
+			f.ContactID, _ = strconv.ParseInt(v, 10, 64)
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.Slug+`-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
+		cw, err := sheet.NewWriter(w, q.Get("excel") == "1" || q.Get("excel") == "true")
+		if err != nil {
+			return err
+		}
+		if err := cw.Write(sales.ExportColumns); err != nil {
+			return err
+		}
+		if _, err := s.svc.ExportDocuments(r.Context(), f, func(d sales.Document) error { return cw.Write(d.Row()) }); err != nil {
+			return err
+		}
+		return cw.Flush()
+	}
 }
 
 // within runs fn on a document only if it belongs to d's collection.

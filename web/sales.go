@@ -759,6 +759,7 @@ func (s *Server) routesForSales(mux *patternMux) {
 	}))
 	for _, c := range salesCollections {
 		mux.Handle("GET /sales/"+c.Slug, s.user(s.salesList(c)))
+		mux.Handle("GET /sales/"+c.Slug+"/export.csv", s.user(s.documentExport(c)))
 		if c.Creatable() {
 			mux.Handle("GET /sales/"+c.Slug+"/new", s.user(s.salesNew(c)))
 			mux.Handle("POST /sales/"+c.Slug, s.user(s.salesCreate(c)))
