@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"time"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/catalog"
@@ -111,9 +112,9 @@ func fill(ctx context.Context, svc *service.Service) error {
 	return sales(ctx, svc, restaurant.ID)
 }
 
-// sales is the restaurant's story: an accepted quote, its order shipped in
-// two deliveries, invoiced and partly paid; a second invoice past due; a
-// quote waiting for an answer.
+// sales is the restaurant's story over the last six weeks: an accepted
+// quote, its order shipped in two deliveries, invoiced and partly paid; a
+// second invoice long past due; a quote waiting for an answer.
 func sales(ctx context.Context, svc *service.Service, client int64) error {
 	line := func(ref, desc, unit string, qty measure.Quantity, price money.Amount, rate vat.Rate) salesdoc.Line {
 		return salesdoc.Line{Kind: salesdoc.Item, Reference: ref, Description: desc, Unit: unit, Quantity: qty, UnitPrice: price, VATRate: rate}
@@ -126,6 +127,12 @@ func sales(ctx context.Context, svc *service.Service, client int64) error {
 		line("SRV-CONSEIL", "Conseil en approvisionnement vrac", "hour", 2500, 6000, vat.Standard),
 		line("SRV-LIVRAISON", "Livraison Côte basque", "flat", 1000, 1200, vat.Standard),
 	}
+	// The story took the last weeks: documents dated in the past leave an
+	// invoice overdue, for the reminders and the dashboard to show.
+	db := svc.DB()
+	daysAgo := func(n int) { db.SetClock(func() time.Time { return time.Now().AddDate(0, 0, -n) }) }
+	defer db.SetClock(time.Now)
+	daysAgo(45)
 	issue := func(d salesdoc.Document, err error) (salesdoc.Document, error) {
 		if err != nil {
 			return d, err
@@ -137,6 +144,7 @@ func sales(ctx context.Context, svc *service.Service, client int64) error {
 	if err != nil {
 		return err
 	}
+	daysAgo(44)
 	if _, err := svc.Decide(ctx, quote.ID, salesdoc.Accepted); err != nil {
 		return err
 	}
@@ -144,6 +152,7 @@ func sales(ctx context.Context, svc *service.Service, client int64) error {
 	if err != nil {
 		return err
 	}
+	daysAgo(40)
 	first, err := svc.Derive(ctx, order.ID, service.DeriveInput{Kind: salesdoc.Delivery})
 	if err != nil {
 		return err
@@ -158,6 +167,12 @@ func sales(ctx context.Context, svc *service.Service, client int64) error {
 	if _, err := issue(svc.UpdateDocument(ctx, first.ID, salesdoc.Input{Lines: &half})); err != nil {
 		return err
 	}
+	old := []salesdoc.Line{line("VR-RIZ-BAS", "Riz basmati complet", "kg", 25_000, 540, vat.Reduced)}
+	if _, err := issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Invoice), ContactID: &client,
+		Operation: ptr(salesdoc.Goods), PaymentTerms: ptr("0"), Lines: &old})); err != nil {
+		return err
+	}
+	daysAgo(35)
 	if _, err := issue(svc.Derive(ctx, order.ID, service.DeriveInput{Kind: salesdoc.Delivery})); err != nil {
 		return err
 	}
@@ -169,11 +184,7 @@ func sales(ctx context.Context, svc *service.Service, client int64) error {
 		Amount: inv.GrossTotal / 2, Method: "transfer", Reference: "VIR CHISTERA"}); err != nil {
 		return err
 	}
-	old := []salesdoc.Line{line("VR-RIZ-BAS", "Riz basmati complet", "kg", 25_000, 540, vat.Reduced)}
-	if _, err := issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Invoice), ContactID: &client,
-		Operation: ptr(salesdoc.Goods), PaymentTerms: ptr("0"), Lines: &old})); err != nil {
-		return err
-	}
+	db.SetClock(time.Now)
 	next := []salesdoc.Line{line("BOC-1L", "Bocal en verre 1 L", "piece", 60_000, 350, vat.Standard)}
 	_, err = issue(svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Quote), ContactID: &client,
 		Title: ptr("Bocaux pour la cuisine"), Lines: &next}))
