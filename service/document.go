@@ -178,11 +178,7 @@ func (s *Service) CreateDocument(ctx context.Context, in sales.Input) (sales.Doc
 		return d, errs.E(op, errs.Invalid, "a credit note corrects an invoice: create it from the invoice")
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		acc, err := s.db.Account(ctx)
-		if err != nil {
-			return err
-		}
-		st, err := s.db.SalesSettings(ctx)
+		acc, st, err := s.db.SellerAndSettings(ctx)
 		if err != nil {
 			return err
 		}
@@ -377,11 +373,7 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 		if !d.IsDraft() {
 			return errs.E(op, errs.Conflict, "the document is already issued")
 		}
-		acc, err := s.db.Account(ctx)
-		if err != nil {
-			return err
-		}
-		st, err := s.db.SalesSettings(ctx)
+		acc, st, err := s.db.SellerAndSettings(ctx)
 		if err != nil {
 			return err
 		}

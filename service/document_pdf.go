@@ -132,10 +132,7 @@ func fileName(d sales.Document) string {
 func (s *Service) printContext(ctx context.Context, d sales.Document) (printed, error) {
 	var p printed
 	var err error
-	if p.seller, err = s.db.Account(ctx); err != nil {
-		return p, err
-	}
-	if p.settings, err = s.db.SalesSettings(ctx); err != nil {
+	if p.seller, p.settings, err = s.db.SellerAndSettings(ctx); err != nil {
 		return p, err
 	}
 	banks, err := s.db.ListBankAccounts(ctx, 0, 20)

@@ -401,6 +401,29 @@ func (db *DB) SalesSettings(ctx context.Context) (sales.Settings, error) {
 	return s, errs.Wrap("storage.SalesSettings", json.Unmarshal([]byte(data), &s))
 }
 
+// SellerAndSettings returns the current account and its sales settings in
+// one query, for the use cases that need both on every document.
+func (db *DB) SellerAndSettings(ctx context.Context) (account.Account, sales.Settings, error) {
+	const op = "storage.SellerAndSettings"
+	acc, err := scope(ctx)
+	if err != nil {
+		return account.Account{}, sales.Settings{}, err
+	}
+	var a account.Account
+	var data sql.NullString
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT `+qualify("a", accountColumns)+`, s.data
+		FROM accounts a LEFT JOIN sales_settings s ON s.account_id = a.id WHERE a.id = $1`, acc).
+		Scan(append(accountTargets(&a), &data)...)
+	if err != nil {
+		return a, sales.Settings{}, dbErr(op, err)
+	}
+	st := sales.DefaultSettings()
+	if data.Valid {
+		err = json.Unmarshal([]byte(data.String), &st)
+	}
+	return a, st, errs.Wrap(op, err)
+}
+
 // SaveSalesSettings stores the current account's sales settings.
 func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
 	acc, err := scope(ctx)
