@@ -221,6 +221,12 @@ func (s *Service) DeleteContact(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		if has, err := s.db.ContactHasSales(ctx, id); err != nil {
+			return err
+		} else if has {
+			return errs.E("service.DeleteContact", errs.Conflict,
+				"this client has sales documents or payments, which the law keeps for ten years: end the relationship instead of deleting the client")
+		}
 		detached, err := s.db.MovePeople(ctx, id, 0)
 		if err != nil {
 			return err

@@ -289,3 +289,31 @@ func TestExportNeedsTheRight(t *testing.T) {
 		}
 	})
 }
+
+// TestClientsWithSales: a client with documents is not deleted (they are
+// kept), and merging moves the duplicate's documents to the client kept.
+func TestClientsWithSales(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		dup, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Durand S.A.R.L."), IsClient: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Quote), ContactID: &dup.ID, Lines: lines(item("x", 1000, 100, 2000))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteContact(ctx, dup.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("a client with a quote was deleted: %v", err)
+		}
+		if _, err := s.MergeContacts(ctx, c.ID, dup.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Document(ctx, d.ID)
+		if err != nil || v.ContactID != c.ID {
+			t.Errorf("the quote after the merge: %+v, %v", v.Document, err)
+		}
+	})
+}

@@ -234,6 +234,10 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 		`UPDATE contact_addresses SET is_default = FALSE WHERE account_id = $1 AND contact_id = $2 AND is_default
 			AND kind IN (SELECT kind FROM contact_addresses WHERE account_id = $1 AND contact_id = $3 AND is_default)`,
 		`UPDATE contact_addresses SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		// Sales documents follow their client; an issued one keeps the
+		// buyer it printed.
+		`UPDATE documents SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		`UPDATE payments SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 	} {
 		if _, err := db.writer(ctx).ExecContext(ctx, q, acc, fromID, toID); err != nil {
 			return dbErr("storage.MoveContactRecords", err)
@@ -284,4 +288,18 @@ func (db *DB) RefreshContactStats(ctx context.Context) error {
 	}
 	_, err := db.write.ExecContext(ctx, q)
 	return dbErr("storage.RefreshContactStats", err)
+}
+
+// ContactHasSales reports whether a contact of the current account has
+// sales documents or payments, which are kept for the legal retention
+// period and so keep their client.
+func (db *DB) ContactHasSales(ctx context.Context, id int64) (bool, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return false, err
+	}
+	var has bool
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE account_id = $1 AND contact_id = $2)
+		OR EXISTS (SELECT 1 FROM payments WHERE account_id = $1 AND contact_id = $2)`, acc, id).Scan(&has)
+	return has, dbErr("storage.ContactHasSales", err)
 }
