@@ -143,6 +143,8 @@ type Document struct {
 	UpdatedAt      time.Time    `json:"updated_at"`
 	IssuedAt       *time.Time   `json:"issued_at,omitempty"`
 	SentAt         *time.Time   `json:"sent_at,omitempty"`
+	SentTo         string       `json:"sent_to,omitempty"`     // where it was last e-mailed
+	MailStatus     string       `json:"mail_status,omitempty"` // how that delivery went: sent, logged, failed
 	ContactName    string       `json:"contact_name,omitempty"`
 	OriginNumber   string       `json:"origin_number,omitempty"`
 	PaymentRefence string       `json:"-"`

@@ -82,6 +82,9 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 		if !bytes.HasPrefix(attached, []byte("%PDF-")) {
 			t.Fatalf("no PDF attached: %+v", m.Parts)
 		}
+		if v, _ := s.Document(ctx, d.ID); v.SentTo != "compta@durand.example" || v.MailStatus != "sent" || v.SentAt == nil {
+			t.Errorf("sending not recorded on the invoice: %q %q %v", v.SentTo, v.MailStatus, v.SentAt)
+		}
 		timeline, err := s.Conversations(ctx, c.ID)
 		if err != nil || len(timeline) == 0 || timeline[0].DocumentID != d.ID {
 			t.Errorf("timeline = %+v, %v", timeline, err)

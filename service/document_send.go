@@ -130,6 +130,16 @@ func (s *Service) SendDocument(ctx context.Context, id int64, in SendInput) (Doc
 	if err != nil {
 		return out, errs.Wrap(op, err)
 	}
+	status := "sent"
+	if _, logged := s.Mailer.(comail.LogSender); logged {
+		status = "logged"
+	}
 	out.MailSent = s.deliver(ctx, accountID, "document", m) == nil
+	if !out.MailSent {
+		status = "failed"
+	}
+	if err := s.db.SetMailStatus(ctx, id, in.To, status); err != nil {
+		s.log.Error("document mail status", "document", id, "err", err)
+	}
 	return out, nil
 }

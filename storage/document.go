@@ -15,7 +15,8 @@ import (
 const documentColumns = `d.id, d.kind, d.status, d.number, d.contact_id, d.buyer, d.delivery_address, COALESCE(d.origin_id, 0),
 	d.title, d.issue_date, d.delivery_date, d.due_date, d.valid_until, d.payment_terms, d.discount, d.exemption,
 	d.operation, d.vat_on_debits, d.notes, d.locale, d.currency, d.net_total, d.vat_total, d.gross_total, d.paid,
-	d.credited, d.dunning_paused, d.dunning_level, d.created_by, d.created_at, d.updated_at, d.issued_at, d.sent_at`
+	d.credited, d.dunning_paused, d.dunning_level, d.created_by, d.created_at, d.updated_at, d.issued_at, d.sent_at,
+	d.sent_to, d.mail_status`
 
 func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 	var d sales.Document
@@ -25,7 +26,7 @@ func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 		&d.Title, &d.IssueDate, &d.DeliveryDate, &d.DueDate, &d.ValidUntil, &d.PaymentTerms, &d.Discount, &d.Exemption,
 		&d.Operation, &d.VATOnDebits, &d.Notes, &d.Locale, &d.Currency, &d.NetTotal, &d.VATTotal, &d.GrossTotal, &d.Paid,
 		&d.Credited, &d.DunningPaused, &d.DunningLevel, &d.CreatedBy, utc(&d.CreatedAt), utc(&d.UpdatedAt),
-		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt))
+		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt), &d.SentTo, &d.MailStatus)
 	if err != nil {
 		return d, err
 	}
@@ -254,6 +255,18 @@ func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 		acc, d.ID, d.Status, d.Number, string(buyer), d.IssueDate, d.DeliveryDate, d.DueDate, d.Paid, d.Credited,
 		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt)
 	return mustAffect(op, res, err)
+}
+
+// SetMailStatus records where a document was e-mailed and how the
+// delivery went; it runs after the commit that recorded the sending.
+func (db *DB) SetMailStatus(ctx context.Context, id int64, to, status string) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET sent_to = $3, mail_status = $4 WHERE account_id = $1 AND id = $2`,
+		acc, id, to, status)
+	return mustAffect("storage.SetMailStatus", res, err)
 }
 
 // DeleteDraft deletes a draft; issued documents are never deleted.
