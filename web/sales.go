@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/measure"
@@ -238,7 +239,7 @@ func readDocForm(r *http.Request) docForm {
 		l := lineForm{Kind: v(p + "kind"), Reference: v(p + "reference"), Description: strings.TrimSpace(r.PostFormValue(p + "description")),
 			Quantity: v(p + "quantity"), Unit: v(p + "unit"), UnitPrice: v(p + "unit_price"), Discount: v(p + "discount"),
 			VATRate: v(p + "vat_rate"), OriginLineID: v(p + "origin_line_id"), ProductID: v(p + "product_id")}
-		if l.Description == "" && l.Reference == "" && (l.Kind != sales.Item || l.UnitPrice == "") && l.OriginLineID == "" {
+		if l.Description == "" && l.Reference == "" && (l.Kind != sales.Item || l.UnitPrice == "") && l.OriginLineID == "" && l.ProductID == "" {
 			continue
 		}
 		f.Lines = append(f.Lines, l)
@@ -337,6 +338,71 @@ type salesEditorPage struct {
 	// Defaults is true when the viewer cannot read the sales settings: the
 	// selects then offer "the business's default".
 	Defaults bool
+	// Products are the catalog's active products a line can be picked
+	// from; MoreProducts is true when the catalog holds more than listed.
+	Products     []productChoice
+	MoreProducts bool
+}
+
+// maxPickerProducts bounds the products listed in the editor's picker. A
+// larger catalog lists its first products by name; the others are typed on
+// the line by hand.
+const maxPickerProducts = 1000
+
+// productChoice is a product offered by the line picker, its fields
+// formatted as the editor's line expects them.
+type productChoice struct {
+	ID          int64
+	Label       string // "REF — Name", what the picker shows and matches
+	Reference   string
+	Description string // name, then the description on the next line
+	Unit        string
+	Price       string // unit price excl. VAT in the page's language
+	VATRate     string
+	// Shown is the price shown beside the label, empty for a role that
+	// does not see amounts.
+	Shown string
+}
+
+// ProductLabel is the picker's text for a line's product, "" when the
+// product is not among those listed.
+func (p salesEditorPage) ProductLabel(id string) string {
+	for _, c := range p.Products {
+		if strconv.FormatInt(c.ID, 10) == id {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// productChoices lists the account's active products for the picker. A
+// role without the Sales module's view right (a delivery-only role) gets
+// no picker.
+func (s *Server) productChoices(r *http.Request, p *salesEditorPage) error {
+	active := true
+	list, err := s.svc.Products(r.Context(), catalog.Filter{Active: &active, Limit: maxPickerProducts + 1})
+	if errs.Is(err, errs.Forbidden) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(list) > maxPickerProducts {
+		list, p.MoreProducts = list[:maxPickerProducts], true
+	}
+	sees := p.SeesAmounts()
+	for _, prod := range list {
+		c := productChoice{ID: prod.ID, Label: prod.Reference + " — " + prod.Name, Reference: prod.Reference, Description: prod.Name,
+			Unit: prod.Unit, Price: prod.Price.Format(p.lang), VATRate: prod.VATRate.Format(p.lang)}
+		if prod.Description != "" {
+			c.Description += "\n" + prod.Description
+		}
+		if sees {
+			c.Shown = p.Money(prod.Price) + " / " + p.T("unit."+prod.Unit)
+		}
+		p.Products = append(p.Products, c)
+	}
+	return nil
 }
 
 // Mention is the legal mention of an exemption in the page's language.
@@ -391,6 +457,9 @@ func (s *Server) editorPage(r *http.Request, c salesCollection, f docForm) (*sal
 		}
 	}
 	p.Clients = clients
+	if err := s.productChoices(r, p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

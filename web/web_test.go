@@ -399,7 +399,10 @@ func sampleEditor(s *Server, p Page) *salesEditorPage {
 		Terms: []termChoice{{"30", "30 jours"}}, Defaults: false, Clients: []crm.Contact{{ID: 2, Kind: "person", LastName: "<b>L</b>"}},
 		Form: docForm{ID: 3, Kind: sales.Quote, ContactID: "2", PaymentTerms: "30", Exemption: "franchise", Operation: "goods", Discount: "5", Locale: "fr",
 			Lines: []lineForm{{Kind: "item", Quantity: "1,5x", Unit: "kg", UnitPrice: "2,50", VATRate: "8,5"}, {Kind: "section", Description: "S"}}}}
-	e.Errors = salesErrors(errs.Fields{{Field: "contact_id", Code: "required"}, {Field: "lines.0.quantity", Code: "not_a_number"}, {Field: "lines", Code: "negative_total"}, {Field: "title", Code: "too_long"}}.Err("t"))
+	e.Products = []productChoice{{ID: 7, Label: "CAF — <b>Café</b>", Reference: "CAF", Description: "<b>Café</b>\nGrains", Unit: "kg", Price: "24,90", VATRate: "5,5", Shown: "24,90 € / kg"}}
+	e.MoreProducts = true
+	e.Form.Lines[0].ProductID = "7"
+	e.Errors = salesErrors(errs.Fields{{Field: "contact_id", Code: "required"}, {Field: "lines.0.quantity", Code: "not_a_number"}, {Field: "lines.1.product_id", Code: "not_found"}, {Field: "lines", Code: "negative_total"}, {Field: "title", Code: "too_long"}}.Err("t"))
 	t := sampleTotals()
 	e.Totals = &t
 	return e

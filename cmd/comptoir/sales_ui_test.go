@@ -217,3 +217,97 @@ func TestBrowserSales(t *testing.T) {
 	b.screenshot(t, "settings")
 	b.checkClean(t)
 }
+
+// TestSalesEditorPicksProducts: the editor offers the catalog's active
+// products with what a line needs in data attributes (never a purchase
+// price); a line saved with only a product and a quantity is completed by
+// the server from the catalog, and a picked line the user changed keeps
+// what it says, linked to its product.
+func TestSalesEditorPicksProducts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		var c, coffee, old struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Durand"}).JSON(t, &c)
+		a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "CAF-01", "name": "Café <b>en grains</b>", "description": "Sidamo",
+			"unit": "kg", "price": 2490, "vat_rate": "5.5", "purchase_price": 1357}).JSON(t, &coffee)
+		a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "OLD", "name": "Ancien", "price": 100, "active": false}).JSON(t, &old)
+		if coffee.ID == 0 || old.ID == 0 {
+			t.Fatal("products not created")
+		}
+
+		r := a.get(A.Browser, "/sales/quotes/new")
+		d := doc(t, r)
+		opts := d.Find(`#catalog-products option`)
+		if opts.Length() != 1 {
+			t.Fatalf("picker options: %d, want the one active product", opts.Length())
+		}
+		o := opts.First()
+		want := map[string]string{"value": "CAF-01 — Café <b>en grains</b>", "data-product-id": formatInt(coffee.ID), "data-reference": "CAF-01",
+			"data-description": "Café <b>en grains</b>\nSidamo", "data-unit": "kg", "data-price": "24,90", "data-vat-rate": "5,5", "label": "24,90\u00a0€ / kg"}
+		for k, v := range want {
+			if got := o.AttrOr(k, ""); got != v {
+				t.Errorf("option %s = %q, want %q", k, got, v)
+			}
+		}
+		if strings.Contains(r.Body, "Café <b>") || strings.Contains(r.Body, "13,57") {
+			t.Error("a product's name unescaped, or its purchase price, in the editor")
+		}
+		if d.Find(`#line-rows [data-field=product][list=catalog-products]`).Length() != 1 || d.Find(`#line-template [data-field=product]`).Length() != 1 {
+			t.Error("no picker on the line or in the line template")
+		}
+
+		form := url.Values{"contact_id": {formatInt(c.ID)}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			// Only the product and the quantity: the server fills the rest.
+			"lines.0.kind": {"item"}, "lines.0.product_id": {formatInt(coffee.ID)}, "lines.0.quantity": {"2"},
+			// Picked in the browser, then the price changed by hand.
+			"lines.1.kind": {"item"}, "lines.1.product_id": {formatInt(coffee.ID)}, "lines.1.reference": {"CAF-01"}, "lines.1.description": {"Café, prix d'ami"},
+			"lines.1.quantity": {"1"}, "lines.1.unit": {"kg"}, "lines.1.unit_price": {"20"}, "lines.1.vat_rate": {"5,5"}}
+		r = a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 303 {
+			t.Fatalf("save: %d %.500s", r.Status, r.Body)
+		}
+		id, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Location"), "/sales/documents/"), "?")
+		var q struct {
+			Lines []struct {
+				ProductID   int64  `json:"product_id"`
+				Reference   string `json:"reference"`
+				Description string `json:"description"`
+				Quantity    string `json:"quantity"`
+				Unit        string `json:"unit"`
+				UnitPrice   int64  `json:"unit_price"`
+				VATRate     string `json:"vat_rate"`
+			} `json:"lines"`
+			Gross int64 `json:"gross"`
+		}
+		a.api("GET", "/api/v1/quotes/"+id, A.Token, nil).JSON(t, &q)
+		if len(q.Lines) != 2 {
+			t.Fatalf("lines: %+v", q.Lines)
+		}
+		if l := q.Lines[0]; l.ProductID != coffee.ID || l.Reference != "CAF-01" || l.Description != "Café <b>en grains</b>\nSidamo" ||
+			l.Quantity != "2" || l.Unit != "kg" || l.UnitPrice != 2490 || l.VATRate != "5.5" {
+			t.Errorf("line filled from the catalog: %+v", l)
+		}
+		if l := q.Lines[1]; l.ProductID != coffee.ID || l.Description != "Café, prix d'ami" || l.UnitPrice != 2000 {
+			t.Errorf("picked line as the user left it: %+v", l)
+		}
+
+		// The draft's editor shows each line's product in its picker.
+		d = doc(t, a.get(A.Browser, "/sales/documents/"+id+"/edit"))
+		for i := range 2 {
+			row := d.Find("#line-rows tr.doc-line").Eq(i)
+			if got := row.Find(`[data-field=product]`).AttrOr("value", ""); got != "CAF-01 — Café <b>en grains</b>" {
+				t.Errorf("line %d's picker: %q", i, got)
+			}
+			if got := row.Find(`[name="lines.`+formatInt(int64(i))+`.product_id"]`).AttrOr("value", ""); got != formatInt(coffee.ID) {
+				t.Errorf("line %d's product id: %q", i, got)
+			}
+		}
+
+		// A product that is not in the catalog is reported on its line.
+		form.Set("lines.0.product_id", "999999")
+		r = a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 422 || !doc(t, r).Find(`#line-rows tr.doc-line`).First().Find(`[data-field=product]`).HasClass("is-invalid") {
+			t.Errorf("unknown product: %d", r.Status)
+		}
+	})
+}

@@ -26,8 +26,8 @@ import (
 // partly paid, reminded twice by the daily job, paid; then the client's
 // timeline, the Activity page and the downloaded invoice PDF.
 //
-// The editor has no product picker: the quote's catalog line is typed by
-// hand (reference, name, unit, price and rate), as a user does today.
+// The quote's catalog line is picked in the line's product picker by
+// typing the product's reference and Enter, which fills the line.
 func TestSalesWalkthroughBrowser(t *testing.T) {
 	smtp := mailtest.Start(t)
 	a := startApp(t, storagetest.Engines()[0], "--smtp", smtp.URL())
@@ -125,13 +125,27 @@ func TestSalesWalkthroughBrowser(t *testing.T) {
 	}
 	b.run(t, "write the quote",
 		chromedp.SendKeys(css(`#f-title`), "Café pour la rentrée"),
-		chromedp.SendKeys(css(`[name="lines.0.reference"]`), "CAF-ETH"),
-		chromedp.SendKeys(css(`[name="lines.0.description"]`), "Café d'Éthiopie"),
-		fill(`[name="lines.0.quantity"]`, "10"),
-		chromedp.SetValue(css(`[name="lines.0.unit"]`), "kg"),
-		chromedp.SetValue(css(`[name="lines.0.vat_rate"]`), "5,5"),
-		// Enter in the last line adds the next one.
-		chromedp.SendKeys(css(`[name="lines.0.unit_price"]`), "24,90"+kb.Enter),
+		// The reference and Enter pick the product and go on to the quantity.
+		chromedp.SendKeys(css(`#line-rows tr:first-child [data-field=product]`), "caf-eth"+kb.Enter),
+	)
+	// The line is the product's: reference, name, unit, price and rate.
+	for sel, want := range map[string]string{`[data-field=product]`: "CAF-ETH — Café d'Éthiopie", `[name="lines.0.reference"]`: "CAF-ETH",
+		`[name="lines.0.description"]`: "Café d'Éthiopie", `[name="lines.0.unit"]`: "kg", `[name="lines.0.unit_price"]`: "24,90",
+		`[name="lines.0.vat_rate"]`: "5,5", `[name="lines.0.quantity"]`: "1"} {
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('#line-rows tr:first-child `+sel+`').value`))
+		if err != nil || got != want {
+			t.Errorf("picked line's %s = %q (%v), want %q", sel, got, err, want)
+		}
+	}
+	if got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.name + "/" + document.querySelector('[name="lines.0.product_id"]').value`)); err != nil || !strings.HasPrefix(got, "lines.0.quantity/") || strings.HasSuffix(got, "/") {
+		t.Errorf("after picking, focus and product id: %q (%v)", got, err)
+	}
+	// 24,90 at 5,5 %: 1,37 of VAT.
+	b.waitText(t, `#live-totals [data-total=gross]`, func(s string) bool { return strings.Contains(s, "26,27") })
+	b.run(t, "quantity and a second line",
+		// The quantity, selected, is typed over; Enter in the last line
+		// adds the next one.
+		chromedp.SendKeys(css(`[name="lines.0.quantity"]`), "10"+kb.Enter),
 		chromedp.WaitVisible(css(`[name="lines.1.description"]`)),
 		chromedp.SendKeys(css(`[name="lines.1.description"]`), "Livraison"),
 		chromedp.SetValue(css(`[name="lines.1.vat_rate"]`), "20"),

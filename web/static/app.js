@@ -69,6 +69,61 @@ document.addEventListener("submit", function (e) {
     set("gross", totalNet + totalVAT);
   }
 
+  // The product picker (an <input list> over the #catalog-products
+  // datalist): picking a product fills its line from the option's data
+  // attributes, formatted by the server in the page's language, and links
+  // the line to the product; every field stays editable.
+  function productOption(form, text, byReference) {
+    var list = form.querySelector("#catalog-products");
+    text = String(text || "").trim();
+    if (!list || text === "") { return null; }
+    var found = null;
+    var ref = text.toLowerCase();
+    list.querySelectorAll("option").forEach(function (o) {
+      if (found) { return; }
+      if (o.value === text || (byReference && o.dataset.reference.toLowerCase() === ref)) { found = o; }
+    });
+    return found;
+  }
+
+  function setField(row, field, value) {
+    var input = row.querySelector("[data-field=" + field + "]");
+    if (!input) { return; }
+    if (input.tagName === "SELECT" && !Array.prototype.some.call(input.options, function (o) { return o.value === value; })) { return; }
+    input.value = value;
+  }
+
+  function pickProduct(form, picker, opt) {
+    var row = picker.closest("tr.doc-line");
+    if (!row) { return; }
+    picker.value = opt.value;
+    setField(row, "product_id", opt.dataset.productId);
+    setField(row, "reference", opt.dataset.reference);
+    setField(row, "description", opt.dataset.description);
+    setField(row, "unit", opt.dataset.unit);
+    setField(row, "unit_price", opt.dataset.price);
+    var exemption = form.querySelector("#f-exemption");
+    if (!exemption || exemption.value === "" || exemption.value === "default") {
+      setField(row, "vat_rate", opt.dataset.vatRate);
+    }
+    var qty = row.querySelector("[data-field=quantity]");
+    if (qty && parseNumber(qty.value) === 0) { qty.value = "1"; }
+    picker.classList.remove("is-invalid");
+    recompute(form);
+  }
+
+  // A picker left on text that names no product unlinks its line.
+  function settlePicker(form, picker) {
+    var opt = productOption(form, picker.value, true);
+    if (opt) {
+      if (picker.value !== opt.value) { pickProduct(form, picker, opt); }
+      return opt;
+    }
+    var id = picker.closest("tr.doc-line").querySelector("[data-field=product_id]");
+    if (id) { id.value = ""; }
+    return null;
+  }
+
   function addLine(form, after, kind) {
     var tpl = document.getElementById("line-template");
     var body = form.querySelector("#line-rows");
@@ -112,12 +167,20 @@ document.addEventListener("submit", function (e) {
 
   document.addEventListener("input", function (e) {
     var form = editor(e.target);
-    if (form) { recompute(form); }
+    if (!form) { return; }
+    if (e.target.dataset.field === "product") {
+      var opt = productOption(form, e.target.value, false);
+      if (opt) { pickProduct(form, e.target, opt); return; }
+    }
+    recompute(form);
   });
 
   document.addEventListener("change", function (e) {
     var t = e.target;
     var form = editor(t);
+    if (form && t.dataset && t.dataset.field === "product") {
+      settlePicker(form, t);
+    }
     if (t.dataset && t.dataset.field === "kind") {
       t.closest("tr.doc-line").dataset.kind = t.value;
     }
@@ -145,10 +208,30 @@ document.addEventListener("submit", function (e) {
     var row = e.target.closest("tr.doc-line");
     if (!row || e.target.tagName === "TEXTAREA" || e.target.tagName === "BUTTON") { return; }
     e.preventDefault();
+    // Enter in the picker takes the product (its label or its reference)
+    // and goes on to the line's quantity.
+    if (e.target.dataset.field === "product") {
+      if (settlePicker(form, e.target)) {
+        var qty = row.querySelector("[data-field=quantity]");
+        qty.focus();
+        qty.select();
+      }
+      return;
+    }
     var next = row.nextElementSibling;
     if (!next) { addLine(form, row); return; }
     var target = next.querySelector("[data-field=" + e.target.dataset.field + "]") || next.querySelector("[data-field=description]");
     target.focus();
+  });
+
+  // A line's input never submits the form on Enter: the keydown above
+  // has moved the focus, and an Enter that still arrives as a keypress
+  // (sent without its keydown, as automation tools do) must not post a
+  // half-written document.
+  document.addEventListener("keypress", function (e) {
+    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey && e.target.tagName === "INPUT" && editor(e.target) && e.target.closest("tr.doc-line")) {
+      e.preventDefault();
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
