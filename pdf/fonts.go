@@ -1,13 +1,19 @@
 package pdf
 
 import (
+	"bytes"
+	"compress/zlib"
 	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"math"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The DejaVu fonts (licence in fonts/LICENSE).
@@ -95,4 +101,183 @@ func clean(s string, multiline bool) string {
 		}
 	}
 	return b.String()
+}
+
+// The fast path. fpdf's Unicode fonts cost a few milliseconds per document
+// (parsing, a 65,536-entry width table hashed into the font's id, subsetting,
+// a 128 KB glyph map compressed each time). Its classic TrueType fonts cost
+// next to nothing: a definition of 256 widths and a font file written as
+// given, already compressed. So a document whose every character is in
+// Windows-1252 — French and most Western European text, with €, œ, « » and ’
+// — is rendered with classic fonts made once per process from DejaVu Sans cut
+// to those characters; any other goes through the Unicode fonts.
+
+// simpleFont is a classic fpdf font: its definition (the JSON that fpdf's
+// makefont writes), its compressed file and its widths per code.
+type simpleFont struct {
+	def, z []byte
+	w      [256]int // in thousandths of the font size
+}
+
+// cp1252Names are the PostScript names of the cut fonts; the prefix is the
+// tag the PDF format gives a subset font.
+var cp1252Names = map[string]string{"": "CPTRAA+DejaVuSans", "B": "CPTRAA+DejaVuSans-Bold", "I": "CPTRAA+DejaVuSans-Oblique"}
+
+var simpleFonts = sync.OnceValue(func() map[string]*simpleFont {
+	var set strings.Builder
+	for b := 0x20; b <= 0xff; b++ {
+		// Its five unused codes decode to U+FFFD.
+		if c := charmap.Windows1252.DecodeByte(byte(b)); c != utf8.RuneError && (unicode.IsPrint(c) || c == 0xa0) {
+			set.WriteRune(c)
+		}
+	}
+	cut := set.String()
+	out := map[string]*simpleFont{}
+	for style, ttf := range map[string][]byte{"": sansTTF, "B": sansBoldTTF, "I": sansObliqueTTF} {
+		out[style] = makeSimpleFont(fpdf.UTF8CutFont(ttf, cut), style, cut)
+	}
+	return out
+})
+
+// makeSimpleFont makes the classic font of a TrueType file cut to the
+// characters of cut. Its metrics are those fpdf reads from the same file for
+// a Unicode font, so both paths wrap and align text alike.
+func makeSimpleFont(ttf []byte, style, cut string) *simpleFont {
+	probe := fpdf.New("P", "mm", "A4", "")
+	probe.AddUTF8FontFromBytes("probe", "", ttf)
+	probe.SetFont("probe", "", 10)
+	if probe.Err() {
+		panic("pdf: the embedded font is unreadable: " + probe.Error().Error())
+	}
+	desc := probe.GetFontDesc("probe", "")
+	// fpdf marks its Unicode fonts symbolic; a simple font with the
+	// standard encoding must be non-symbolic for viewers to find its glyphs
+	// through the Unicode cmap.
+	desc.Flags = desc.Flags&^4 | 32
+	sf := &simpleFont{}
+	for i := range sf.w {
+		sf.w[i] = desc.MissingWidth
+	}
+	for _, c := range cut {
+		b, _ := charmap.Windows1252.EncodeRune(c)
+		sf.w[b] = probe.GetStringSymbolWidth(string(c))
+	}
+	up, ut := underline(ttf)
+	def := struct {
+		Tp           string
+		Name         string
+		Desc         fpdf.FontDescType
+		Up, Ut       int
+		Cw           []int
+		Enc, File    string
+		OriginalSize int
+	}{"TrueType", cp1252Names[style], desc, up, ut, sf.w[:], "cp1252", "dejavu-cp1252" + style + ".z", len(ttf)}
+	var err error
+	if sf.def, err = json.Marshal(def); err != nil {
+		panic(err)
+	}
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	_, _ = zw.Write(ttf)
+	_ = zw.Close()
+	sf.z = z.Bytes()
+	return sf
+}
+
+// underline reads the underline position and thickness of a TrueType file,
+// in thousandths of the font size (fpdf never underlines here, but the
+// definition has them).
+func underline(ttf []byte) (pos, thick int) {
+	u16 := func(o int) int { return int(binary.BigEndian.Uint16(ttf[o:])) }
+	table := func(tag string) int {
+		for i := range u16(4) {
+			if e := 12 + 16*i; string(ttf[e:e+4]) == tag {
+				return int(binary.BigEndian.Uint32(ttf[e+8:]))
+			}
+		}
+		panic("pdf: no " + tag + " table in the embedded font")
+	}
+	em := float64(u16(table("head") + 18))
+	post := table("post")
+	scale := func(v int) int { return int(math.Round(float64(int16(v)) * 1000 / em)) }
+	return scale(u16(post + 8)), scale(u16(post + 10))
+}
+
+// latin reports whether every character of s but the newline is in
+// Windows-1252.
+func latin(s string) bool {
+	for _, c := range s {
+		if c < 0x80 {
+			if c < 0x20 && c != '\n' || c == 0x7f {
+				return false
+			}
+			continue
+		}
+		if b, ok := charmap.Windows1252.EncodeRune(c); !ok || b < 0xa0 && c < 0xa0 {
+			return false
+		}
+	}
+	return true
+}
+
+// toCP1252 encodes s, which latin accepts, in Windows-1252.
+func toCP1252(s string) string {
+	ascii := true
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, c := range s {
+		e, _ := charmap.Windows1252.EncodeRune(c)
+		b = append(b, e)
+	}
+	return string(b)
+}
+
+// splitText is fpdf's SplitText for the widths w of a classic font of size
+// (in user units) size: the same algorithm over the same widths, on UTF-8
+// text, so that both paths break lines at the same places.
+func splitText(txt string, width, size float64, w *[256]int) (lines []string) {
+	wmax := int(math.Ceil(width * 1000 / size))
+	s := []rune(txt)
+	nb := len(s)
+	for nb > 0 && s[nb-1] == '\n' {
+		nb--
+	}
+	s = s[0:nb]
+	sep, i, j, l := -1, 0, 0, 0
+	for i < nb {
+		c := s[i]
+		e, _ := charmap.Windows1252.EncodeRune(c)
+		l += w[e]
+		if unicode.IsSpace(c) {
+			sep = i
+		}
+		if c == '\n' || l > wmax {
+			if sep == -1 {
+				if i == j {
+					i++
+				}
+				sep = i
+			} else {
+				i = sep + 1
+			}
+			lines = append(lines, string(s[j:sep]))
+			sep = -1
+			j = i
+			l = 0
+		} else {
+			i++
+		}
+	}
+	if i != j {
+		lines = append(lines, string(s[j:i]))
+	}
+	return lines
 }

@@ -51,6 +51,11 @@ type renderer struct {
 	fresh  bool    // nothing drawn yet below this page's header
 	table  *grid   // the table whose header a page break repeats
 	logo   *fpdf.ImageInfoType
+
+	// simple holds the classic fonts when every character of the document
+	// is in Windows-1252 (nil: the Unicode fonts); font is the current style.
+	simple map[string]*simpleFont
+	font   string
 }
 
 func newRenderer(d Document, o Options) (*renderer, error) {
@@ -72,14 +77,23 @@ func newRenderer(d Document, o Options) (*renderer, error) {
 	f.SetCreator("Comptoir", true)
 	f.SetProducer("Comptoir", true)
 	f.SetLang(o.Locale)
-	ff := fonts()
-	f.AddUTF8FontFromBytes(family, "", ff[""])
-	f.AddUTF8FontFromBytes(family, "B", ff["B"])
+	r := &renderer{f: f, d: d, words: wd, modern: o.Layout == "modern", acc: acc, tint: mix(acc, white, 0.88)}
+	styles := []string{"", "B"}
 	// A font costs time even unused: fpdf writes every font it was given.
 	if hasComment(d.Rows) || (d.Taxes != nil && hasComment(d.Taxes.Rows)) {
-		f.AddUTF8FontFromBytes(family, "I", ff["I"])
+		styles = append(styles, "I")
 	}
-	r := &renderer{f: f, d: d, words: wd, modern: o.Layout == "modern", acc: acc, tint: mix(acc, white, 0.88)}
+	if latinDocument(d, wd) {
+		r.simple = simpleFonts()
+		for _, s := range styles {
+			f.AddFontFromBytes(family, s, r.simple[s].def, r.simple[s].z)
+		}
+	} else {
+		ff := fonts()
+		for _, s := range styles {
+			f.AddUTF8FontFromBytes(family, s, ff[s])
+		}
+	}
 	if len(d.Logo) > 0 {
 		if err := r.registerLogo(); err != nil {
 			return nil, err
@@ -173,6 +187,7 @@ func (r *renderer) render(w io.Writer) error {
 // Drawing primitives.
 
 func (r *renderer) use(s style) {
+	r.font = s.font
 	r.f.SetFont(family, s.font, s.size)
 	r.f.SetTextColor(s.ink.r, s.ink.g, s.ink.b)
 }
@@ -194,6 +209,9 @@ func (r *renderer) line(x1, y1, x2, y2, width float64, c rgb) {
 // put writes one line of text in a box of width w at (x, y).
 func (r *renderer) put(x, y, w, h float64, s, align string) {
 	r.f.SetXY(x, y)
+	if r.simple != nil {
+		s = toCP1252(s)
+	}
 	r.f.CellFormat(w, h, s, "", 0, align, false, 0, "")
 }
 
@@ -201,7 +219,13 @@ func (r *renderer) put(x, y, w, h float64, s, align string) {
 func (r *renderer) wrap(s string, w float64) []string {
 	var out []string
 	for p := range strings.SplitSeq(s, "\n") {
-		ls := r.f.SplitText(p, w)
+		var ls []string
+		if r.simple != nil {
+			_, size := r.f.GetFontSize()
+			ls = splitText(p, w, size, &r.simple[r.font].w)
+		} else {
+			ls = r.f.SplitText(p, w)
+		}
 		if len(ls) == 0 {
 			ls = []string{""}
 		}
@@ -782,6 +806,49 @@ func (r *renderer) signature() {
 	r.block(x+3, r.y+3, w-6, r.d.Signature, st, "L")
 	r.y += h + 4
 	r.fresh = false
+}
+
+// latinDocument reports whether every string of d, and the renderer's own
+// words, are in Windows-1252.
+func latinDocument(d Document, wd words) bool {
+	ok := latin(wd.page) && latin(wd.number) && latin(wd.continued) && latin(d.Signature)
+	one := func(ss ...string) {
+		for _, s := range ss {
+			ok = ok && latin(s)
+		}
+	}
+	pairs := func(ps [][2]string) {
+		for _, p := range ps {
+			one(p[0], p[1])
+		}
+	}
+	party := func(p Party) { one(p.Title, p.Name); one(p.Lines...) }
+	table := func(cols []Column, rows []Row) {
+		for _, c := range cols {
+			one(c.Title)
+		}
+		for _, row := range rows {
+			one(row.Cells...)
+		}
+	}
+	one(d.Title, d.Number)
+	pairs(d.Facts)
+	pairs(d.Totals)
+	party(d.Seller)
+	party(d.Buyer)
+	if d.Extra != nil {
+		party(*d.Extra)
+	}
+	one(d.Intro...)
+	one(d.Notes...)
+	one(d.Mentions...)
+	one(d.Bank...)
+	one(d.Footer...)
+	table(d.Columns, d.Rows)
+	if d.Taxes != nil {
+		table(d.Taxes.Columns, d.Taxes.Rows)
+	}
+	return ok
 }
 
 // cleanDocument returns d with every string made safe by clean.

@@ -21,11 +21,16 @@
 // the language of the renderer's own few words (page numbers, "N°").
 //
 // Text is only ever text: markup such as "<b>" or "<script>" is printed as
-// typed. The fonts are DejaVu Sans, embedded and subset, so text in French,
-// Greek, Cyrillic, Armenian, Georgian or Vietnamese stays extractable; a
-// character the fonts cannot show is replaced by U+FFFD. Arabic and Hebrew
-// would need shaping and right-to-left layout, which this package does not
-// do.
+// typed. The fonts are DejaVu Sans, embedded, so text in French, Greek,
+// Cyrillic, Armenian, Georgian or Vietnamese stays extractable; a character
+// the fonts cannot show is replaced by U+FFFD. Arabic and Hebrew would need
+// shaping and right-to-left layout, which this package does not do.
+//
+// A document whose every character is in Windows-1252 (French and most
+// Western European text, with €, œ, « » and ’) is rendered with simple
+// TrueType fonts prepared once per process, about five times faster than with
+// the Unicode fonts any other document gets; both give the same page and the
+// same extracted text.
 package pdf
 
 import (

@@ -12,10 +12,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // invoice is a realistic one-page invoice of n rows.
@@ -168,6 +171,88 @@ func TestRender(t *testing.T) {
 						}
 					}
 				})
+			}
+		}
+	}
+}
+
+// TestFontPath checks that a document all in Windows-1252 is rendered with
+// the classic fonts and any other with the Unicode ones, and that both give
+// back their text.
+func TestFontPath(t *testing.T) {
+	latinWords := []string{"Dumont’s Œuvres", "€", "é", "œ", "« Société »", "’", "Net à payer", "1 305,50 €", "Page 1/1"}
+	tests := []struct {
+		name   string
+		edit   func(d *Document)
+		locale string
+		simple bool
+		want   []string
+	}{
+		{"French", func(*Document) {}, "fr", true, latinWords},
+		{"English words", func(*Document) {}, "en", true, []string{"Dumont’s Œuvres", "No. F-2026-0042", "Page 1 of 1"}},
+		{"every Windows-1252 character", func(d *Document) {
+			d.Notes = append(d.Notes, "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", "x\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿",
+				"ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ")
+		}, "fr", true, []string{"€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", "¡¢£¤¥¦§¨©ª«¬", "®¯°±²³´µ¶·¸¹º»¼½¾¿",
+			"ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ"}},
+		{"italic comment", func(d *Document) {
+			d.Rows = append(d.Rows, Row{Kind: RowComment, Cells: []string{"« l’œuvre » coûte 5 €"}})
+		}, "fr", true, []string{"« l’œuvre » coûte 5 €"}},
+		{"control characters cleaned", func(d *Document) { d.Notes = []string{"a\x00b\tc\u0085d"} }, "fr", true, []string{"ab cd"}},
+		{"Cyrillic buyer", func(d *Document) { d.Buyer.Name = "Дмитрий Œuvres" }, "fr", false, []string{"Дмитрий Œuvres", "€", "« Société »"}},
+		{"Greek in a row", func(d *Document) { d.Rows[0].Cells[0] = "Ωμέγα" }, "fr", false, []string{"Ωμέγα", "Dumont’s Œuvres"}},
+		{"Polish in the footer", func(d *Document) { d.Footer = []string{"Łódź"} }, "fr", false, []string{"Łódź"}},
+		{"character out of the fonts", func(d *Document) { d.Notes = []string{"中文"} }, "fr", false, []string{"\ufffd\ufffd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := latinInvoice(3)
+			tt.edit(&d)
+			b := render(t, d, Options{Locale: tt.locale})
+			if simple := bytes.Contains(b, []byte("/BaseFont /CPTRAA+DejaVuSans")); simple != tt.simple {
+				t.Errorf("classic fonts used: %v, want %v", simple, tt.simple)
+			}
+			if unicode := bytes.Contains(b, []byte("/Subtype /Type0")); unicode == tt.simple {
+				t.Errorf("Unicode fonts used: %v, want %v", unicode, !tt.simple)
+			}
+			file := write(t, "path-"+strings.ReplaceAll(tt.name, " ", "-")+".pdf", b)
+			check(t, file)
+			got := text(t, file, 0, 0)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q missing from the text:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
+// TestSplitText checks that the classic fonts break lines where fpdf breaks
+// them with the Unicode fonts, so that both paths lay a page out alike.
+func TestSplitText(t *testing.T) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCellMargin(0) // as the renderer does
+	ff := fonts()
+	texts := []string{
+		"Une note très longue qui doit passer à la ligne plusieurs fois, avec des guillemets « français », des apostrophes ’ et des œufs.",
+		"Prestation n° 10 : réglage de la bobineuse — 1 305,50 € … «fin»",
+		"Motsansespacesbeaucouptroplongpourtenirdanslacellulemêmesurtouteunelargeur",
+		"  espaces  multiples\u00a0insécables   ",
+		"",
+	}
+	for _, st := range []string{"", "B", "I"} {
+		f.AddUTF8FontFromBytes(family, st, ff[st])
+		for _, size := range []float64{7, 9, 11, 22} {
+			f.SetFont(family, st, size)
+			_, unit := f.GetFontSize()
+			for _, s := range texts {
+				for _, w := range []float64{3, 12.5, 30, 47.3, 90, 180} {
+					want := f.SplitText(s, w)
+					got := splitText(s, w, unit, &simpleFonts()[st].w)
+					if !slices.Equal(got, want) {
+						t.Errorf("style %q size %v width %v: %q\n got %q\nwant %q", st, size, w, s, got, want)
+					}
+				}
 			}
 		}
 	}
@@ -353,21 +438,36 @@ func FuzzRender(f *testing.F) {
 	})
 }
 
+// latinInvoice is invoice(n) with only characters of Windows-1252 (French
+// text with €, œ, « » and ’), the common case.
+func latinInvoice(n int) Document {
+	d := invoice(n)
+	d.Buyer.Name = "Dumont’s Œuvres"
+	return d
+}
+
+// BenchmarkRender renders a one-page invoice in each layout, in French
+// ("latin": Windows-1252 only) and with a Greek and Cyrillic buyer ("mixed").
 func BenchmarkRender(b *testing.B) {
 	for _, layout := range []string{"classic", "modern"} {
-		b.Run(layout, func(b *testing.B) {
-			d := invoice(10)
-			d.Logo = logo(b, "png")
-			b.ReportAllocs()
-			for b.Loop() {
-				render(b, d, Options{Layout: layout})
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "renders/s")
-		})
+		for _, text := range []string{"latin", "mixed"} {
+			b.Run(layout+"/"+text, func(b *testing.B) {
+				d := invoice(10)
+				if text == "latin" {
+					d = latinInvoice(10)
+				}
+				d.Logo = logo(b, "png")
+				b.ReportAllocs()
+				for b.Loop() {
+					render(b, d, Options{Layout: layout})
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "renders/s")
+			})
+		}
 	}
 }
 
-// BenchmarkRenderUncutFonts is BenchmarkRender/classic with the whole
+// BenchmarkRenderUncutFonts is BenchmarkRender/classic/mixed with the whole
 // DejaVu files given to fpdf, as before they were cut once per process.
 func BenchmarkRenderUncutFonts(b *testing.B) {
 	saved := fonts
@@ -387,7 +487,7 @@ func BenchmarkRenderUncutFonts(b *testing.B) {
 // BenchmarkRender10000 renders 10,000 invoices and reports the heap in use
 // before and after (run with -benchtime=1x): it must stay flat.
 func BenchmarkRender10000(b *testing.B) {
-	d := invoice(10)
+	d := latinInvoice(10)
 	d.Logo = logo(b, "png")
 	heap := func() float64 {
 		runtime.GC()
