@@ -170,6 +170,25 @@ func Decide(q *Document, status string) error {
 	return nil
 }
 
+// Cancel withdraws a quote that was issued (answered or not) or an order
+// nothing was delivered of. Invoices are never cancelled this way: a
+// credit note corrects them.
+func Cancel(d *Document) error {
+	const op = "sales.Cancel"
+	switch {
+	case d.Kind == Quote && (d.Status == Issued || d.Status == Accepted || d.Status == Expired):
+	case d.Kind == Order && d.Status == Issued:
+	case d.Kind == Order:
+		return errs.E(op, errs.Conflict, "only an issued order nothing was delivered of can be cancelled")
+	case Billing(d.Kind):
+		return errs.E(op, errs.Conflict, "an invoice is never cancelled: correct it with a credit note")
+	default:
+		return errs.E(op, errs.Conflict, "only an issued quote or order can be cancelled; a draft is deleted")
+	}
+	d.Status = Cancelled
+	return nil
+}
+
 // DeliveryStatus is an order's status once its deliveries consumed some
 // of its lines.
 func DeliveryStatus(order Document, delivered map[int64]measure.Quantity) string {

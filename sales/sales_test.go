@@ -354,3 +354,21 @@ func TestShownStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestCancel(t *testing.T) {
+	tests := []struct {
+		kind, status string
+		ok           bool
+	}{
+		{Quote, Issued, true}, {Quote, Accepted, true}, {Quote, Draft, false}, {Quote, Refused, false},
+		{Order, Issued, true}, {Order, PartDelivered, false}, {Order, Delivered, false},
+		{Invoice, Issued, false}, {Credit, Issued, false},
+	}
+	for _, tt := range tests {
+		d := Document{Kind: tt.kind, Status: tt.status}
+		err := Cancel(&d)
+		if (err == nil) != tt.ok || (tt.ok && d.Status != Cancelled) {
+			t.Errorf("cancel a %s %s: %v (status %s)", tt.status, tt.kind, err, d.Status)
+		}
+	}
+}

@@ -486,6 +486,29 @@ func (s *Service) Decide(ctx context.Context, id int64, status string) (sales.Do
 	return d, errs.Wrap(op, err)
 }
 
+// Cancel withdraws an issued quote or an order nothing was delivered of.
+func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) {
+	const op = "service.Cancel"
+	var d sales.Document
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.reachableDocument(ctx, id, access.Edit, true); err != nil {
+			return err
+		}
+		before := d.Status
+		if err := sales.Cancel(&d); err != nil {
+			return err
+		}
+		if err := s.db.SaveState(ctx, &d); err != nil {
+			return err
+		}
+		e := documentEntry(d, "cancel", "")
+		e.Changes = []activity.Change{{Field: "status", Before: before, After: d.Status}}
+		return s.record(ctx, e)
+	})
+	return d, errs.Wrap(op, err)
+}
+
 // DeriveInput says what to make from a document.
 type DeriveInput struct {
 	Kind string `json:"kind"` // order, delivery, invoice, deposit, credit, or duplicate

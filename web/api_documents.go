@@ -29,6 +29,9 @@ func (s *Server) routesForDocuments(mux *patternMux) {
 	quotes := documentAPI{svc: s.svc, kinds: []string{sales.Quote}}
 	mux.Handle("POST /api/v1/quotes/{id}/accept", s.apiUser(apiAct(quotes.act(decide(s.svc, sales.Accepted)))))
 	mux.Handle("POST /api/v1/quotes/{id}/refuse", s.apiUser(apiAct(quotes.act(decide(s.svc, sales.Refused)))))
+	orders := documentAPI{svc: s.svc, kinds: []string{sales.Order}}
+	mux.Handle("POST /api/v1/quotes/{id}/cancel", s.apiUser(apiAct(quotes.act(s.svc.Cancel))))
+	mux.Handle("POST /api/v1/orders/{id}/cancel", s.apiUser(apiAct(orders.act(s.svc.Cancel))))
 	mux.Handle("GET /api/v1/sales-settings", s.apiUser(s.apiSalesSettingsGet))
 	mux.Handle("PUT /api/v1/sales-settings", s.apiUser(s.apiSalesSettingsPut))
 }

@@ -628,6 +628,7 @@ type salesDocPage struct {
 	CanDelete   bool
 	CanIssue    bool
 	CanDecide   bool
+	CanCancel   bool
 	Derive      []docAction
 	Deposit     bool
 	DepositPct  string
@@ -678,6 +679,8 @@ func (s *Server) documentPage(r *http.Request, id int64) (*salesDocPage, error) 
 		return p, nil
 	}
 	p.CanDecide = v.Kind == sales.Quote && v.Status == sales.Issued && p.Can(m, "edit")
+	p.CanCancel = p.Can(m, "edit") && ((v.Kind == sales.Quote && (v.Status == sales.Issued || v.Status == sales.Accepted)) ||
+		(v.Kind == sales.Order && v.Status == sales.Issued))
 	for _, a := range []docAction{{Kind: sales.Order, Label: "sales.make.order"}, {Kind: sales.Delivery, Label: "sales.make.delivery"},
 		{Kind: sales.Invoice, Label: "sales.make.invoice"}, {Kind: sales.Invoice, Delivered: true, Label: "sales.make.invoice_delivered"},
 		{Kind: sales.Credit, Label: "sales.make.credit"}} {
@@ -797,6 +800,17 @@ func (s *Server) salesDecide(w http.ResponseWriter, r *http.Request) error {
 	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved")
 }
 
+func (s *Server) salesCancel(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Cancel(r.Context(), id); err != nil {
+		return s.showActionError(w, r, id, err)
+	}
+	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved")
+}
+
 func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -840,6 +854,7 @@ func (s *Server) routesForSales(mux *patternMux) {
 	mux.Handle("POST /sales/documents/{id}/delete", s.user(s.salesDelete))
 	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.salesIssue))
 	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.salesDecide))
+	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.salesCancel))
 	mux.Handle("POST /sales/documents/{id}/derive", s.user(s.salesDerive))
 	mux.Handle("GET /settings/sales", s.user(s.salesSettingsForm))
 	mux.Handle("POST /settings/sales", s.user(s.salesSettingsSave))

@@ -167,6 +167,18 @@ func TestSalesWalkthroughAPI(t *testing.T) {
 					t.Errorf("activity lacks %q: %v", want, log)
 				}
 			}
+			// A second quote is withdrawn: it stays, cancelled, and leads nowhere.
+			var withdrawn doc
+			call("POST", "/api/v1/quotes/"+itoa(quote.ID)+"/derive", map[string]any{"kind": "duplicate"}, 201, &withdrawn)
+			call("POST", "/api/v1/quotes/"+itoa(withdrawn.ID)+"/issue", nil, 200, nil)
+			call("POST", "/api/v1/quotes/"+itoa(withdrawn.ID)+"/cancel", nil, 200, &withdrawn)
+			if withdrawn.Status != "cancelled" {
+				t.Errorf("withdrawn quote: %s", withdrawn.Status)
+			}
+			call("POST", "/api/v1/quotes/"+itoa(withdrawn.ID)+"/derive", map[string]any{"kind": "order"}, 409, nil)
+			if r := a.api("POST", "/api/v1/invoices/"+itoa(invoice.ID)+"/cancel", A.Token, nil); r.Status != 404 {
+				t.Errorf("an invoice cancelled: %d (it is corrected by a credit note)", r.Status)
+			}
 			r := call("GET", "/api/v1/invoices/"+itoa(invoice.ID)+"/pdf", nil, 200, nil)
 			text := pdftest.Text(t, []byte(r.Body))
 			for _, want := range []string{"FACTURE", invoice.Number, "SIRET", "TVA", "Durand SARL", "SIREN 552 100 554", "Échéance",
