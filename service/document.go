@@ -465,30 +465,17 @@ func lineName(l sales.Line) string {
 
 // Decide accepts or refuses an issued quote.
 func (s *Service) Decide(ctx context.Context, id int64, status string) (sales.Document, error) {
-	const op = "service.Decide"
-	var d sales.Document
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if d, err = s.reachableDocument(ctx, id, access.Edit, true); err != nil {
-			return err
-		}
-		before := d.Status
-		if err := sales.Decide(&d, status); err != nil {
-			return err
-		}
-		if err := s.db.SaveState(ctx, &d); err != nil {
-			return err
-		}
-		e := documentEntry(d, status, "")
-		e.Changes = []activity.Change{{Field: "status", Before: before, After: d.Status}}
-		return s.record(ctx, e)
-	})
-	return d, errs.Wrap(op, err)
+	return s.changeStatus(ctx, "service.Decide", id, status, func(d *sales.Document) error { return sales.Decide(d, status) })
 }
 
 // Cancel withdraws an issued quote or an order nothing was delivered of.
 func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) {
-	const op = "service.Cancel"
+	return s.changeStatus(ctx, "service.Cancel", id, "cancel", sales.Cancel)
+}
+
+// changeStatus applies a change of status by the domain's rule, saves it
+// and records it as action, in one transaction.
+func (s *Service) changeStatus(ctx context.Context, op string, id int64, action string, change func(*sales.Document) error) (sales.Document, error) {
 	var d sales.Document
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -496,13 +483,13 @@ func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) 
 			return err
 		}
 		before := d.Status
-		if err := sales.Cancel(&d); err != nil {
+		if err := change(&d); err != nil {
 			return err
 		}
 		if err := s.db.SaveState(ctx, &d); err != nil {
 			return err
 		}
-		e := documentEntry(d, "cancel", "")
+		e := documentEntry(d, action, "")
 		e.Changes = []activity.Change{{Field: "status", Before: before, After: d.Status}}
 		return s.record(ctx, e)
 	})

@@ -778,37 +778,34 @@ func (s *Server) salesDelete(w http.ResponseWriter, r *http.Request) error {
 	return redirectAfterPost(w, r, "/sales/"+collectionOf(v.Kind).Slug+"?notice=deleted")
 }
 
-func (s *Server) salesIssue(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
+// documentAction runs a one-click action on the document of the path,
+// then shows the document again, with the action's refusal if any.
+func (s *Server) documentAction(act func(r *http.Request, id int64) error, notice, fragment string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		if err := act(r, id); err != nil {
+			return s.showActionError(w, r, id, err)
+		}
+		return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice+fragment)
 	}
-	if _, err := s.svc.Issue(r.Context(), id); err != nil {
-		return s.showActionError(w, r, id, err)
-	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved")
 }
 
-func (s *Server) salesDecide(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Decide(r.Context(), id, r.PostFormValue("status")); err != nil {
-		return s.showActionError(w, r, id, err)
-	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved")
+func (s *Server) salesIssue(r *http.Request, id int64) error {
+	_, err := s.svc.Issue(r.Context(), id)
+	return err
 }
 
-func (s *Server) salesCancel(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Cancel(r.Context(), id); err != nil {
-		return s.showActionError(w, r, id, err)
-	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved")
+func (s *Server) salesDecide(r *http.Request, id int64) error {
+	_, err := s.svc.Decide(r.Context(), id, r.PostFormValue("status"))
+	return err
+}
+
+func (s *Server) salesCancel(r *http.Request, id int64) error {
+	_, err := s.svc.Cancel(r.Context(), id)
+	return err
 }
 
 func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
@@ -852,9 +849,9 @@ func (s *Server) routesForSales(mux *patternMux) {
 	mux.Handle("GET /sales/documents/{id}/edit", s.user(s.salesEdit))
 	mux.Handle("POST /sales/documents/{id}", s.user(s.salesUpdate))
 	mux.Handle("POST /sales/documents/{id}/delete", s.user(s.salesDelete))
-	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.salesIssue))
-	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.salesDecide))
-	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.salesCancel))
+	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentAction(s.salesIssue, "saved", "")))
+	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentAction(s.salesDecide, "saved", "")))
+	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentAction(s.salesCancel, "saved", "")))
 	mux.Handle("POST /sales/documents/{id}/derive", s.user(s.salesDerive))
 	mux.Handle("GET /settings/sales", s.user(s.salesSettingsForm))
 	mux.Handle("POST /settings/sales", s.user(s.salesSettingsSave))

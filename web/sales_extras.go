@@ -25,9 +25,9 @@ func (s *Server) routesForSalesExtras(mux *patternMux) {
 	mux.Handle("GET /sales/documents/{id}/send", s.user(s.sendForm))
 	mux.Handle("POST /sales/documents/{id}/send", s.user(s.sendDocument))
 	mux.Handle("POST /sales/documents/{id}/payments", s.user(s.recordPayment))
-	mux.Handle("POST /sales/documents/{id}/apply-credit", s.user(s.applyCredit))
+	mux.Handle("POST /sales/documents/{id}/apply-credit", s.user(s.documentAction(s.applyCredit, "payment_recorded", "#document-payments")))
 	mux.Handle("POST /sales/documents/{id}/remind", s.user(s.sendReminder))
-	mux.Handle("POST /sales/documents/{id}/dunning", s.user(s.pauseDunning))
+	mux.Handle("POST /sales/documents/{id}/dunning", s.user(s.documentAction(s.pauseDunning, "saved", "#document-reminders")))
 	mux.Handle("POST /sales/payments/{id}/delete", s.user(s.deletePayment))
 	mux.Handle("POST /contacts/{id}/dunning", s.user(s.pauseClientDunning))
 	mux.Handle("GET /contacts/{id}/statement.pdf", s.user(s.statementPDF))
@@ -252,19 +252,13 @@ func (s *Server) deletePayment(w http.ResponseWriter, r *http.Request) error {
 	return redirectAfterPost(w, r, "/sales/invoices?notice=deleted")
 }
 
-func (s *Server) applyCredit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) applyCredit(r *http.Request, id int64) error {
 	v, err := s.svc.Document(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.ApplyCredit(r.Context(), v.ContactID, id); err != nil {
-		return s.showActionError(w, r, id, err)
-	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=payment_recorded#document-payments")
+	_, err = s.svc.ApplyCredit(r.Context(), v.ContactID, id)
+	return err
 }
 
 // reminderNotice is the notice after a reminder, by its mail status.
@@ -294,15 +288,9 @@ func (s *Server) sendReminder(w http.ResponseWriter, r *http.Request) error {
 	return redirectAfterPost(w, r, documentPath(id)+"?notice="+reminderNotice(rem.MailStatus)+"#document-reminders")
 }
 
-func (s *Server) pauseDunning(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.PauseDunning(r.Context(), id, r.PostFormValue("paused") == "1"); err != nil {
-		return s.showActionError(w, r, id, err)
-	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=saved#document-reminders")
+func (s *Server) pauseDunning(r *http.Request, id int64) error {
+	_, err := s.svc.PauseDunning(r.Context(), id, r.PostFormValue("paused") == "1")
+	return err
 }
 
 func (s *Server) pauseClientDunning(w http.ResponseWriter, r *http.Request) error {
