@@ -92,8 +92,10 @@ func (s Store) Put(account int64, r io.Reader, max int64) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("files: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // gone once renamed; removed on any failure
-	defer tmp.Close()
+	defer func() {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name()) // gone once renamed; removed on any failure
+	}()
 	h := sha256.New()
 	head := &headBuffer{}
 	n, err := io.Copy(io.MultiWriter(tmp, h, head), io.LimitReader(r, max+1))
