@@ -98,6 +98,9 @@ type Line struct {
 	// note) this line delivers, invoices or credits; it is how remaining
 	// quantities are tracked.
 	OriginLineID int64 `json:"origin_line_id,omitempty"`
+	// DepositID is the deposit invoice this line deducts, on a final
+	// invoice and its credit notes.
+	DepositID int64 `json:"deposit_id,omitempty"`
 	// Net is the line net amount (EN 16931 BT-131), computed.
 	Net money.Amount `json:"net"`
 }

@@ -55,12 +55,17 @@ func Consumed(children []Document) map[int64]measure.Quantity {
 	return out
 }
 
-// Remaining is, per line of parent, its quantity less what consumed took.
+// Remaining is, per line of parent, its quantity less what consumed took,
+// never past zero: a deduction (a negative line) has a negative remainder.
 func Remaining(parent Document, consumed map[int64]measure.Quantity) map[int64]measure.Quantity {
 	out := map[int64]measure.Quantity{}
 	for _, l := range parent.Lines {
 		if l.Kind == Item || l.Kind == "" {
-			out[l.ID] = max(l.Quantity-consumed[l.ID], 0)
+			if l.Quantity < 0 {
+				out[l.ID] = min(l.Quantity-consumed[l.ID], 0)
+			} else {
+				out[l.ID] = max(l.Quantity-consumed[l.ID], 0)
+			}
 		}
 	}
 	return out
@@ -86,7 +91,7 @@ func Derive(parent Document, kind string, remaining map[int64]measure.Quantity) 
 			nl.OriginLineID = l.ID
 			if remaining != nil {
 				nl.Quantity = remaining[l.ID]
-				if nl.Quantity <= 0 {
+				if nl.Quantity == 0 {
 					continue
 				}
 			}
@@ -102,9 +107,16 @@ func Derive(parent Document, kind string, remaining map[int64]measure.Quantity) 
 func Duplicate(src Document) Document {
 	d := Derive(src, src.Kind, nil)
 	d.OriginID = 0
-	for i := range d.Lines {
-		d.Lines[i].OriginLineID = 0
+	lines := d.Lines[:0]
+	for _, l := range d.Lines {
+		if l.DepositID != 0 {
+			continue // a deposit is deducted once, on its own final invoice
+		}
+		l.OriginLineID = 0
+		lines = append(lines, l)
 	}
+	d.Lines = lines
+	d.Compute()
 	return d
 }
 
@@ -142,7 +154,7 @@ func DeductDeposits(inv *Document, deposits []Document, label func(Document) str
 				continue
 			}
 			inv.Lines = append(inv.Lines, Line{Kind: Item, Description: label(dep), Quantity: -measure.One, Unit: "flat",
-				UnitPrice: LineNet(l), VATRate: l.VATRate})
+				UnitPrice: LineNet(l), VATRate: l.VATRate, DepositID: dep.ID})
 		}
 	}
 	inv.Compute()

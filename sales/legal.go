@@ -52,8 +52,17 @@ func CheckIssue(d Document, seller account.Account, s Settings) error {
 	b := d.Buyer
 	need(b.Address.Line1 != "" && b.Address.City != "", "buyer.address", "required",
 		"the client's address is missing: fill it in on the client's record")
-	if b.Business && (d.Exemption == "reverse_charge" || d.Exemption == "intra_eu") {
+	if d.Exemption == "reverse_charge" || d.Exemption == "intra_eu" {
 		need(b.VATNumber != "", "buyer.vat_number", "required", "a reverse-charge or intra-EU invoice prints the client's VAT number: fill it in on the client's record")
+	}
+	if d.Exemption == "" {
+		for i, l := range d.Lines {
+			if (l.Kind == Item || l.Kind == "") && l.VATRate == 0 && l.Quantity > 0 {
+				f.Add("lines."+itoa(i)+".vat_rate", "exemption_required",
+					"a line without VAT needs the reason printed on the invoice: choose the document's VAT exemption")
+				break
+			}
+		}
 	}
 	if b.Business && (b.Address.Country == "FR" || b.Address.Country == "") {
 		need(b.SIREN != "", "buyer.siren", "required", "since the e-invoicing reform an invoice to a French business prints its SIREN: fill it in on the client's record")

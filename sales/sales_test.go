@@ -372,3 +372,54 @@ func TestCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscountSparesDeductions: the document discount applies to what is
+// sold; a deposit deducted on the final invoice is not discounted again,
+// so a discounted quote with a deposit is billed exactly once.
+func TestDiscountSparesDeductions(t *testing.T) {
+	got := ComputeTotals([]Line{item(1000, 100000, 0, 2000), item(-1000, 27000, 0, 2000)}, 1000, vat.None)
+	if got.Allowance != 10000 || got.Net != 63000 {
+		t.Errorf("totals = %+v: want an allowance of 100.00 on the 1,000.00 sold, net 630.00", got)
+	}
+	quote := Document{ID: 1, Kind: Quote, Status: Accepted, Discount: 1000, Lines: []Line{{ID: 1, Kind: Item, Description: "x", Quantity: 1000, UnitPrice: 100000, VATRate: 2000}}}
+	quote.Compute() // 1,000 − 10 % = 900 net, 1,080 gross
+	dep, err := DepositFrom(quote, 3000, "Acompte")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep.Status = Issued
+	final := Derive(quote, Invoice, nil)
+	DeductDeposits(&final, []Document{dep}, func(Document) string { return "Acompte" })
+	if billed := dep.GrossTotal + final.GrossTotal; billed != quote.GrossTotal {
+		t.Errorf("deposit %d + final %d = %d billed for a quote of %d", dep.GrossTotal, final.GrossTotal, billed, quote.GrossTotal)
+	}
+	// The credit note of that final invoice keeps the deduction.
+	final.ID = 2
+	for i := range final.Lines {
+		final.Lines[i].ID = int64(10 + i)
+	}
+	credit := Derive(final, Credit, Remaining(final, nil))
+	if credit.GrossTotal != final.GrossTotal {
+		t.Errorf("credit note of the final invoice: %d, want %d", credit.GrossTotal, final.GrossTotal)
+	}
+}
+
+func TestSettingsRefuseCollidingPatterns(t *testing.T) {
+	s := DefaultSettings()
+	s.Patterns = map[string]string{Credit: "F-{YYYY}-{00000}"}
+	if fe := errs.FieldsOf(s.Validate()); len(fe) != 1 || fe[0].Code != "pattern_taken" {
+		t.Errorf("credit notes numbered like invoices: %v", fe)
+	}
+}
+
+func TestCheckIssueVATReasons(t *testing.T) {
+	inv := Document{Kind: Invoice, PaymentTerms: "30", Operation: Services,
+		Buyer: Party{Name: "Jean Dupont", Address: Seller().Address}, Lines: []Line{item(1000, 100, 0, 0)}}
+	if fe := errs.FieldsOf(CheckIssue(inv, Seller(), DefaultSettings())); len(fe) != 1 || fe[0].Code != "exemption_required" {
+		t.Errorf("a line at 0 %% without a reason: %v", fe)
+	}
+	inv.Exemption = vat.IntraEU
+	if fe := errs.FieldsOf(CheckIssue(inv, Seller(), DefaultSettings())); len(fe) != 1 || fe[0].Field != "buyer.vat_number" {
+		t.Errorf("intra-EU without the client's VAT number: %v", fe)
+	}
+}

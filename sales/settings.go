@@ -85,6 +85,14 @@ func (s *Settings) Validate() error {
 			f = append(f, errs.FieldsOf(err)...)
 		}
 	}
+	seen := map[string]string{}
+	for _, k := range []string{Quote, Order, Delivery, Invoice, Credit} {
+		key := counterless(string(s.Pattern(k)))
+		if other, dup := seen[key]; dup {
+			f.Add("patterns."+k, "pattern_taken", "this pattern would give the same numbers as the "+other+"s': make them differ by their text")
+		}
+		seen[key] = k
+	}
 	if _, err := ParseTerms(s.PaymentTerms); err != nil {
 		f.Add("payment_terms", "invalid_terms", "payment terms are 0 to 60 days, or up to 45 days end of month (45_eom)")
 	}
@@ -181,5 +189,29 @@ func Merge(template string, values map[string]string) string {
 			b.WriteString(template[i : i+j+1])
 		}
 		template = template[i+j+1:]
+	}
+}
+
+// counterless is a pattern with its counter's width forgotten: two
+// patterns equal but for it can print the same number.
+func counterless(p string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			return b.String() + p
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			return b.String() + p
+		}
+		tok := p[i+1 : i+j]
+		b.WriteString(p[:i])
+		if strings.Trim(tok, "0") == "" {
+			b.WriteString("{0}")
+		} else {
+			b.WriteString("{" + tok + "}")
+		}
+		p = p[i+j+1:]
 	}
 }

@@ -41,12 +41,16 @@ func LineNet(l Line) money.Amount {
 }
 
 // ComputeTotals adds up lines the EN 16931 way: line nets are summed per
-// VAT rate; the document discount is an allowance per rate, rounded once
-// per rate; the VAT of each rate is computed once on its base; the grand
+// VAT rate; the document discount is an allowance per rate on the lines
+// sold (not on deductions), rounded once per rate; the VAT of each rate is computed once on its base; the grand
 // totals are sums of those rounded amounts, so they always match the
 // breakdown.
 func ComputeTotals(lines []Line, discount Percent, ex vat.Exemption) Totals {
 	byRate := map[vat.Rate]*TaxRow{}
+	// The document discount applies to what is sold, not to deductions
+	// (negative lines: a deposit already invoiced, a trade-in), which
+	// would otherwise be discounted a second time.
+	sold := map[vat.Rate]money.Amount{}
 	for _, l := range lines {
 		if l.Kind != Item && l.Kind != "" {
 			continue
@@ -56,11 +60,15 @@ func ComputeTotals(lines []Line, discount Percent, ex vat.Exemption) Totals {
 			row = &TaxRow{Rate: l.VATRate, Category: vat.Category(l.VATRate, ex)}
 			byRate[l.VATRate] = row
 		}
-		row.LinesNet += LineNet(l)
+		net := LineNet(l)
+		row.LinesNet += net
+		if net > 0 {
+			sold[l.VATRate] += net
+		}
 	}
 	var t Totals
 	for _, row := range byRate {
-		row.Allowance = money.Amount(vat.MulDiv(int64(row.LinesNet), int64(discount), 10000))
+		row.Allowance = money.Amount(vat.MulDiv(int64(sold[row.Rate]), int64(discount), 10000))
 		row.Base = row.LinesNet - row.Allowance
 		row.Tax = row.Rate.Of(row.Base)
 		t.LinesNet += row.LinesNet

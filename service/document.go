@@ -270,11 +270,12 @@ func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error {
 }
 
 // checkOrigins refuses lines that claim to come from a line of another
-// document than the draft's origin.
+// document than the draft's origin, or to deduct a deposit that is not
+// one of its origin's.
 func (s *Service) checkOrigins(ctx context.Context, d *sales.Document, origin *sales.Document) error {
 	need := false
 	for _, l := range d.Lines {
-		need = need || l.OriginLineID != 0
+		need = need || l.OriginLineID != 0 || l.DepositID != 0
 	}
 	if !need {
 		return nil
@@ -290,13 +291,33 @@ func (s *Service) checkOrigins(ctx context.Context, d *sales.Document, origin *s
 		origin = &o
 	}
 	ids := map[int64]bool{}
+	deposits := map[int64]bool{} // what this document may deduct
 	for _, l := range origin.Lines {
 		ids[l.ID] = true
+		if l.DepositID != 0 && d.Kind == sales.Credit {
+			deposits[l.DepositID] = true
+		}
+	}
+	if d.Kind == sales.Invoice {
+		for _, from := range []int64{origin.ID, origin.OriginID} {
+			kids, err := s.db.Children(ctx, from)
+			if err != nil {
+				return err
+			}
+			for _, k := range kids {
+				if k.Kind == sales.Deposit && k.Status != sales.Draft && k.Status != sales.Cancelled {
+					deposits[k.ID] = true
+				}
+			}
+		}
 	}
 	var f errs.Fields
 	for i, l := range d.Lines {
 		if l.OriginLineID != 0 && !ids[l.OriginLineID] {
 			f.Add("lines."+strconv.Itoa(i)+".origin_line_id", "not_in_origin", "this line's origin is not a line of the document it comes from")
+		}
+		if l.DepositID != 0 && !deposits[l.DepositID] {
+			f.Add("lines."+strconv.Itoa(i)+".deposit_id", "not_in_origin", "this line deducts a deposit invoice that is not one of this sale's")
 		}
 	}
 	return f.Err("service.checkOrigins")
@@ -402,6 +423,9 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 		}
 		d.Number = p.Format(now, n)
 		d.Status = sales.Issued
+		if sales.Payable(d.Kind) {
+			d.Status = sales.PaymentStatus(d) // nothing to pay: paid at once
+		}
 		t := s.db.Now(ctx)
 		d.IssuedAt = &t
 		if err := s.db.SaveState(ctx, &d); err != nil {
@@ -424,36 +448,70 @@ func (s *Service) applyToOrigin(ctx context.Context, d *sales.Document) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case d.Kind == sales.Credit:
+	// The origin may have changed since the draft was made (cancelled,
+	// refused): what could not be derived now cannot be issued either.
+	if err := sales.CanDerive(o, d.Kind); err != nil {
+		return err
+	}
+	kids, err := s.db.Children(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	// taken adds up, per line of the origin, what the issued documents of
+	// kind made from it take, this one included.
+	taken := func(kind string) map[int64]measure.Quantity {
+		var issued []sales.Document
+		for _, k := range kids {
+			if k.Kind == kind && k.ID != d.ID && k.Status != sales.Draft {
+				issued = append(issued, k)
+			}
+		}
+		return sales.Consumed(append(issued, *d))
+	}
+	switch d.Kind {
+	case sales.Credit:
 		if err := sales.CheckCredit(*d, o); err != nil {
+			return err
+		}
+		if o.Kind == sales.Deposit {
+			if final, err := s.db.DeductedBy(ctx, o.ID); err != nil {
+				return err
+			} else if final != "" {
+				return errs.E("service.Issue", errs.Conflict, "this deposit is deducted on the final invoice "+final+": credit that invoice instead")
+			}
+		}
+		if err := withinOrigin(o, taken(sales.Credit), d.Locale, "credits"); err != nil {
 			return err
 		}
 		o.Credited += d.GrossTotal
 		o.Status = sales.PaymentStatus(o)
-	case d.Kind == sales.Delivery && o.Kind == sales.Order:
-		kids, err := s.db.Children(ctx, o.ID)
-		if err != nil {
+	case sales.Delivery:
+		done := taken(sales.Delivery)
+		if err := withinOrigin(o, done, d.Locale, "delivers"); err != nil {
 			return err
 		}
-		var shipped []sales.Document
-		for _, k := range kids {
-			if k.Kind == sales.Delivery && (k.Status != sales.Draft || k.ID == d.ID) {
-				shipped = append(shipped, k)
-			}
-		}
-		done := sales.Consumed(shipped)
-		for _, l := range o.Lines {
-			if done[l.ID] > l.Quantity {
-				return errs.E("service.Issue", errs.Invalid, "this delivery ships more than was ordered of "+lineName(l)+
-					" (ordered "+l.Quantity.Format(d.Locale)+", delivered "+done[l.ID].Format(d.Locale)+")")
-			}
-		}
 		o.Status = sales.DeliveryStatus(o, done)
+	case sales.Invoice:
+		return withinOrigin(o, taken(sales.Invoice), d.Locale, "invoices")
 	default:
 		return nil
 	}
 	return s.db.SaveState(ctx, &o)
+}
+
+// withinOrigin refuses documents that together take more of a line than
+// the origin has: more delivered than ordered, invoiced than sold,
+// credited than invoiced. A deduction (a negative line) is taken the same
+// way, below zero.
+func withinOrigin(o sales.Document, taken map[int64]measure.Quantity, locale, verb string) error {
+	for _, l := range o.Lines {
+		q := taken[l.ID]
+		if (l.Quantity >= 0 && (q > l.Quantity || q < 0)) || (l.Quantity < 0 && (q < l.Quantity || q > 0)) {
+			return errs.E("service.Issue", errs.Invalid, "this document "+verb+" more than "+o.Number+" has of "+lineName(l)+
+				" ("+l.Quantity.Format(locale)+" there, "+q.Format(locale)+" with this one)")
+		}
+	}
+	return nil
 }
 
 func lineName(l sales.Line) string {
@@ -470,7 +528,18 @@ func (s *Service) Decide(ctx context.Context, id int64, status string) (sales.Do
 
 // Cancel withdraws an issued quote or an order nothing was delivered of.
 func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) {
-	return s.changeStatus(ctx, "service.Cancel", id, "cancel", sales.Cancel)
+	return s.changeStatus(ctx, "service.Cancel", id, "cancel", func(d *sales.Document) error {
+		kids, err := s.db.Children(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, k := range kids {
+			if k.Status != sales.Draft && k.Status != sales.Cancelled {
+				return errs.E("service.Cancel", errs.Conflict, "documents were issued from it ("+k.Number+"): cancel or credit them first")
+			}
+		}
+		return sales.Cancel(d)
+	})
 }
 
 // changeStatus applies a change of status by the domain's rule, saves it
@@ -572,21 +641,62 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 		}
 		return out
 	}
+	live := func(docs []sales.Document) []sales.Document { // not cancelled
+		out := docs[:0:0]
+		for _, k := range docs {
+			if k.Status != sales.Cancelled {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	issued := func(docs []sales.Document) []sales.Document {
+		out := docs[:0:0]
+		for _, k := range live(docs) {
+			if k.Status != sales.Draft {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	// A quote is ordered once; once ordered, it is invoiced through its order.
+	if parent.Kind == sales.Quote && (kind == sales.Order || kind == sales.Invoice) && len(live(of(sales.Order))) > 0 {
+		return sales.Document{}, errs.E("service.Derive", errs.Conflict, "this quote already has an order: continue from the order")
+	}
 	switch kind {
 	case sales.Deposit:
 		label := "Acompte de " + in.Deposit.Format(parent.Locale) + " % — " + parent.Number
 		if parent.Locale == "en" {
 			label = in.Deposit.Format("en") + " % deposit — " + parent.Number
 		}
-		return sales.DepositFrom(parent, in.Deposit, label)
+		d, err := sales.DepositFrom(parent, in.Deposit, label)
+		if err != nil {
+			return d, err
+		}
+		total := d.NetTotal
+		for _, k := range live(of(sales.Deposit)) {
+			total += k.NetTotal
+		}
+		if total > parent.NetTotal {
+			return d, errs.E("service.Derive", errs.Invalid, "the deposits would exceed the total of "+parent.Number)
+		}
+		return d, nil
 	case sales.Delivery:
-		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(of(sales.Delivery))))
+		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(live(of(sales.Delivery)))))
+		lines := d.Lines[:0]
+		for _, l := range d.Lines {
+			if l.Quantity >= 0 { // a deduction is not delivered
+				lines = append(lines, l)
+			}
+		}
+		d.Lines = lines
+		d.Compute()
 		if !hasItems(d) {
 			return d, errs.E("service.Derive", errs.Conflict, "everything ordered has been delivered")
 		}
 		return d, nil
 	case sales.Credit:
-		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(of(sales.Credit))))
+		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(live(of(sales.Credit)))))
 		d.PaymentTerms = ""
 		if !hasItems(d) {
 			return d, errs.E("service.Derive", errs.Conflict, "the invoice is already fully credited")
@@ -594,12 +704,15 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 		return d, nil
 	}
 	// An invoice or an order: of what remains to invoice.
-	invoiced := sales.Consumed(of(sales.Invoice))
+	invoiced := sales.Consumed(live(of(sales.Invoice)))
 	base := sales.Remaining(parent, invoiced)
 	if kind == sales.Invoice && in.Delivered && parent.Kind == sales.Order {
-		delivered := sales.Consumed(of(sales.Delivery))
-		for id := range base {
-			base[id] = max(delivered[id]-invoiced[id], 0)
+		// What was shipped: issued delivery notes only, not drafts.
+		delivered := sales.Consumed(issued(of(sales.Delivery)))
+		for _, l := range parent.Lines {
+			if l.Quantity > 0 {
+				base[l.ID] = max(delivered[l.ID]-invoiced[l.ID], 0)
+			}
 		}
 	}
 	if kind == sales.Order {
@@ -622,7 +735,7 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 			}
 			return "Acompte facture " + dep.Number
 		}
-		sales.DeductDeposits(&d, of(sales.Deposit), label)
+		sales.DeductDeposits(&d, issued(of(sales.Deposit)), label)
 		if err := s.deductQuoteDeposits(ctx, parent, &d, label); err != nil {
 			return d, err
 		}

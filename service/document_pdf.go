@@ -360,7 +360,9 @@ func mentions(d sales.Document, s sales.Settings, w map[string]string) []string 
 	if d.Kind == sales.Credit {
 		return out
 	}
-	out = append(out, strings.Replace(w["penalties"], "%s %%", s.LatePenaltyRate.Format(d.Locale)+" %", 1))
+	if s.LatePenaltyRate > 0 {
+		out = append(out, strings.Replace(w["penalties"], "%s %%", s.LatePenaltyRate.Format(d.Locale)+" %", 1))
+	}
 	if d.Buyer.Business {
 		out = append(out, w["indemnity"])
 	}
@@ -409,8 +411,12 @@ func footer(a account.Account, s sales.Settings, w map[string]string, loc string
 		}
 		parts = append(parts, form)
 	}
-	if a.RCSCity != "" && a.SIREN != "" {
-		parts = append(parts, w["rcs"]+" "+a.RCSCity+" "+legalid.FormatSIREN(a.SIREN))
+	siren := a.SIREN
+	if siren == "" && len(a.SIRET) == 14 {
+		siren = a.SIRET[:9]
+	}
+	if a.RCSCity != "" && siren != "" {
+		parts = append(parts, w["rcs"]+" "+a.RCSCity+" "+legalid.FormatSIREN(siren))
 	}
 	if a.SIRET != "" {
 		parts = append(parts, w["siret"]+" "+legalid.FormatSIRET(a.SIRET))

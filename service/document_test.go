@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -314,6 +315,99 @@ func TestClientsWithSales(t *testing.T) {
 		v, err := s.Document(ctx, d.ID)
 		if err != nil || v.ContactID != c.ID {
 			t.Errorf("the quote after the merge: %+v, %v", v.Document, err)
+		}
+	})
+}
+
+// TestFlowGuards are the review's scenarios: each would bill or credit
+// the wrong amount if let through.
+func TestFlowGuards(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		issue := func(d sales.Document, err error) sales.Document {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, err = s.Issue(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		derive := func(id int64, in service.DeriveInput) (sales.Document, error) { return s.Derive(ctx, id, in) }
+
+		// A discounted quote with a deposit is billed exactly once.
+		quote := issue(s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Quote), ContactID: &c.ID, Discount: ptr(sales.Percent(1000)),
+			Lines: lines(item("Conseil", 10_000, 10000, 2000), item("Café", 2000, 2490, 550))}))
+		if _, err := s.Decide(ctx, quote.ID, sales.Accepted); err != nil {
+			t.Fatal(err)
+		}
+		dep := issue(derive(quote.ID, service.DeriveInput{Kind: sales.Deposit, Deposit: 3000}))
+		if _, err := derive(quote.ID, service.DeriveInput{Kind: sales.Deposit, Deposit: 8000}); !errs.Is(err, errs.Invalid) {
+			t.Errorf("deposits beyond the quote's total: %v", err)
+		}
+		order := issue(derive(quote.ID, service.DeriveInput{Kind: sales.Order}))
+		if _, err := derive(quote.ID, service.DeriveInput{Kind: sales.Order}); !errs.Is(err, errs.Conflict) {
+			t.Errorf("a second order from one quote: %v", err)
+		}
+		if _, err := derive(quote.ID, service.DeriveInput{Kind: sales.Invoice}); !errs.Is(err, errs.Conflict) {
+			t.Errorf("an invoice from an ordered quote: %v", err)
+		}
+		// A draft delivery note is not a delivery.
+		if _, err := derive(order.ID, service.DeriveInput{Kind: sales.Delivery}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := derive(order.ID, service.DeriveInput{Kind: sales.Invoice, Delivered: true}); !errs.Is(err, errs.Conflict) {
+			t.Errorf("invoicing what a draft delivery note lists: %v", err)
+		}
+		final := issue(derive(order.ID, service.DeriveInput{Kind: sales.Invoice}))
+		if billed := dep.GrossTotal + final.GrossTotal; billed < quote.GrossTotal-2 || billed > quote.GrossTotal+2 {
+			t.Errorf("deposit %d + final %d billed for a quote of %d", dep.GrossTotal, final.GrossTotal, quote.GrossTotal)
+		}
+		if _, err := s.Cancel(ctx, order.ID); !errs.Is(err, errs.Conflict) {
+			t.Errorf("an invoiced order cancelled: %v", err)
+		}
+		// The deposit is deducted: it is no longer credited on its own.
+		depCredit, err := derive(dep.ID, service.DeriveInput{Kind: sales.Credit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Issue(ctx, depCredit.ID); !errs.Is(err, errs.Conflict) {
+			t.Errorf("a deducted deposit credited: %v", err)
+		}
+		// The final invoice's credit note keeps the deduction, and a
+		// duplicate leaves it out.
+		credit, err := derive(final.ID, service.DeriveInput{Kind: sales.Credit})
+		if err != nil || credit.GrossTotal != final.GrossTotal {
+			t.Fatalf("credit note of the final invoice: %d, want %d (%v)", credit.GrossTotal, final.GrossTotal, err)
+		}
+		dup, err := derive(final.ID, service.DeriveInput{Kind: "duplicate"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range dup.Lines {
+			if l.DepositID != 0 || l.Quantity < 0 {
+				t.Errorf("the duplicate deducts the deposit again: %+v", l)
+			}
+		}
+		// A credit note cannot credit more of a line than was invoiced,
+		// even within the invoice's total.
+		over := credit
+		over.Lines[0].Quantity = 7000                        // 7 hours of the 10: the total stays within the invoice's
+		over.Lines[1].Quantity = final.Lines[1].Quantity * 3 // but three times the coffee
+		if _, err := s.UpdateDocument(ctx, credit.ID, sales.Input{Lines: &over.Lines}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Issue(ctx, credit.ID); !errs.Is(err, errs.Invalid) || !strings.Contains(errs.MessageOf(err), "Café") {
+			t.Errorf("a credit note crediting three times a line: %v", err)
+		}
+		// Nothing to pay: paid at once.
+		free := issue(s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Invoice), ContactID: &c.ID, Discount: ptr(sales.Percent(10000)),
+			Lines: lines(item("Offert", 1000, 5000, 2000))}))
+		if free.Status != sales.Paid {
+			t.Errorf("an invoice of 0 is %s", free.Status)
 		}
 	})
 }

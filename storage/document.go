@@ -126,14 +126,14 @@ func (db *DB) insertLines(ctx context.Context, acc int64, d *sales.Document) err
 	// statements whatever its length (up to 1,000 lines, 14,000 parameters).
 	var b strings.Builder
 	b.WriteString(`INSERT INTO document_lines (account_id, document_id, position, kind, product_id, reference, description,
-		quantity, unit, unit_price, discount, vat_rate, origin_line_id, net) VALUES `)
-	args := make([]any, 0, len(d.Lines)*14)
+		quantity, unit, unit_price, discount, vat_rate, origin_line_id, net, deposit_id) VALUES `)
+	args := make([]any, 0, len(d.Lines)*15)
 	for i, l := range d.Lines {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteByte('(')
-		for j := range 14 {
+		for j := range 15 {
 			if j > 0 {
 				b.WriteString(", ")
 			}
@@ -141,7 +141,7 @@ func (db *DB) insertLines(ctx context.Context, acc int64, d *sales.Document) err
 		}
 		b.WriteByte(')')
 		args = append(args, acc, d.ID, i, l.Kind, nullID(l.ProductID), l.Reference, l.Description, l.Quantity, l.Unit,
-			l.UnitPrice, l.Discount, l.VATRate, nullID(l.OriginLineID), l.Net)
+			l.UnitPrice, l.Discount, l.VATRate, nullID(l.OriginLineID), l.Net, nullID(l.DepositID))
 	}
 	b.WriteString(" RETURNING id")
 	rows, err := db.writer(ctx).QueryContext(ctx, b.String(), args...)
@@ -217,7 +217,8 @@ func (db *DB) documentLines(ctx context.Context, acc int64, ids []int64) (map[in
 	c := conds{args: []any{acc}}
 	c.add(c.in("l.document_id", anys(ids)))
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT l.document_id, l.id, l.kind, COALESCE(l.product_id, 0), l.reference,
-		l.description, l.quantity, l.unit, l.unit_price, l.discount, l.vat_rate, COALESCE(l.origin_line_id, 0), l.net
+		l.description, l.quantity, l.unit, l.unit_price, l.discount, l.vat_rate, COALESCE(l.origin_line_id, 0), l.net,
+		COALESCE(l.deposit_id, 0)
 		FROM document_lines l WHERE l.account_id = $1 AND `+c.String()+` ORDER BY l.document_id, l.position`, c.args...)
 	if err != nil {
 		return nil, dbErr("storage.documentLines", err)
@@ -227,7 +228,7 @@ func (db *DB) documentLines(ctx context.Context, acc int64, ids []int64) (map[in
 		var doc int64
 		var l sales.Line
 		if err := rows.Scan(&doc, &l.ID, &l.Kind, &l.ProductID, &l.Reference, &l.Description, &l.Quantity, &l.Unit,
-			&l.UnitPrice, &l.Discount, &l.VATRate, &l.OriginLineID, &l.Net); err != nil {
+			&l.UnitPrice, &l.Discount, &l.VATRate, &l.OriginLineID, &l.Net, &l.DepositID); err != nil {
 			return nil, dbErr("storage.documentLines", err)
 		}
 		out[doc] = append(out[doc], l)
@@ -255,6 +256,23 @@ func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 		acc, d.ID, d.Status, d.Number, string(buyer), d.IssueDate, d.DeliveryDate, d.DueDate, d.Paid, d.Credited,
 		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt)
 	return mustAffect(op, res, err)
+}
+
+// DeductedBy returns the number of the issued invoice that deducts a
+// deposit invoice, or "" when none does.
+func (db *DB) DeductedBy(ctx context.Context, depositID int64) (string, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	var number string
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT d.number FROM document_lines l
+		JOIN documents d ON d.account_id = l.account_id AND d.id = l.document_id
+		WHERE l.account_id = $1 AND l.deposit_id = $2 AND d.kind = 'invoice' AND d.status <> 'draft' LIMIT 1`, acc, depositID).Scan(&number)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return number, dbErr("storage.DeductedBy", err)
 }
 
 // SetMailStatus records where a document was e-mailed and how the

@@ -51,8 +51,8 @@ func (db *DB) SalesFigures(ctx context.Context, from, today string, top int) (Sa
 		COALESCE(SUM(CASE WHEN kind = 'order' AND status IN ('issued', 'partially_delivered') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') THEN gross_total - credited - paid ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') AND due_date < $2 THEN gross_total - credited - paid ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') AND due_date < $2 THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') AND due_date < $2 AND gross_total - credited - paid > 0 THEN gross_total - credited - paid ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN kind IN ('invoice', 'deposit') AND status IN ('issued', 'partially_paid') AND due_date < $2 AND gross_total - credited - paid > 0 THEN 1 ELSE 0 END), 0)
 		FROM documents WHERE account_id = $1 AND status NOT IN ('draft', 'cancelled', 'paid', 'refused', 'expired', 'delivered', 'accepted')`,
 		acc, today).Scan(&f.QuotesPending, &f.QuotesPendingNet, &f.OrdersToDeliver, &f.Unpaid, &f.UnpaidCount, &f.Overdue, &f.OverdueCount)
 	if err != nil {

@@ -157,7 +157,7 @@ func (s *Server) salesList(c salesCollection) handlerFunc {
 // value comes back as it was written.
 type lineForm struct {
 	Kind, Reference, Description, Quantity, Unit, UnitPrice, Discount, VATRate string
-	OriginLineID, ProductID                                                    string
+	OriginLineID, ProductID, DepositID                                         string
 	Net                                                                        string
 }
 
@@ -211,6 +211,9 @@ func formOfDocument(d sales.Document, lang string) docForm {
 		if l.ProductID != 0 {
 			lf.ProductID = strconv.FormatInt(l.ProductID, 10)
 		}
+		if l.DepositID != 0 {
+			lf.DepositID = strconv.FormatInt(l.DepositID, 10)
+		}
 		f.Lines = append(f.Lines, lf)
 	}
 	return f
@@ -238,7 +241,7 @@ func readDocForm(r *http.Request) docForm {
 		p := "lines." + strconv.Itoa(i) + "."
 		l := lineForm{Kind: v(p + "kind"), Reference: v(p + "reference"), Description: strings.TrimSpace(r.PostFormValue(p + "description")),
 			Quantity: v(p + "quantity"), Unit: v(p + "unit"), UnitPrice: v(p + "unit_price"), Discount: v(p + "discount"),
-			VATRate: v(p + "vat_rate"), OriginLineID: v(p + "origin_line_id"), ProductID: v(p + "product_id")}
+			VATRate: v(p + "vat_rate"), OriginLineID: v(p + "origin_line_id"), ProductID: v(p + "product_id"), DepositID: v(p + "deposit_id")}
 		if l.Description == "" && l.Reference == "" && (l.Kind != sales.Item || l.UnitPrice == "") && l.OriginLineID == "" && l.ProductID == "" {
 			continue
 		}
@@ -298,6 +301,7 @@ func (f docForm) input(creating bool) (sales.Input, errs.Fields) {
 		l := sales.Line{Kind: lf.Kind, Reference: lf.Reference, Description: lf.Description, Unit: lf.Unit}
 		l.OriginLineID, _ = strconv.ParseInt(lf.OriginLineID, 10, 64)
 		l.ProductID, _ = strconv.ParseInt(lf.ProductID, 10, 64)
+		l.DepositID, _ = strconv.ParseInt(lf.DepositID, 10, 64)
 		if lf.Kind == sales.Item {
 			if l.Quantity, err = measure.Parse(lf.Quantity); err != nil {
 				fe.Add(p+"quantity", err.Error(), "not a quantity")
