@@ -79,3 +79,29 @@ func CheckIssue(d Document, seller account.Account, s Settings) error {
 	}
 	return f.Err("sales.CheckIssue")
 }
+
+// serviceUnits are the units of services; everything else is goods.
+var serviceUnits = map[string]bool{"hour": true, "day": true, "month": true, "flat": true}
+
+// InferOperation is the category of operation the lines show: services
+// when every item is sold by the hour, day, month or as a flat fee, goods
+// when none is, both otherwise.
+func InferOperation(lines []Line) string {
+	goods, services := false, false
+	for _, l := range lines {
+		if (l.Kind == Item || l.Kind == "") && l.Quantity > 0 {
+			if serviceUnits[l.Unit] {
+				services = true
+			} else {
+				goods = true
+			}
+		}
+	}
+	switch {
+	case goods && services:
+		return Mixed
+	case goods:
+		return Goods
+	}
+	return Services
+}

@@ -423,3 +423,19 @@ func TestCheckIssueVATReasons(t *testing.T) {
 		t.Errorf("intra-EU without the client's VAT number: %v", fe)
 	}
 }
+
+func TestInferOperation(t *testing.T) {
+	kg := Line{Kind: Item, Unit: "kg", Quantity: 1000}
+	hour := Line{Kind: Item, Unit: "hour", Quantity: 1000}
+	for _, tt := range []struct {
+		lines []Line
+		want  string
+	}{
+		{[]Line{kg}, Goods}, {[]Line{hour}, Services}, {[]Line{kg, hour}, Mixed}, {nil, Services},
+		{[]Line{kg, {Kind: Item, Unit: "flat", Quantity: -1000}}, Goods}, // a deduction is not a sale
+	} {
+		if got := InferOperation(tt.lines); got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.lines, got, tt.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ type Settings struct {
 	EarlyDiscount string        `json:"early_discount"`
 	Exemption     vat.Exemption `json:"exemption"` // default for new documents (franchise for micro-enterprises)
 	VATOnDebits   bool          `json:"vat_on_debits"`
-	Operation     string        `json:"operation"` // default category of operation
+	Operation     string        `json:"operation"` // default category of operation; empty: from the lines
 	Layout        string        `json:"layout"`    // classic or modern
 	Accent        string        `json:"accent"`    // #RRGGBB
 	Footer        string        `json:"footer"`    // extra text printed under the legal mentions
@@ -47,7 +47,7 @@ func DefaultSettings() Settings {
 		PaymentTerms:    "30",
 		QuoteDays:       30,
 		LatePenaltyRate: 1215, // ECB rate of 2.15 % + 10 points
-		Operation:       Services,
+		Operation:       "", // from each document's lines
 		Layout:          "classic",
 		Accent:          "#1f3a5f",
 		Dunning: []Level{
@@ -107,8 +107,8 @@ func (s *Settings) Validate() error {
 	if !s.Exemption.Valid() {
 		f.Add("exemption", "invalid_exemption", "exemption must be empty, franchise, reverse_charge, intra_eu or export")
 	}
-	if s.Operation != Goods && s.Operation != Services && s.Operation != Mixed {
-		f.Add("operation", "invalid_operation", "operation must be goods, services or mixed")
+	if s.Operation != "" && s.Operation != Goods && s.Operation != Services && s.Operation != Mixed {
+		f.Add("operation", "invalid_operation", "operation must be empty (from the lines), goods, services or mixed")
 	}
 	if s.Layout != "classic" && s.Layout != "modern" {
 		f.Add("layout", "invalid_layout", "the layout is classic or modern")

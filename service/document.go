@@ -410,6 +410,9 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 			terms, _ := sales.ParseTerms(d.PaymentTerms)
 			d.DueDate = terms.Due(today)
 		}
+		if d.Operation == "" {
+			d.Operation = sales.InferOperation(d.Lines)
+		}
 		if err := sales.CheckIssue(d, acc, st); err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func TestInvoicePDFHasEveryMention(t *testing.T) {
 			"SIRET 732 829 320 00074", "N° TVA FR44732829320", "3 rue des Lilas", "Durand SARL", "1 place Bellecour",
 			"SIREN 552 100 554", "Adresse de livraison", "Entrepôt 4", "Échéance", "Date de la vente / livraison",
 			"Café d'Éthiopie — œuvre «moka»", "Дмитрий consulting", "5,5 %", "20 %", "Total HT", "Total TTC", "Net à payer",
-			"pénalités", "12,15 %", "40 €", "Pas d'escompte", "prestation de services", "IBAN : FR76 3000 6000 0112 3456 7890 189",
+			"pénalités", "12,15 %", "40 €", "Pas d'escompte", "livraison de biens", "IBAN : FR76 3000 6000 0112 3456 7890 189",
 			"Référence de paiement : " + d.Number, "<script>alert(1)</script>", "Page 1/1",
 		} {
 			if !strings.Contains(flat, want) {

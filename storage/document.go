@@ -237,7 +237,7 @@ func (db *DB) documentLines(ctx context.Context, acc int64, ids []int64) (map[in
 }
 
 // SaveState saves what changes after a document is issued: status, number,
-// dates, the frozen buyer, payments and credits, reminders, sending. The
+// dates, the frozen buyer and category of operation, payments and credits, reminders, sending. The
 // lines and amounts of an issued document are never rewritten.
 func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 	const op = "storage.SaveState"
@@ -252,9 +252,9 @@ func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 	d.UpdatedAt = db.Now(ctx)
 	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET status = $3, number = $4, buyer = $5, issue_date = $6,
 		delivery_date = $7, due_date = $8, paid = $9, credited = $10, dunning_paused = $11, dunning_level = $12,
-		issued_at = $13, sent_at = $14, updated_at = $15 WHERE account_id = $1 AND id = $2`,
+		issued_at = $13, sent_at = $14, updated_at = $15, operation = $16 WHERE account_id = $1 AND id = $2`,
 		acc, d.ID, d.Status, d.Number, string(buyer), d.IssueDate, d.DeliveryDate, d.DueDate, d.Paid, d.Credited,
-		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt)
+		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt, d.Operation)
 	return mustAffect(op, res, err)
 }
 
