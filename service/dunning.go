@@ -73,7 +73,8 @@ func (s *Service) dueReminders(ctx context.Context, acc account.Account, st sale
 // partly paid, due before today in the account's time zone, something
 // left to pay, reminders paused neither on the invoice nor on the client)
 // with the reminder level due now; invoices whose level was already sent
-// are left out.
+// are left out. A role whose Sales rights are limited to its own records
+// sees only the invoices its user created.
 func (s *Service) DueReminders(ctx context.Context) ([]DueReminder, error) {
 	const op = "service.DueReminders"
 	if err := access.Require(ctx, access.Sales, access.View); err != nil {
@@ -88,11 +89,25 @@ func (s *Service) DueReminders(ctx context.Context) ([]DueReminder, error) {
 		return nil, errs.Wrap(op, err)
 	}
 	out, err := s.dueReminders(ctx, acc, st)
-	return out, errs.Wrap(op, err)
+	if err != nil {
+		return nil, errs.Wrap(op, err)
+	}
+	if access.From(ctx).ScopeOf(access.Sales) == access.Own {
+		user := identity.ActorFrom(ctx).UserID
+		own := out[:0]
+		for _, r := range out {
+			if r.Document.CreatedBy == user {
+				own = append(own, r)
+			}
+		}
+		out = own
+	}
+	return out, nil
 }
 
-// SendReminder sends a reminder level of an unpaid invoice by hand. Each
-// level is sent at most once: asking again is a conflict.
+// SendReminder sends a reminder level of an overdue invoice by hand. Each
+// level is sent at most once: asking again is a conflict, as is asking for
+// an invoice not yet due or with nothing left to pay.
 func (s *Service) SendReminder(ctx context.Context, documentID int64, level int) (sales.Reminder, error) {
 	const op = "service.SendReminder"
 	if err := access.Require(ctx, access.Sales, access.Send); err != nil {
@@ -211,6 +226,12 @@ func (s *Service) remind(ctx context.Context, documentID int64, level int, auto 
 			if !unpaid {
 				return errs.E(op, errs.Conflict, "only an issued invoice with something left to pay gets a reminder")
 			}
+			if d.DueDate == "" {
+				return errs.E(op, errs.Conflict, "the invoice "+d.Number+" has no due date: it cannot be overdue")
+			}
+			if d.DueDate >= today {
+				return errs.E(op, errs.Conflict, "the invoice "+d.Number+" is not overdue: it is due on "+d.DueDate)
+			}
 			if level < 1 || level > len(st.Dunning) {
 				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "no such reminder level",
 					Fields: []errs.FieldError{{Field: "level", Code: "out_of_range", Message: "the level is 1 to " + strconv.Itoa(len(st.Dunning))}}}
@@ -219,11 +240,12 @@ func (s *Service) remind(ctx context.Context, documentID int64, level int, auto 
 		step := st.Dunning[level-1]
 		r = sales.Reminder{DocumentID: d.ID, Level: level, Channel: step.Channel, Tone: step.Tone, Balance: d.Balance(),
 			SentBy: identity.ActorFrom(ctx).UserID, Number: d.Number}
-		if step.Channel == "letter" {
+		// Late-payment penalties and the fixed recovery indemnity (Code de
+		// commerce L441-10, D441-5) are owed between businesses only: a
+		// consumer's formal notice claims what is left to pay.
+		if step.Channel == "letter" && d.Buyer.Business {
 			r.Penalties = sales.Penalties(r.Balance, st.LatePenaltyRate, days)
-			if d.Buyer.Business {
-				r.Indemnity = sales.Indemnity
-			}
+			r.Indemnity = sales.Indemnity
 		}
 		to := d.Buyer.Email
 		if to == "" {
@@ -485,7 +507,9 @@ func reminderMail(d sales.Document, r sales.Reminder, acc account.Account, st sa
 		"total": formatMoney(r.Balance+r.Penalties+r.Indemnity, d.Currency, lang),
 	}
 	body := sales.Merge(t.body, values)
-	if r.Channel == "letter" {
+	// The penalties and the indemnity are stated only when claimed: a
+	// consumer owes neither.
+	if r.Channel == "letter" && (r.Penalties > 0 || r.Indemnity > 0) {
 		notice := noticeTexts[lang]
 		body += "\n\n" + sales.Merge(notice[0], values)
 		if r.Indemnity > 0 {

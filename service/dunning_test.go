@@ -257,3 +257,111 @@ func TestSendReminderByHand(t *testing.T) {
 		}
 	})
 }
+
+// TestFormalNoticeConsumer: a formal notice claims late-payment penalties
+// and the €40 indemnity from a business only; a consumer's states what is
+// left to pay and nothing more, in the e-mail as in the record.
+func TestFormalNoticeConsumer(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		srv := withSMTP(t, s)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		company := sellerReady(t, s, ctx)
+		person, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Person), FirstName: ptr("Jeanne"), LastName: ptr("Particulier"),
+			Email: ptr("jeanne@example.fr"), IsClient: ptr(true),
+			Address: &account.Address{Line1: "2 rue Neuve", PostalCode: "69001", City: "Lyon", Country: "FR"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at(db, "2026-03-02")
+		b2b := issueInvoice(t, s, ctx, company.ID) // due 2026-04-01
+		b2c := issueInvoice(t, s, ctx, person.ID)
+		if !b2b.Buyer.Business || b2c.Buyer.Business {
+			t.Fatalf("buyers: company business=%v, person business=%v", b2b.Buyer.Business, b2c.Buyer.Business)
+		}
+		at(db, "2026-05-02") // 31 days late
+		r, err := s.SendReminder(ctx, b2b.ID, 3)
+		if err != nil || r.Channel != "letter" || r.Penalties != sales.Penalties(120000, 1215, 31) || r.Penalties <= 0 || r.Indemnity != sales.Indemnity {
+			t.Fatalf("business notice: %+v %v", r, err)
+		}
+		m := srv.WaitFor(t, "compta@durand.example")
+		if !strings.Contains(m.Text, "pénalités") || !strings.Contains(m.Text, "40,00\u00a0€") {
+			t.Errorf("business notice without its penalties:\n%s", m.Text)
+		}
+		r, err = s.SendReminder(ctx, b2c.ID, 3)
+		if err != nil || r.Channel != "letter" || r.Penalties != 0 || r.Indemnity != 0 || r.Balance != 120000 {
+			t.Fatalf("consumer notice: %+v %v", r, err)
+		}
+		if rs, _ := s.Reminders(ctx, b2c.ID); len(rs) != 1 || rs[0].Penalties != 0 || rs[0].Indemnity != 0 {
+			t.Errorf("consumer notice recorded: %+v", rs)
+		}
+		m = srv.WaitFor(t, "jeanne@example.fr")
+		if !strings.Contains(m.Subject, "Mise en demeure") || strings.Contains(m.Text, "pénalités") || strings.Contains(m.Text, "indemnité") ||
+			strings.Contains(m.Text, "40,00") || strings.Contains(m.Text, "L441-10") || !strings.Contains(m.Text, "1\u202f200,00\u00a0€") {
+			t.Errorf("consumer notice: %s\n%s", m.Subject, m.Text)
+		}
+	})
+}
+
+// TestSendReminderNotOverdue: a reminder by hand is refused on an invoice
+// not yet due, due today, or with nothing left to pay.
+func TestSendReminderNotOverdue(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		at(db, "2026-03-02")
+		d := issueInvoice(t, s, ctx, c.ID) // due 2026-04-01
+		for _, day := range []string{"2026-03-02", "2026-04-01"} {
+			at(db, day)
+			_, err := s.SendReminder(ctx, d.ID, 1)
+			if !errs.Is(err, errs.Conflict) || !strings.Contains(errs.MessageOf(err), "not overdue") {
+				t.Errorf("reminder on %s of an invoice due 2026-04-01: %v", day, err)
+			}
+		}
+		if rs, _ := s.Reminders(ctx, d.ID); len(rs) != 0 {
+			t.Errorf("reminders recorded: %+v", rs)
+		}
+		at(db, "2026-04-02")
+		if _, err := s.RecordPayment(ctx, service.PaymentInput{DocumentID: d.ID, Date: "2026-04-02", Amount: 120000, Method: "card"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SendReminder(ctx, d.ID, 1); !errs.Is(err, errs.Conflict) || !strings.Contains(errs.MessageOf(err), "left to pay") {
+			t.Errorf("reminder of a paid invoice: %v", err)
+		}
+		if d := doc(t, s, ctx, d.ID); d.DunningLevel != 0 {
+			t.Errorf("dunning level %d", d.DunningLevel)
+		}
+	})
+}
+
+// TestDueRemindersOwnScope: the sales role, limited to its own records,
+// lists only the overdue invoices its user created.
+func TestDueRemindersOwnScope(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, a := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		seller := roleCtx(t, db, a, "seller@atelier.example", access.RoleSales)
+		mine, err := s.CreateContact(seller, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Martin SAS"), SIRET: ptr("73282932000074"),
+			Email: ptr("compta@martin.example"), IsClient: ptr(true),
+			Address: &account.Address{Line1: "5 quai Perrache", PostalCode: "69002", City: "Lyon", Country: "FR"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at(db, "2026-03-02")
+		theirs := issueInvoice(t, s, ctx, c.ID)
+		own := issueInvoice(t, s, seller, mine.ID)
+		at(db, "2026-04-08")
+		if due, err := s.DueReminders(ctx); err != nil || len(due) != 2 {
+			t.Fatalf("owner's due reminders: %+v %v", due, err)
+		}
+		due, err := s.DueReminders(seller)
+		if err != nil || len(due) != 1 || due[0].Document.ID != own.ID {
+			t.Errorf("seller's due reminders: %+v %v (the owner's invoice is %d)", due, err, theirs.ID)
+		}
+		if _, err := s.Reminders(seller, theirs.ID); !errs.Is(err, errs.NotFound) {
+			t.Errorf("seller reads the reminders of the owner's invoice: %v", err)
+		}
+	})
+}

@@ -43,8 +43,22 @@ func payableInvoice(op string, d sales.Document) error {
 	return nil
 }
 
-// settle allocates up to the payment's credit to d (locked by the caller)
-// and saves d's new paid amount and status. It returns the amount applied.
+// ownSales returns, when the actor's Sales rights are limited to its own
+// records, the user whose payments it may see and touch; 0 otherwise.
+func ownSales(ctx context.Context) int64 {
+	if access.From(ctx).ScopeOf(access.Sales) != access.Own {
+		return 0
+	}
+	if id := identity.ActorFrom(ctx).UserID; id != 0 {
+		return id
+	}
+	return -1 // no user: no record is its own
+}
+
+// settle allocates up to the payment's credit to d and saves d's new paid
+// amount and status. It returns the amount applied. The caller locked p
+// (or created it), then d: payments before documents, and documents by
+// id, in every writer, so that none waits for another in a circle.
 func (s *Service) settle(ctx context.Context, p *sales.Payment, d *sales.Document) (money.Amount, error) {
 	amount := min(p.Credit(), d.Balance())
 	if amount <= 0 {
@@ -90,7 +104,13 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		c, err := s.db.Contact(ctx, p.ContactID)
+		// Without an invoice, the client is one the actor may reach; with
+		// one, it is the invoice's.
+		getContact := s.reachable
+		if d.ID != 0 {
+			getContact = s.db.Contact
+		}
+		c, err := getContact(ctx, p.ContactID)
 		if err != nil {
 			if errs.Is(err, errs.NotFound) {
 				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
@@ -135,18 +155,23 @@ func (s *Service) ApplyCredit(ctx context.Context, contactID, documentID int64) 
 		return d, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		// Checked first, then the client's credits locked, then the invoice:
+		// payments before documents, as DeletePayment does.
 		var err error
-		if d, err = s.reachableDocument(ctx, documentID, access.Pay, true); err != nil {
+		if d, err = s.reachableDocument(ctx, documentID, access.Pay, false); err != nil {
 			return err
 		}
 		if d.ContactID != contactID {
 			return errs.E(op, errs.NotFound, "the client has no such invoice")
 		}
-		if err := payableInvoice(op, d); err != nil {
+		payments, err := s.db.CreditsForUpdate(ctx, contactID, ownSales(ctx))
+		if err != nil {
 			return err
 		}
-		payments, err := s.db.PaymentsOf(ctx, contactID)
-		if err != nil {
+		if d, err = s.db.DocumentForUpdate(ctx, documentID); err != nil {
+			return err
+		}
+		if err := payableInvoice(op, d); err != nil {
 			return err
 		}
 		before := d.Status
@@ -196,7 +221,9 @@ func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 		return err
 	}
 	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
-		p, err := s.db.Payment(ctx, id)
+		// The payment first: no allocation can then be added to it (Allocate
+		// updates its row) between reading its allocations and deleting them.
+		p, err := s.db.PaymentForUpdate(ctx, id, ownSales(ctx))
 		if err != nil {
 			return err
 		}
@@ -204,7 +231,7 @@ func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		// Lock the invoices in id order, as every other writer does one at a time.
+		// Then the invoices, in id order.
 		back := map[int64]money.Amount{}
 		var ids []int64
 		for _, a := range allocs {
@@ -250,7 +277,7 @@ func (s *Service) Payments(ctx context.Context, contactID int64) ([]sales.Paymen
 	if _, err := s.reachable(ctx, contactID); err != nil {
 		return nil, err
 	}
-	return s.db.PaymentsOf(ctx, contactID)
+	return s.db.PaymentsOf(ctx, contactID, ownSales(ctx))
 }
 
 // DocumentPayments lists the payments settled on an invoice.
@@ -310,7 +337,7 @@ func (s *Service) Statement(ctx context.Context, contactID int64, from, to strin
 	if err := f.Err(op); err != nil {
 		return st, err
 	}
-	c, err := s.db.Contact(ctx, contactID)
+	c, err := s.reachable(ctx, contactID)
 	if err != nil {
 		return st, errs.Wrap(op, err)
 	}
@@ -319,7 +346,7 @@ func (s *Service) Statement(ctx context.Context, contactID int64, from, to strin
 	if err != nil {
 		return st, errs.Wrap(op, err)
 	}
-	payments, err := s.db.PaymentsOf(ctx, contactID)
+	payments, err := s.db.PaymentsOf(ctx, contactID, 0)
 	if err != nil {
 		return st, errs.Wrap(op, err)
 	}

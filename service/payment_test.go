@@ -2,11 +2,11 @@ package service_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/comptoir/comptoir/account"
-	"github.com/comptoir/comptoir/crm"
+	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/sales"
@@ -180,5 +180,134 @@ func TestPayments(t *testing.T) {
 	})
 }
 
-var _ = account.Address{}
-var _ = crm.Person
+// TestPaymentsOwnScope: a role whose Sales rights are limited to its own
+// records sees and touches only the payments its user recorded, and no
+// statement of a client it may not reach.
+func TestPaymentsOwnScope(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, a := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		at(db, "2026-03-02")
+
+		// The built-in sales role: its own contacts and documents.
+		seller := roleCtx(t, db, a, "seller@atelier.example", access.RoleSales)
+		if _, err := s.Statement(seller, c.ID, "", ""); !errs.Is(err, errs.NotFound) {
+			t.Errorf("the sales role reads the statement of a client it does not own: %v", err)
+		}
+
+		// A role that may pay, on every contact but its own sales records.
+		cashier := roleCtx(t, db, a, "cashier@atelier.example", access.RoleOwner)
+		rights, _ := access.Builtin(access.RoleOwner) // a fresh copy
+		rights.Role = "own-cashier"
+		rights.Grants[access.Sales] = access.Grant{Actions: []access.Action{access.View, access.Create, access.Edit, access.Issue, access.Pay}, Scope: access.Own}
+		cashier = access.WithRights(cashier, rights)
+
+		inv := issueInvoice(t, s, ctx, c.ID)
+		theirs, err := s.RecordPayment(ctx, service.PaymentInput{DocumentID: inv.ID, Date: "2026-03-05", Amount: 150000, Method: "transfer"})
+		if err != nil || theirs.Credit() != 30000 {
+			t.Fatalf("owner's overpayment %+v %v", theirs, err)
+		}
+		if ps, err := s.Payments(cashier, c.ID); err != nil || len(ps) != 0 {
+			t.Errorf("the own-scoped role lists another's payments: %+v %v", ps, err)
+		}
+		if err := s.DeletePayment(cashier, theirs.ID); !errs.Is(err, errs.NotFound) {
+			t.Errorf("the own-scoped role deletes another's payment: %v", err)
+		}
+		own := issueInvoice(t, s, cashier, c.ID)
+		if _, err := s.ApplyCredit(cashier, c.ID, own.ID); !errs.Is(err, errs.Conflict) {
+			t.Errorf("the own-scoped role spends another's payment: %v", err)
+		}
+		mine, err := s.RecordPayment(cashier, service.PaymentInput{ContactID: c.ID, Date: "2026-03-06", Amount: 1000, Method: "cash"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err := s.ApplyCredit(cashier, c.ID, own.ID); err != nil || d.Paid != 1000 {
+			t.Errorf("the own-scoped role applies its own credit: %+v %v", d, err)
+		}
+		if ps, err := s.Payments(cashier, c.ID); err != nil || len(ps) != 1 || ps[0].ID != mine.ID {
+			t.Errorf("the own-scoped role's payments: %+v %v", ps, err)
+		}
+		if err := s.DeletePayment(cashier, mine.ID); err != nil {
+			t.Errorf("the own-scoped role deletes its own payment: %v", err)
+		}
+		if ps, _ := s.Payments(ctx, c.ID); len(ps) != 1 || ps[0].ID != theirs.ID || ps[0].Credit() != 30000 {
+			t.Errorf("the owner's payments afterwards: %+v", ps)
+		}
+	})
+}
+
+// TestDeletePaymentRacesApplyCredit: a payment deleted while its credit is
+// applied to another invoice leaves every invoice's paid amount equal to
+// its allocations, and every payment's allocated amount equal to its own.
+func TestDeletePaymentRacesApplyCredit(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		at(db, "2026-03-02")
+		var invoices, payments []int64
+		for round := range 15 {
+			first := issueInvoice(t, s, ctx, c.ID)
+			p, err := s.RecordPayment(ctx, service.PaymentInput{DocumentID: first.ID, Date: "2026-03-05", Amount: 150000, Method: "transfer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			second := issueInvoice(t, s, ctx, c.ID)
+			invoices = append(invoices, first.ID, second.ID)
+			payments = append(payments, p.ID)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			wg.Go(func() {
+				<-start
+				if err := s.DeletePayment(ctx, p.ID); err != nil {
+					t.Errorf("round %d: delete: %v", round, err)
+				}
+			})
+			wg.Go(func() {
+				<-start
+				if _, err := s.ApplyCredit(ctx, c.ID, second.ID); err != nil && !errs.Is(err, errs.Conflict) {
+					t.Errorf("round %d: apply credit: %v", round, err)
+				}
+			})
+			close(start)
+			wg.Wait()
+		}
+		for _, id := range invoices {
+			d := doc(t, s, ctx, id)
+			allocs, err := s.DocumentPayments(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum money.Amount
+			for _, a := range allocs {
+				sum += a.Amount
+			}
+			if d.Paid != sum || d.Status != sales.PaymentStatus(d) {
+				t.Errorf("invoice %s: paid %d (%s), allocations %d", d.Number, d.Paid, d.Status, sum)
+			}
+		}
+		left, err := s.Payments(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range left {
+			allocs, err := db.PaymentAllocations(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum money.Amount
+			for _, a := range allocs {
+				sum += a.Amount
+			}
+			if p.Allocated != sum {
+				t.Errorf("payment %d: allocated %d, allocations %d", p.ID, p.Allocated, sum)
+			}
+		}
+		for _, id := range payments {
+			if allocs, _ := db.PaymentAllocations(ctx, id); len(allocs) != 0 {
+				t.Errorf("deleted payment %d keeps allocations %+v", id, allocs)
+			}
+		}
+	})
+}

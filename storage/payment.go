@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"sort"
+	"strconv"
 
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/money"
@@ -42,25 +44,84 @@ func (db *DB) Payment(ctx context.Context, id int64) (sales.Payment, error) {
 	return p, dbErr("storage.Payment", err)
 }
 
-// PaymentsOf returns a client's payments, oldest first.
-func (db *DB) PaymentsOf(ctx context.Context, contactID int64) ([]sales.Payment, error) {
+// PaymentForUpdate returns one payment of the current account and, on
+// PostgreSQL, locks its row until the transaction ends (SQLite's one
+// writer already serialises writers): whoever deletes it or allocates
+// from it takes this lock first, then the documents', by id. createdBy,
+// when not 0, finds only a payment that user recorded.
+func (db *DB) PaymentForUpdate(ctx context.Context, id, createdBy int64) (sales.Payment, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return sales.Payment{}, err
+	}
+	cond, args := byCreator([]any{acc, id}, createdBy)
+	p, err := scanPayment(db.writer(ctx).QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments p
+		WHERE p.account_id = $1 AND p.id = $2`+cond+db.forUpdate(), args...))
+	return p, dbErr("storage.PaymentForUpdate", err)
+}
+
+// byCreator adds to a query's arguments the condition that the payment
+// was recorded by createdBy, unless createdBy is 0.
+func byCreator(args []any, createdBy int64) (string, []any) {
+	if createdBy == 0 {
+		return "", args
+	}
+	args = append(args, createdBy)
+	return " AND p.created_by = $" + strconv.Itoa(len(args)), args
+}
+
+// forUpdate is the row lock a SELECT takes on PostgreSQL; nothing on
+// SQLite, whose transactions take the write lock when they begin.
+func (db *DB) forUpdate() string {
+	if db.engine == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// PaymentsOf returns a client's payments, oldest first. createdBy, when
+// not 0, keeps only those that user recorded.
+func (db *DB) PaymentsOf(ctx context.Context, contactID, createdBy int64) ([]sales.Payment, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
+	cond, args := byCreator([]any{acc, contactID}, createdBy)
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p
-		WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.date, p.id`, acc, contactID)
+		WHERE p.account_id = $1 AND p.contact_id = $2`+cond+` ORDER BY p.date, p.id`, args...)
 	if err != nil {
 		return nil, dbErr("storage.PaymentsOf", err)
 	}
 	return collect(rows, func(r *sql.Rows) (sales.Payment, error) { return scanPayment(r) })
 }
 
+// CreditsForUpdate returns a client's payments that have something left
+// to allocate, oldest first, and on PostgreSQL locks their rows, in id
+// order, until the transaction ends. createdBy, when not 0, keeps only
+// those that user recorded.
+func (db *DB) CreditsForUpdate(ctx context.Context, contactID, createdBy int64) ([]sales.Payment, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := byCreator([]any{acc, contactID}, createdBy)
+	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p
+		WHERE p.account_id = $1 AND p.contact_id = $2 AND p.allocated < p.amount`+cond+` ORDER BY p.id`+db.forUpdate(), args...)
+	if err != nil {
+		return nil, dbErr("storage.CreditsForUpdate", err)
+	}
+	list, err := collect(rows, func(r *sql.Rows) (sales.Payment, error) { return scanPayment(r) })
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Date < list[j].Date })
+	return list, err
+}
+
 // Allocate settles amount of a payment on a document: it records the
 // allocation, raises the payment's allocated amount and the document's
 // paid amount. It refuses to allocate more than the payment has left
 // (a conflict), so two allocations racing on one payment cannot spend its
-// credit twice. Run it in the transaction that locked the document.
+// credit twice. Run it in the transaction that locked the payment (or
+// created it), then the document: payments before documents, as
+// DeletePayment does.
 func (db *DB) Allocate(ctx context.Context, paymentID, documentID int64, amount money.Amount) error {
 	const op = "storage.Allocate"
 	acc, err := scope(ctx)
@@ -124,11 +185,16 @@ func (db *DB) PaymentAllocations(ctx context.Context, paymentID int64) ([]sales.
 
 // DeletePayment deletes a payment and its allocations, lowering the paid
 // amount of the documents it settled. Run it in the transaction that
-// locked those documents.
+// locked the payment (PaymentForUpdate), then those documents, by id: it
+// locks the payment itself before reading its allocations, so that none
+// can be added behind its back and go with the cascade.
 func (db *DB) DeletePayment(ctx context.Context, id int64) error {
 	const op = "storage.DeletePayment"
 	acc, err := scope(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := db.PaymentForUpdate(ctx, id, 0); err != nil {
 		return err
 	}
 	allocs, err := db.PaymentAllocations(ctx, id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/sales"
@@ -64,7 +65,7 @@ func TestPayments(t *testing.T) {
 		if err != nil || len(allocs) != 3 || allocs[0].Date != "2026-04-02" || allocs[0].Method != "transfer" || allocs[0].Amount != 3000 {
 			t.Fatalf("allocations %+v %v", allocs, err)
 		}
-		if list, _ := db.PaymentsOf(ctx, d.ContactID); len(list) != 1 {
+		if list, _ := db.PaymentsOf(ctx, d.ContactID, 0); len(list) != 1 {
 			t.Errorf("payments of the client: %v", list)
 		}
 		if err := db.DeletePayment(ctx, p.ID); err != nil {
@@ -105,7 +106,7 @@ func TestPaymentIsolation(t *testing.T) {
 		if err := db.DeletePayment(ctxB, p.ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("B deletes A's payment: %v", err)
 		}
-		if list, _ := db.PaymentsOf(ctxB, d.ContactID); len(list) != 0 {
+		if list, _ := db.PaymentsOf(ctxB, d.ContactID, 0); len(list) != 0 {
 			t.Errorf("B lists A's payments: %v", list)
 		}
 		if list, _ := db.AllocationsOf(ctxB, d.ID); len(list) != 0 {
@@ -182,6 +183,89 @@ func TestClaimReminderOnce(t *testing.T) {
 		}
 		if list, _ := db.OverdueInvoices(ctx, "2026-04-01"); len(list) != 0 {
 			t.Errorf("overdue of a paused client: %v", list)
+		}
+	})
+}
+
+// TestPaymentForUpdate: a payment locked by a transaction that deletes it
+// takes no allocation meanwhile (the allocation waits, then finds it
+// gone); the lock finds only the recorder's payment when asked, and
+// CreditsForUpdate only those with something left, oldest first.
+func TestPaymentForUpdate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx, _ := mustAccount(t, db, "A")
+		d := issuedFor(t, db, ctx)
+		p := sales.Payment{ContactID: d.ContactID, Date: "2026-04-02", Amount: 1000, Method: "cash"}
+		if err := db.CreatePayment(ctx, &p, 7); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PaymentForUpdate(ctx, p.ID, 8); !errs.Is(err, errs.NotFound) {
+			t.Errorf("another user's payment: %v", err)
+		}
+		if got, err := db.PaymentForUpdate(ctx, p.ID, 7); err != nil || got.ID != p.ID {
+			t.Errorf("the recorder's payment: %+v %v", got, err)
+		}
+		if list, _ := db.PaymentsOf(ctx, d.ContactID, 8); len(list) != 0 {
+			t.Errorf("another user's payments listed: %+v", list)
+		}
+		locked, release := make(chan struct{}), make(chan struct{})
+		deleted := make(chan error, 1)
+		go func() {
+			deleted <- db.WithTx(ctx, func(ctx context.Context) error {
+				if _, err := db.PaymentForUpdate(ctx, p.ID, 0); err != nil {
+					close(locked)
+					return err
+				}
+				close(locked)
+				<-release
+				return db.DeletePayment(ctx, p.ID)
+			})
+		}()
+		<-locked
+		allocated := make(chan error, 1)
+		go func() {
+			allocated <- db.WithTx(ctx, func(ctx context.Context) error { return db.Allocate(ctx, p.ID, d.ID, 500) })
+		}()
+		select {
+		case err := <-allocated:
+			t.Fatalf("allocated from a locked payment: %v", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+		close(release)
+		if err := <-deleted; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-allocated; !errs.Is(err, errs.NotFound) {
+			t.Errorf("allocation from the deleted payment: %v", err)
+		}
+		if doc, _ := db.Document(ctx, d.ID); doc.Paid != 0 {
+			t.Errorf("paid %d", doc.Paid)
+		}
+
+		// Credits: those with something left, oldest first.
+		var ids []int64
+		for _, date := range []string{"2026-04-05", "2026-04-03", "2026-04-04"} {
+			q := sales.Payment{ContactID: d.ContactID, Date: date, Amount: 1000, Method: "cash"}
+			if err := db.CreatePayment(ctx, &q, 7); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, q.ID)
+		}
+		if err := db.Allocate(ctx, ids[2], d.ID, 1000); err != nil {
+			t.Fatal(err)
+		}
+		err := db.WithTx(ctx, func(ctx context.Context) error {
+			list, err := db.CreditsForUpdate(ctx, d.ContactID, 0)
+			if err != nil || len(list) != 2 || list[0].ID != ids[1] || list[1].ID != ids[0] {
+				t.Errorf("credits %+v %v", list, err)
+			}
+			if list, _ := db.CreditsForUpdate(ctx, d.ContactID, 8); len(list) != 0 {
+				t.Errorf("another user's credits %+v", list)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
