@@ -47,7 +47,7 @@ func DefaultSettings() Settings {
 		PaymentTerms:    "30",
 		QuoteDays:       30,
 		LatePenaltyRate: 1215, // ECB rate of 2.15 % + 10 points
-		Operation:       "", // from each document's lines
+		Operation:       "",   // from each document's lines
 		Layout:          "classic",
 		Accent:          "#1f3a5f",
 		Dunning: []Level{
