@@ -220,13 +220,18 @@ func TestTerms(t *testing.T) {
 func TestDunning(t *testing.T) {
 	s := DefaultSettings()
 	tests := []struct {
-		overdue, sent, want int
+		overdue, sent, since, want int
 	}{
-		{3, 0, 0}, {7, 0, 1}, {14, 1, 0}, {15, 1, 2}, {40, 0, 3}, {40, 3, 0}, {20, 2, 0},
+		{3, 0, 0, 0}, {7, 0, 0, 1}, {14, 1, 7, 0}, {15, 1, 8, 2}, {15, 1, 3, 0},
+		{40, 0, 0, 1},  // found long overdue: the polite level first
+		{41, 1, 1, 0},  // then the next one waits its gap (15 − 7 days)
+		{48, 1, 8, 2},  //
+		{63, 2, 15, 3}, // the formal notice 15 days after the firm reminder
+		{90, 3, 30, 0}, // nothing after the last level
 	}
 	for _, tt := range tests {
-		if got := s.DueLevel(tt.overdue, tt.sent); got != tt.want {
-			t.Errorf("DueLevel(%d, %d) = %d, want %d", tt.overdue, tt.sent, got, tt.want)
+		if got := s.DueLevel(tt.overdue, tt.sent, tt.since); got != tt.want {
+			t.Errorf("DueLevel(%d, %d, %d) = %d, want %d", tt.overdue, tt.sent, tt.since, got, tt.want)
 		}
 	}
 	// 1,000 € thirty days late at 12.15 % a year: 9.99 €.

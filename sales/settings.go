@@ -137,20 +137,20 @@ func (s *Settings) Validate() error {
 }
 
 // DueLevel returns the reminder level (1-based) an invoice overdue by
-// overdueDays should receive now, given the highest level already sent;
-// 0 when none is due. Only the highest level reached is sent, never one
-// already sent or below it, so a client gets each level at most once.
-func (s Settings) DueLevel(overdueDays, sent int) int {
-	level := 0
-	for i, l := range s.Dunning {
-		if overdueDays >= l.Days {
-			level = i + 1
-		}
-	}
-	if level <= sent {
+// overdueDays should receive now, given the highest level already sent
+// and the days since that reminder; 0 when none is due. Levels go one at
+// a time, polite before firm, each never twice: an invoice found long
+// overdue gets the first level, and the next one only once as many days
+// have passed since as the settings put between the two levels.
+func (s Settings) DueLevel(overdueDays, sent, daysSinceLast int) int {
+	next := sent + 1
+	if sent < 0 || next > len(s.Dunning) || overdueDays < s.Dunning[next-1].Days {
 		return 0
 	}
-	return level
+	if sent > 0 && daysSinceLast < s.Dunning[next-1].Days-s.Dunning[sent-1].Days {
+		return 0
+	}
+	return next
 }
 
 // Indemnity is the fixed recovery indemnity owed by a business client

@@ -59,7 +59,13 @@ func (s *Service) dueReminders(ctx context.Context, acc account.Account, st sale
 	out := []DueReminder{}
 	for _, o := range list {
 		days := overdueDays(o.Document.DueDate, today)
-		level := st.DueLevel(days, o.Document.DunningLevel)
+		var last *time.Time
+		if o.Document.DunningLevel > 0 {
+			if last, err = s.db.LastReminder(ctx, o.Document.ID); err != nil {
+				return nil, err
+			}
+		}
+		level := st.DueLevel(days, o.Document.DunningLevel, s.daysSince(last, acc))
 		if level == 0 {
 			continue
 		}
@@ -218,8 +224,12 @@ func (s *Service) remind(ctx context.Context, documentID int64, level int, auto 
 		}
 		unpaid := sales.Payable(d.Kind) && (d.Status == sales.Issued || d.Status == sales.PartlyPaid) && d.Balance() > 0
 		if auto {
+			last, err := s.db.LastReminder(ctx, d.ID)
+			if err != nil {
+				return err
+			}
 			if !unpaid || d.DunningPaused || contactPaused || d.DueDate == "" || d.DueDate >= today ||
-				st.DueLevel(days, d.DunningLevel) != level {
+				st.DueLevel(days, d.DunningLevel, s.daysSince(last, acc)) != level {
 				return nil
 			}
 		} else {
@@ -519,4 +529,14 @@ func reminderMail(d sales.Document, r sales.Reminder, acc account.Account, st sa
 	}
 	body += "\n\n" + sales.Merge(t.closing, values) + "\n"
 	return mail.Message{To: to, ReplyTo: acc.Email, Subject: sales.Merge(t.subject, values), Text: body}
+}
+
+// daysSince counts the days from a reminder to today in the account's
+// time zone; with no reminder, a long time.
+func (s *Service) daysSince(at *time.Time, acc account.Account) int {
+	if at == nil {
+		return 1 << 20
+	}
+	today, _ := s.today(context.Background(), acc)
+	return sales.DaysBetween(at.In(acc.Location()).Format(time.DateOnly), today)
 }

@@ -170,8 +170,8 @@ func TestDunning(t *testing.T) {
 			}
 		}
 
-		// Resumed with automatic reminders off: nothing; on: c gets the
-		// highest level due, the formal notice, at once.
+		// Resumed with automatic reminders off: nothing; on: c, long
+		// overdue, gets the first level (the next ones wait their gaps).
 		if err := s.PauseClientDunning(ctx, other.ID, false); err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,9 @@ func TestDunning(t *testing.T) {
 		if n := run("2026-05-21"); n != 1 {
 			t.Errorf("after resuming: %d", n)
 		}
-		if rs, _ := s.Reminders(ctx, c.ID); len(rs) != 1 || rs[0].Level != 3 || rs[0].Indemnity != sales.Indemnity {
+		// Found long overdue, it gets the polite level first, not the
+		// formal notice.
+		if rs, _ := s.Reminders(ctx, c.ID); len(rs) != 1 || rs[0].Level != 1 || rs[0].Indemnity != 0 {
 			t.Errorf("c after resuming: %+v", rs)
 		}
 		if len(srv.Messages()) != 4 {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/comptoir/comptoir/sales"
 )
@@ -34,9 +35,8 @@ func (db *DB) OverdueInvoices(ctx context.Context, today string) ([]Overdue, err
 	}
 	return collect(rows, func(r *sql.Rows) (Overdue, error) {
 		var o Overdue
-		var email string
-		d, err := scanDocument(scanTail{r, &email})
-		o.Document, o.ContactEmail = d, email
+		d, err := scanDocument(scanTail{r, []any{&o.ContactEmail}})
+		o.Document = d
 		return o, err
 	})
 }
@@ -44,10 +44,28 @@ func (db *DB) OverdueInvoices(ctx context.Context, today string) ([]Overdue, err
 // scanTail scans a row whose last columns follow those scanDocument reads.
 type scanTail struct {
 	row  interface{ Scan(...any) error }
-	tail *string
+	tail []any
 }
 
-func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail)...) }
+func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }
+
+// LastReminder returns when the last reminder of a document went, nil if
+// none did.
+func (db *DB) LastReminder(ctx context.Context, documentID int64) (*time.Time, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var at *time.Time
+	// The column itself, not MAX(): SQLite's driver knows a column's
+	// type, not an aggregate's.
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT sent_at FROM dunning_reminders WHERE account_id = $1 AND document_id = $2
+		ORDER BY sent_at DESC LIMIT 1`, acc, documentID).Scan(nullUTC(&at))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	return at, dbErr("storage.LastReminder", err)
+}
 
 // ClaimReminder records a reminder level of a document and raises the
 // document's dunning level to it, in the caller's transaction. It returns
