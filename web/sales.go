@@ -159,6 +159,10 @@ type lineForm struct {
 	Kind, Reference, Description, Quantity, Unit, UnitPrice, Discount, VATRate string
 	OriginLineID, ProductID, DepositID                                         string
 	Net                                                                        string
+	// ProductText is what the catalog picker held when the form was
+	// posted: free text there that names no product becomes the line's
+	// description, never lost.
+	ProductText string
 }
 
 // docForm is the editor's form as typed.
@@ -242,12 +246,26 @@ func readDocForm(r *http.Request) docForm {
 		l := lineForm{Kind: v(p + "kind"), Reference: v(p + "reference"), Description: strings.TrimSpace(r.PostFormValue(p + "description")),
 			Quantity: v(p + "quantity"), Unit: v(p + "unit"), UnitPrice: v(p + "unit_price"), Discount: v(p + "discount"),
 			VATRate: v(p + "vat_rate"), OriginLineID: v(p + "origin_line_id"), ProductID: v(p + "product_id"), DepositID: v(p + "deposit_id")}
-		if l.Description == "" && l.Reference == "" && (l.Kind != sales.Item || l.UnitPrice == "") && l.OriginLineID == "" && l.ProductID == "" {
+		l.ProductText = v(p + "product")
+		if l.ProductID == "" && l.ProductText != "" && !strings.Contains(l.Description, l.ProductText) {
+			// Text typed in the picker that matched no product: the
+			// line's description, ahead of what the description holds.
+			l.Description = strings.TrimSpace(l.ProductText + "\n" + l.Description)
+		}
+		if l.blank() {
 			continue
 		}
 		f.Lines = append(f.Lines, l)
 	}
 	return f
+}
+
+// blank is true of a line the user typed nothing into: added and left as
+// the template made it (quantity 1, the default unit and rate). Any other
+// line is kept, so that what it lacks is reported rather than dropped.
+func (l lineForm) blank() bool {
+	return l.Description == "" && l.Reference == "" && l.UnitPrice == "" && l.Discount == "" &&
+		(l.Quantity == "" || l.Quantity == "1") && l.OriginLineID == "" && l.ProductID == "" && l.DepositID == "" && l.ProductText == ""
 }
 
 // input turns the form into the service's input; values that cannot be

@@ -311,3 +311,65 @@ func TestSalesEditorPicksProducts(t *testing.T) {
 		}
 	})
 }
+
+// TestSalesEditorKeepsTypedLines: text typed in a line's catalog picker
+// that names no product becomes the line's description, and a line the
+// user typed anything into is kept (and reported if it lacks something),
+// never dropped on save.
+func TestSalesEditorKeepsTypedLines(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		var c, coffee struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Durand"}).JSON(t, &c)
+		a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "CAF-01", "name": "Café", "price": 2490}).JSON(t, &coffee)
+		form := url.Values{"contact_id": {formatInt(c.ID)}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			// Typed in the picker, no product matched: the description.
+			"lines.0.kind": {"item"}, "lines.0.product": {"Réglage du moulin"}, "lines.0.quantity": {"1"}, "lines.0.unit": {"piece"}, "lines.0.unit_price": {"45"}, "lines.0.vat_rate": {"20"},
+			// A description and no price: kept (at 0).
+			"lines.1.kind": {"item"}, "lines.1.description": {"Livraison offerte"}, "lines.1.quantity": {"1"}, "lines.1.unit": {"piece"}, "lines.1.unit_price": {""}, "lines.1.vat_rate": {"20"},
+			// Picker text beside a description: both kept.
+			"lines.2.kind": {"item"}, "lines.2.product": {"Détartrage"}, "lines.2.description": {"Machine du bar"}, "lines.2.quantity": {"1"}, "lines.2.unit": {"piece"}, "lines.2.unit_price": {"30"}, "lines.2.vat_rate": {"20"},
+			// Left blank: dropped.
+			"lines.3.kind": {"item"}, "lines.3.product": {""}, "lines.3.description": {""}, "lines.3.quantity": {"1"}, "lines.3.unit": {"piece"}, "lines.3.unit_price": {""}, "lines.3.vat_rate": {"20"}}
+		r := a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 303 {
+			t.Fatalf("save: %d %.500s", r.Status, r.Body)
+		}
+		id, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Location"), "/sales/documents/"), "?")
+		var q struct {
+			Lines []struct {
+				Description string `json:"description"`
+				UnitPrice   int64  `json:"unit_price"`
+			} `json:"lines"`
+		}
+		a.api("GET", "/api/v1/quotes/"+id, A.Token, nil).JSON(t, &q)
+		if len(q.Lines) != 3 {
+			t.Fatalf("lines: %+v, want 3", q.Lines)
+		}
+		if q.Lines[0].Description != "Réglage du moulin" || q.Lines[0].UnitPrice != 4500 {
+			t.Errorf("picker text: %+v", q.Lines[0])
+		}
+		if q.Lines[1].Description != "Livraison offerte" || q.Lines[1].UnitPrice != 0 {
+			t.Errorf("line without a price: %+v", q.Lines[1])
+		}
+		if q.Lines[2].Description != "Détartrage\nMachine du bar" {
+			t.Errorf("picker text beside a description: %+v", q.Lines[2])
+		}
+
+		// A line with only a discount typed is reported, not dropped.
+		bad := url.Values{"contact_id": {formatInt(c.ID)}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			"lines.0.kind": {"item"}, "lines.0.description": {"Café"}, "lines.0.quantity": {"1"}, "lines.0.unit": {"piece"}, "lines.0.unit_price": {"3"}, "lines.0.vat_rate": {"20"},
+			"lines.1.kind": {"item"}, "lines.1.description": {""}, "lines.1.quantity": {"1"}, "lines.1.unit": {"piece"}, "lines.1.unit_price": {""}, "lines.1.discount": {"10"}, "lines.1.vat_rate": {"20"}}
+		r = a.post(A.Browser, "/sales/quotes", bad)
+		if r.Status != 422 {
+			t.Fatalf("a line with only a discount: %d, want 422", r.Status)
+		}
+		d := doc(t, r)
+		if n := d.Find("#line-rows tr.doc-line").Length(); n != 2 {
+			t.Errorf("rows: %d, want 2", n)
+		}
+		if d.Find(`[name="lines.1.description"]`).HasClass("is-invalid") == false {
+			t.Error("the line without a description is not marked")
+		}
+	})
+}

@@ -112,15 +112,24 @@ document.addEventListener("submit", function (e) {
     recompute(form);
   }
 
-  // A picker left on text that names no product unlinks its line.
+  // A picker left on text that names no product unlinks its line, and
+  // its text goes to the line's description (where the server would put
+  // it too), so that nothing typed is lost.
   function settlePicker(form, picker) {
     var opt = productOption(form, picker.value, true);
     if (opt) {
       if (picker.value !== opt.value) { pickProduct(form, picker, opt); }
       return opt;
     }
-    var id = picker.closest("tr.doc-line").querySelector("[data-field=product_id]");
+    var row = picker.closest("tr.doc-line");
+    var id = row.querySelector("[data-field=product_id]");
     if (id) { id.value = ""; }
+    var text = picker.value.trim();
+    var desc = row.querySelector("[data-field=description]");
+    if (text !== "" && desc && desc.value.indexOf(text) < 0) {
+      desc.value = desc.value.trim() === "" ? text : text + "\n" + desc.value;
+      picker.value = "";
+    }
     return null;
   }
 
