@@ -423,3 +423,13 @@ func TestCheckIssueVATReasons(t *testing.T) {
 		t.Errorf("intra-EU without the client's VAT number: %v", fe)
 	}
 }
+
+func TestDropEmptySections(t *testing.T) {
+	sec := func(s string) Line { return Line{Kind: Section, Description: s} }
+	com := Line{Kind: Comment, Description: "note"}
+	in := []Line{sec("Goods"), item(1000, 100, 0, 2000), sec("Services"), com, sec("Last")}
+	got := DropEmptySections(in)
+	if len(got) != 3 || got[0].Description != "Goods" || got[2].Kind != Comment {
+		t.Errorf("got %+v", got)
+	}
+}

@@ -313,7 +313,11 @@ func lineTable(d sales.Document, w map[string]string, priced bool) ([]pdf.Column
 			pdf.Column{Title: w["vat"], Width: 0.8, Align: "R"}, pdf.Column{Title: w["total_net_line"], Width: 2.05, Align: "R"})
 	}
 	var rows []pdf.Row
-	for _, l := range d.Lines {
+	printed := d.Lines
+	if d.Kind == sales.Delivery {
+		printed = sales.DropEmptySections(printed)
+	}
+	for _, l := range printed {
 		switch l.Kind {
 		case sales.Section:
 			rows = append(rows, pdf.Row{Kind: pdf.RowSection, Cells: []string{l.Description}})

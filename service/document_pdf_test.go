@@ -206,3 +206,39 @@ func TestPDFKeepsWordsWhole(t *testing.T) {
 }
 
 func formatFR(iso string) string { return iso[8:10] + "/" + iso[5:7] + "/" + iso[:4] }
+
+// TestDeliveryNoteDropsEmptySections: a heading all of whose lines are
+// left out of a delivery note (deductions are not delivered) is left out
+// too, in the draft and on the PDF.
+func TestDeliveryNoteDropsEmptySections(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := sellerReady(t, s, ctx)
+		o, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.Order), ContactID: &c.ID, Lines: lines(
+			sales.Line{Kind: sales.Section, Description: "Matériel"}, item("Moulin", 1000, 50000, 2000),
+			sales.Line{Kind: sales.Section, Description: "Gestes commerciaux"}, item("Reprise de l'ancien moulin", -1000, 5000, 2000))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o, err = s.Issue(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Derive(ctx, o.ID, service.DeriveInput{Kind: sales.Delivery})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range d.Lines {
+			if l.Description == "Gestes commerciaux" {
+				t.Errorf("empty heading kept: %+v", d.Lines)
+			}
+		}
+		file, _, err := s.DocumentPDF(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if flat := pdftest.Text(t, file); !strings.Contains(flat, "Matériel") || strings.Contains(flat, "Gestes commerciaux") {
+			t.Errorf("delivery note PDF:\n%s", flat)
+		}
+	})
+}

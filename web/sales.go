@@ -657,6 +657,15 @@ type salesDocPage struct {
 	Extras      docExtras
 }
 
+// Lines are the document's lines as shown: a delivery note leaves out the
+// section headings with no item under them.
+func (p salesDocPage) Lines() []sales.Line {
+	if p.Doc.Kind == sales.Delivery {
+		return sales.DropEmptySections(p.Doc.Lines)
+	}
+	return p.Doc.Lines
+}
+
 // Mention is the exemption's legal mention in the document's language.
 func (p salesDocPage) Mention() string { return p.Doc.Exemption.Mention(p.Doc.Locale) }
 
