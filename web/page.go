@@ -81,7 +81,9 @@ func (s *Server) basePage(r *http.Request) Page {
 func noticeID(n string) string {
 	switch n {
 	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent",
-		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent":
+		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent",
+		"issued_quote", "issued_order", "issued_delivery", "issued_invoice", "issued_deposit", "issued_credit",
+		"accepted", "refused", "cancelled", "cancelled_quote", "cancelled_order":
 		return "notice." + n
 	}
 	return ""

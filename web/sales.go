@@ -824,19 +824,47 @@ func (s *Server) documentAction(act func(r *http.Request, id int64) error, notic
 	}
 }
 
-func (s *Server) salesIssue(r *http.Request, id int64) error {
-	_, err := s.svc.Issue(r.Context(), id)
-	return err
+// documentChange runs a one-click change of a document's state, then
+// shows the document again with a notice saying what happened (given by
+// notice from the changed document), or with the refusal.
+func (s *Server) documentChange(act func(r *http.Request, id int64) (sales.Document, error), notice func(d sales.Document) string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		d, err := act(r, id)
+		if err != nil {
+			return s.showActionError(w, r, id, err)
+		}
+		return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice(d))
+	}
 }
 
-func (s *Server) salesDecide(r *http.Request, id int64) error {
-	_, err := s.svc.Decide(r.Context(), id, r.PostFormValue("status"))
-	return err
+func (s *Server) salesIssue(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Issue(r.Context(), id)
 }
 
-func (s *Server) salesCancel(r *http.Request, id int64) error {
-	_, err := s.svc.Cancel(r.Context(), id)
-	return err
+// issuedNotice is "Facture émise", "Devis émis"…
+func issuedNotice(d sales.Document) string { return "issued_" + d.Kind }
+
+// decidedNotice is "Devis accepté" or "Devis refusé".
+func decidedNotice(d sales.Document) string { return d.Status }
+
+// cancelledNotice is "Devis annulé", "Commande annulée", or "Document annulé".
+func cancelledNotice(d sales.Document) string {
+	if d.Kind == sales.Quote || d.Kind == sales.Order {
+		return "cancelled_" + d.Kind
+	}
+	return "cancelled"
+}
+
+func (s *Server) salesDecide(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Decide(r.Context(), id, r.PostFormValue("status"))
+}
+
+func (s *Server) salesCancel(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Cancel(r.Context(), id)
 }
 
 func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
@@ -880,9 +908,9 @@ func (s *Server) routesForSales(mux *patternMux) {
 	mux.Handle("GET /sales/documents/{id}/edit", s.user(s.salesEdit))
 	mux.Handle("POST /sales/documents/{id}", s.user(s.salesUpdate))
 	mux.Handle("POST /sales/documents/{id}/delete", s.user(s.salesDelete))
-	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentAction(s.salesIssue, "saved", "")))
-	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentAction(s.salesDecide, "saved", "")))
-	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentAction(s.salesCancel, "saved", "")))
+	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentChange(s.salesIssue, issuedNotice)))
+	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentChange(s.salesDecide, decidedNotice)))
+	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentChange(s.salesCancel, cancelledNotice)))
 	mux.Handle("POST /sales/documents/{id}/derive", s.user(s.salesDerive))
 	mux.Handle("GET /settings/sales", s.user(s.salesSettingsForm))
 	mux.Handle("POST /settings/sales", s.user(s.salesSettingsSave))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -33,5 +34,44 @@ func TestSalesStatusAgrees(t *testing.T) {
 	}
 	if got := strings.TrimSpace(doc(t, a.get(A.Browser, "/sales/orders")).Find("[data-status=cancelled]").First().Text()); got != "Annulée" {
 		t.Errorf("order list badge: %q", got)
+	}
+}
+
+// TestSalesHeadingsAndNotices: a draft is titled "Devis (brouillon)" once,
+// with no second "Brouillon" badge; issuing, accepting and cancelling say
+// what happened.
+func TestSalesHeadingsAndNotices(t *testing.T) {
+	a := startApp(t, storagetest.Engines()[0])
+	A := a.mustTenant("Alpha", "alpha@example.fr")
+	client := salesSetup(t, a, A, "alice@example.fr")
+	quote := newDocument(t, a, A, "quotes", client, "Étude", false)
+	path := "/sales/documents/" + formatInt(quote)
+	page := doc(t, a.get(A.Browser, path))
+	if got := strings.Join(strings.Fields(page.Find("#document-heading").Text()), " "); got != "Devis (brouillon)" {
+		t.Errorf("draft heading: %q", got)
+	}
+	if page.Find(".badge[data-status=draft]").Length() != 0 {
+		t.Error("a draft shows a Brouillon badge beside its heading")
+	}
+	notice := func(r response) string {
+		t.Helper()
+		if r.Status != 303 {
+			t.Fatalf("action: %d %.300s", r.Status, r.Body)
+		}
+		return strings.TrimSpace(doc(t, a.get(A.Browser, r.Header.Get("Location"))).Find(".alert-success").Text())
+	}
+	if got := notice(a.post(A.Browser, path+"/issue", nil)); !strings.HasPrefix(got, "Devis émis") {
+		t.Errorf("issue notice: %q", got)
+	}
+	if got := notice(a.post(A.Browser, path+"/decide", url.Values{"status": {"accepted"}})); got != "Devis accepté." {
+		t.Errorf("accept notice: %q", got)
+	}
+	inv := newDocument(t, a, A, "invoices", client, "Mission", false)
+	if got := notice(a.post(A.Browser, "/sales/documents/"+formatInt(inv)+"/issue", nil)); !strings.HasPrefix(got, "Facture émise") {
+		t.Errorf("invoice issue notice: %q", got)
+	}
+	order := newDocument(t, a, A, "orders", client, "Commande", true)
+	if got := notice(a.post(A.Browser, "/sales/documents/"+formatInt(order)+"/cancel", nil)); got != "Commande annulée." {
+		t.Errorf("cancel notice: %q", got)
 	}
 }
