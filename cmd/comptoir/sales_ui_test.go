@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -215,6 +216,26 @@ func TestBrowserSales(t *testing.T) {
 	b.screenshot(t, "list")
 	b.run(t, "settings", chromedp.Navigate(a.URL+"/settings/sales"), chromedp.WaitVisible(css(`#sales-settings`)))
 	b.screenshot(t, "settings")
+
+	// In English the editor's estimate writes amounts as every other page
+	// does ("1,234.50 €"), and a list's dates are one format.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.cookie = "comptoir_lang=en; path=/"`)); err != nil {
+		t.Fatal(err)
+	}
+	b.run(t, "in English",
+		chromedp.Navigate(a.URL+"/sales/quotes/new"),
+		chromedp.WaitVisible(css(`#document-form`)),
+		chromedp.SendKeys(css(`[name="lines.0.description"]`), "Oven"),
+		chromedp.SendKeys(css(`[name="lines.0.unit_price"]`), "1234.5"),
+	)
+	b.waitText(t, `#live-totals [data-total=net]`, func(s string) bool { return s == "1,234.50 €" })
+	if got := b.text(t, `#doc-lines output[data-field=net]`); got != "1,234.50 €" {
+		t.Errorf("line total in English: %q", got)
+	}
+	b.run(t, "the English list", chromedp.Navigate(a.URL+"/sales/invoices"), chromedp.WaitVisible(css(`#sales-table`)))
+	if got := b.text(t, `#sales-table tbody`); !strings.Contains(got, "15.80 €") || !regexp.MustCompile(`\d{1,2} [A-Z][a-z]{2} \d{4}`).MatchString(got) {
+		t.Errorf("English invoice list: %q", got)
+	}
 	b.checkClean(t)
 }
 

@@ -37,8 +37,15 @@ document.addEventListener("submit", function (e) {
     });
   }
 
+  // money writes an amount as the server's Page.Money does: "1 234,50 €"
+  // in French (narrow no-break spaces between thousands), "1,234.50 €" in
+  // English, the euro sign after a no-break space in both.
   function money(v, lang) {
-    return new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR", { style: "currency", currency: "EUR" }).format(v);
+    var en = lang === "en";
+    var cents = Math.round(Math.abs(v) * 100);
+    var units = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, en ? "," : "\u202f");
+    var frac = String(cents % 100).padStart(2, "0");
+    return (v < 0 && cents > 0 ? "-" : "") + units + (en ? "." : ",") + frac + "\u00a0€";
   }
 
   function recompute(form) {
