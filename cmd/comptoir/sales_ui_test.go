@@ -228,12 +228,23 @@ func TestBrowserSales(t *testing.T) {
 		chromedp.SendKeys(css(`[name="lines.0.description"]`), "Oven"),
 		chromedp.SendKeys(css(`[name="lines.0.unit_price"]`), "1234.5"),
 	)
-	b.waitText(t, `#live-totals [data-total=net]`, func(s string) bool { return s == "1,234.50 €" })
-	if got := b.text(t, `#doc-lines output[data-field=net]`); got != "1,234.50 €" {
+	b.waitText(t, `#live-totals [data-total=net]`, func(s string) bool { return s == "1,234.50\u00a0€" })
+	if got := b.text(t, `#doc-lines output[data-field=net]`); got != "1,234.50\u00a0€" {
 		t.Errorf("line total in English: %q", got)
 	}
+	// At 1280 px the lines fit without scrolling, the amount column shown,
+	// and a reference of a dozen characters is shown whole.
+	b.run(t, "a long reference", chromedp.SendKeys(css(`[name="lines.0.reference"]`), "VR-CAF-ETH-01"))
+	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(function () {
+		var box = document.querySelector("#doc-lines").parentElement, ref = document.querySelector('[name="lines.0.reference"]');
+		return box.scrollWidth <= box.clientWidth && ref.scrollWidth <= ref.clientWidth;
+	})()`))
+	if err != nil || !fits {
+		b.screenshot(t, "editor-overflow")
+		t.Errorf("the lines do not fit 1280 px, or the reference is cut (%v)", err)
+	}
 	b.run(t, "the English list", chromedp.Navigate(a.URL+"/sales/invoices"), chromedp.WaitVisible(css(`#sales-table`)))
-	if got := b.text(t, `#sales-table tbody`); !strings.Contains(got, "15.80 €") || !regexp.MustCompile(`\d{1,2} [A-Z][a-z]{2} \d{4}`).MatchString(got) {
+	if got := b.text(t, `#sales-table tbody`); !strings.Contains(got, "15.80\u00a0€") || !regexp.MustCompile(`\d{1,2} [A-Z][a-z]{2} \d{4}`).MatchString(got) {
 		t.Errorf("English invoice list: %q", got)
 	}
 	b.checkClean(t)
