@@ -75,3 +75,30 @@ func TestSalesHeadingsAndNotices(t *testing.T) {
 		t.Errorf("cancel notice: %q", got)
 	}
 }
+
+// TestSalesSearchByNumberEnd: digits alone find the numbers ending with
+// them ("0002" finds D-2026-0002), as the full number does; a search that
+// finds nothing says so, not that there is nothing yet.
+func TestSalesSearchByNumberEnd(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		client := salesSetup(t, a, A, "alice@example.fr")
+		newDocument(t, a, A, "quotes", client, "Premier", true)
+		second := newDocument(t, a, A, "quotes", client, "Second", true)
+		page := doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(second)))
+		number := strings.TrimSpace(page.Find("#document-number").Text())
+		if !strings.HasSuffix(number, "0002") {
+			t.Fatalf("second quote's number: %q", number)
+		}
+		for _, q := range []string{number, "0002", "2"} {
+			list := doc(t, a.get(A.Browser, "/sales/quotes?q="+url.QueryEscape(q)))
+			if got := list.Find("#sales-table tbody tr").Length(); got != 1 || !strings.Contains(list.Find("#sales-table tbody").Text(), number) {
+				t.Errorf("?q=%s: %d rows", q, got)
+			}
+		}
+		list := doc(t, a.get(A.Browser, "/sales/quotes?q=0009"))
+		if got := list.Find("#no-documents").Text(); !strings.Contains(got, "ne correspond") {
+			t.Errorf("empty search: %q", got)
+		}
+	})
+}
