@@ -116,6 +116,10 @@ func printable(d pdf.Document) pdf.Document {
 	return d
 }
 
+// PDFName is the name of a document's PDF, as attached to its e-mail and
+// downloaded: "F-2026-0001.pdf".
+func PDFName(d sales.Document) string { return fileName(d) }
+
 // fileName is the PDF's name: its number, or the kind and id of a draft.
 func fileName(d sales.Document) string {
 	name := d.Number

@@ -161,6 +161,9 @@ type sendPage struct {
 	Errors formErrors
 }
 
+// FileName is the attached PDF's name.
+func (p sendPage) FileName() string { return service.PDFName(p.Doc.Document) }
+
 func (s *Server) sendForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

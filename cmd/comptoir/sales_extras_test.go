@@ -94,6 +94,9 @@ func TestSalesDocumentExtras(t *testing.T) {
 	if v, _ := form.Find("#f-to").Attr("value"); v != "alice@example.fr" {
 		t.Errorf("to = %q", v)
 	}
+	if got := form.Find("#attached-pdf").Text(); got != number+".pdf" {
+		t.Errorf("the attached PDF is named %q, want %q", got, number+".pdf")
+	}
 	subject, _ := form.Find("#f-subject").Attr("value")
 	if !strings.Contains(subject, number) || !strings.Contains(form.Find("#f-body").Text(), number) {
 		t.Errorf("subject %q, body %q", subject, form.Find("#f-body").Text())
