@@ -243,8 +243,37 @@ func toCP1252(s string) string {
 // splitText is fpdf's SplitText for the widths w of a classic font of size
 // (in user units) size: the same algorithm over the same widths, on UTF-8
 // text, so that both paths break lines at the same places.
-func splitText(txt string, width, size float64, w *[256]int) (lines []string) {
-	wmax := int(math.Ceil(width * 1000 / size))
+func splitText(txt string, width, size float64, w *[256]int) []string {
+	return breakLines(txt, int(math.Ceil(width*1000/size)), func(c rune) int {
+		e, _ := charmap.Windows1252.EncodeRune(c)
+		return w[e]
+	})
+}
+
+// splitUTF8 is fpdf's SplitText with the current Unicode font of f, except
+// that no-break spaces do not break (fpdf breaks at any space).
+func splitUTF8(f *fpdf.Fpdf, txt string, width float64) []string {
+	_, size := f.GetFontSize()
+	widths := map[rune]int{}
+	return breakLines(txt, int(math.Ceil((width-2*f.GetCellMargin())*1000/size)), func(c rune) int {
+		v, ok := widths[c]
+		if !ok {
+			v = int(math.Round(f.GetStringWidth(string(c)) * 1000 / size))
+			widths[c] = v
+		}
+		return v
+	})
+}
+
+// breakable is a space a line may break at: not a no-break space, which
+// keeps "SIRET 853 217 644 00014" or "1 828 657,86 €" whole.
+func breakable(c rune) bool {
+	return unicode.IsSpace(c) && c != '\u00a0' && c != '\u202f' && c != '\u2007'
+}
+
+// breakLines is fpdf's line-breaking algorithm over the character widths
+// width (thousandths of the font size) for a line of wmax.
+func breakLines(txt string, wmax int, width func(rune) int) (lines []string) {
 	s := []rune(txt)
 	nb := len(s)
 	for nb > 0 && s[nb-1] == '\n' {
@@ -254,9 +283,8 @@ func splitText(txt string, width, size float64, w *[256]int) (lines []string) {
 	sep, i, j, l := -1, 0, 0, 0
 	for i < nb {
 		c := s[i]
-		e, _ := charmap.Windows1252.EncodeRune(c)
-		l += w[e]
-		if unicode.IsSpace(c) {
+		l += width(c)
+		if breakable(c) {
 			sep = i
 		}
 		if c == '\n' || l > wmax {

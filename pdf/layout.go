@@ -224,7 +224,7 @@ func (r *renderer) wrap(s string, w float64) []string {
 			_, size := r.f.GetFontSize()
 			ls = splitText(p, w, size, &r.simple[r.font].w)
 		} else {
-			ls = r.f.SplitText(p, w)
+			ls = splitUTF8(r.f, p, w)
 		}
 		if len(ls) == 0 {
 			ls = []string{""}
@@ -683,14 +683,20 @@ func (r *renderer) row(g *grid, i int) {
 
 // After the table.
 
-const totalsW = 78.0
+// totalsW is the width of the totals box; totalValueW that of its
+// amounts, enough for ten digits ("12 345 678,90 €") in the emphasised
+// last line.
+const (
+	totalsW     = 88.0
+	totalValueW = 40.0
+)
 
 // totals draws the VAT table on the left and the totals on the right, side
 // by side when they fit on one page, else one after the other.
 func (r *renderer) totals() {
 	var taxes *grid
 	if t := r.d.Taxes; t != nil {
-		taxes = r.grid(margin, 95, t.Columns, t.Rows, 8)
+		taxes = r.grid(margin, pageW-2*margin-totalsW-4, t.Columns, t.Rows, 8)
 	}
 	taxH := 0.0
 	if taxes != nil {
@@ -740,7 +746,7 @@ func (r *renderer) totalStyle(i int) style {
 
 func (r *renderer) totalHeight(i int) float64 {
 	st, t := r.totalStyle(i), r.d.Totals[i]
-	return max(r.blockHeight(totalsW-34, t[0], st), r.blockHeight(30, t[1], st)) + 2*pad
+	return max(r.blockHeight(totalsW-totalValueW-4, t[0], st), r.blockHeight(totalValueW, t[1], st)) + 2*pad
 }
 
 func (r *renderer) total(i int) {
@@ -757,8 +763,8 @@ func (r *renderer) total(i int) {
 			st.ink = r.acc
 		}
 	}
-	r.block(x+2, r.y+pad, totalsW-34, t[0], st, "L")
-	r.block(x+totalsW-32, r.y+pad, 30, t[1], st, "R")
+	r.block(x+2, r.y+pad, totalsW-totalValueW-4, t[0], st, "L")
+	r.block(x+totalsW-totalValueW-2, r.y+pad, totalValueW, t[1], st, "R")
 	r.y += h
 	if i < len(r.d.Totals)-1 && !r.modern {
 		r.line(x, r.y, x+totalsW, r.y, 0.1, rule)

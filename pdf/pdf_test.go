@@ -238,6 +238,7 @@ func TestSplitText(t *testing.T) {
 		"Prestation n° 10 : réglage de la bobineuse — 1 305,50 € … «fin»",
 		"Motsansespacesbeaucouptroplongpourtenirdanslacellulemêmesurtouteunelargeur",
 		"  espaces  multiples\u00a0insécables   ",
+		"SIRET\u00a0853\u00a0217\u00a0644\u00a000014 · N° TVA FR12853217644 · 1\u00a0828\u00a0657,86\u00a0€",
 		"",
 	}
 	for _, st := range []string{"", "B", "I"} {
@@ -247,11 +248,37 @@ func TestSplitText(t *testing.T) {
 			_, unit := f.GetFontSize()
 			for _, s := range texts {
 				for _, w := range []float64{3, 12.5, 30, 47.3, 90, 180} {
-					want := f.SplitText(s, w)
+					want := splitUTF8(f, s, w)
 					got := splitText(s, w, unit, &simpleFonts()[st].w)
 					if !slices.Equal(got, want) {
 						t.Errorf("style %q size %v width %v: %q\n got %q\nwant %q", st, size, w, s, got, want)
 					}
+					// fpdf breaks at no-break spaces too; elsewhere the same.
+					if !strings.ContainsRune(s, '\u00a0') {
+						if fp := f.SplitText(s, w); !slices.Equal(want, fp) {
+							t.Errorf("style %q size %v width %v: %q\n got %q\nfpdf %q", st, size, w, s, want, fp)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNoBreakSpacesHold: a line never breaks at a no-break space, so an
+// identifier or an amount written with them stays whole.
+func TestNoBreakSpacesHold(t *testing.T) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCellMargin(0)
+	f.AddUTF8FontFromBytes(family, "", fonts()[""])
+	f.SetFont(family, "", 9)
+	_, unit := f.GetFontSize()
+	s := "Société · SIRET\u00a0853\u00a0217\u00a0644\u00a000014 · 1\u00a0828\u00a0657,86\u00a0€"
+	for _, w := range []float64{25, 40, 60} {
+		for _, lines := range [][]string{splitUTF8(f, s, w), splitText(s, w, unit, &simpleFonts()[""].w)} {
+			for _, l := range lines {
+				if strings.HasPrefix(l, "853") || strings.HasPrefix(l, "00014") || strings.HasPrefix(l, "657") {
+					t.Errorf("width %v: broken at a no-break space: %q", w, lines)
 				}
 			}
 		}

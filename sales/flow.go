@@ -248,3 +248,27 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// DropEmptySections removes the section headings with no item after them
+// before the next heading or the end: on a delivery note, a heading whose
+// lines were all left out (delivered already, or deductions) would head
+// nothing.
+func DropEmptySections(lines []Line) []Line {
+	out := make([]Line, 0, len(lines))
+	for i, l := range lines {
+		if l.Kind == Section {
+			items := false
+			for _, next := range lines[i+1:] {
+				if next.Kind == Section {
+					break
+				}
+				items = items || next.Kind == Item || next.Kind == ""
+			}
+			if !items {
+				continue
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}

@@ -444,3 +444,13 @@ func TestInferOperation(t *testing.T) {
 		}
 	}
 }
+
+func TestDropEmptySections(t *testing.T) {
+	sec := func(s string) Line { return Line{Kind: Section, Description: s} }
+	com := Line{Kind: Comment, Description: "note"}
+	in := []Line{sec("Goods"), item(1000, 100, 0, 2000), sec("Services"), com, sec("Last")}
+	got := DropEmptySections(in)
+	if len(got) != 3 || got[0].Description != "Goods" || got[2].Kind != Comment {
+		t.Errorf("got %+v", got)
+	}
+}

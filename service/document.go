@@ -692,7 +692,7 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 				lines = append(lines, l)
 			}
 		}
-		d.Lines = lines
+		d.Lines = sales.DropEmptySections(lines)
 		d.Compute()
 		if !hasItems(d) {
 			return d, errs.E("service.Derive", errs.Conflict, "everything ordered has been delivered")

@@ -11,6 +11,7 @@ import (
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/legalid"
+	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/pdf"
 	"github.com/comptoir/comptoir/sales"
@@ -35,7 +36,7 @@ var words = map[string]map[string]string{
 		"no_discount": "Pas d'escompte pour paiement anticipé.",
 		"bank":        "Règlement par virement", "holder": "Titulaire", "payref": "Référence de paiement",
 		"capital": "au capital de", "siret": "SIRET", "siren": "SIREN", "vatno": "N° TVA", "rcs": "RCS",
-		"signature": "Bon pour accord — date et signature", "unit_piece": "u.", "unit_hour": "h", "unit_day": "j", "unit_month": "mois", "unit_flat": "forfait",
+		"signature": "Bon pour accord — date et signature", "subject": "Objet", "colon": " : ", "unit_piece": "u.", "unit_hour": "h", "unit_day": "j", "unit_month": "mois", "unit_flat": "forfait",
 	},
 	"en": {
 		"quote": "QUOTE", "order": "SALES ORDER", "delivery": "DELIVERY NOTE", "invoice": "INVOICE",
@@ -54,7 +55,7 @@ var words = map[string]map[string]string{
 		"no_discount": "No discount for early payment.",
 		"bank":        "Payment by bank transfer", "holder": "Account holder", "payref": "Payment reference",
 		"capital": "with a share capital of", "siret": "SIRET", "siren": "SIREN", "vatno": "VAT no.", "rcs": "RCS",
-		"signature": "Accepted — date and signature", "unit_piece": "pc", "unit_hour": "h", "unit_day": "d", "unit_month": "month", "unit_flat": "flat",
+		"signature": "Accepted — date and signature", "subject": "Subject", "colon": ": ", "unit_piece": "pc", "unit_hour": "h", "unit_day": "d", "unit_month": "month", "unit_flat": "flat",
 	},
 }
 
@@ -114,6 +115,10 @@ func printable(d pdf.Document) pdf.Document {
 	}
 	return d
 }
+
+// PDFName is the name of a document's PDF, as attached to its e-mail and
+// downloaded: "F-2026-0001.pdf".
+func PDFName(d sales.Document) string { return fileName(d) }
 
 // fileName is the PDF's name: its number, or the kind and id of a draft.
 func fileName(d sales.Document) string {
@@ -203,6 +208,9 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 		out.Extra = &pdf.Party{Title: w["deliver_to"], Name: d.Buyer.Name, Lines: addressLines(*d.DeliveryAddress)}
 	}
 	priced := d.Kind != sales.Delivery
+	if d.Title != "" {
+		out.Intro = append(out.Intro, w["subject"]+w["colon"]+d.Title)
+	}
 	out.Columns, out.Rows = lineTable(d, w, priced)
 	if priced {
 		t := sales.ComputeTotals(d.Lines, d.Discount, d.Exemption)
@@ -265,9 +273,9 @@ func sellerName(a account.Account) string {
 func sellerParty(a account.Account, w map[string]string) pdf.Party {
 	p := pdf.Party{Name: sellerName(a), Lines: addressLines(a.Address)}
 	if a.SIRET != "" {
-		p.Lines = append(p.Lines, w["siret"]+" "+legalid.FormatSIRET(a.SIRET))
+		p.Lines = append(p.Lines, whole(w["siret"]+" "+legalid.FormatSIRET(a.SIRET)))
 	} else if a.SIREN != "" {
-		p.Lines = append(p.Lines, w["siren"]+" "+legalid.FormatSIREN(a.SIREN))
+		p.Lines = append(p.Lines, whole(w["siren"]+" "+legalid.FormatSIREN(a.SIREN)))
 	}
 	if a.VATNumber != "" {
 		p.Lines = append(p.Lines, w["vatno"]+" "+a.VATNumber)
@@ -300,14 +308,20 @@ func unitLabel(u string, w map[string]string) string {
 
 func lineTable(d sales.Document, w map[string]string, priced bool) ([]pdf.Column, []pdf.Row) {
 	loc := d.Locale
-	cols := []pdf.Column{{Title: w["ref"], Width: 1.2}, {Title: w["desc"], Width: 4.2}, {Title: w["qty"], Width: 0.9, Align: "R"},
-		{Title: w["unit"], Width: 1.0}}
+	// A reference of a dozen characters and amounts of ten digits fit
+	// on one line; the description takes what is left.
+	cols := []pdf.Column{{Title: w["ref"], Width: 1.6}, {Title: w["desc"], Width: 3.2}, {Title: w["qty"], Width: 0.95, Align: "R"},
+		{Title: w["unit"], Width: 0.85}}
 	if priced {
-		cols = append(cols, pdf.Column{Title: w["price"], Width: 1.3, Align: "R"}, pdf.Column{Title: w["disc"], Width: 0.9, Align: "R"},
-			pdf.Column{Title: w["vat"], Width: 1.0, Align: "R"}, pdf.Column{Title: w["total_net_line"], Width: 1.5, Align: "R"})
+		cols = append(cols, pdf.Column{Title: w["price"], Width: 1.75, Align: "R"}, pdf.Column{Title: w["disc"], Width: 0.8, Align: "R"},
+			pdf.Column{Title: w["vat"], Width: 0.8, Align: "R"}, pdf.Column{Title: w["total_net_line"], Width: 2.05, Align: "R"})
 	}
 	var rows []pdf.Row
-	for _, l := range d.Lines {
+	printed := d.Lines
+	if d.Kind == sales.Delivery {
+		printed = sales.DropEmptySections(printed)
+	}
+	for _, l := range printed {
 		switch l.Kind {
 		case sales.Section:
 			rows = append(rows, pdf.Row{Kind: pdf.RowSection, Cells: []string{l.Description}})
@@ -316,7 +330,7 @@ func lineTable(d sales.Document, w map[string]string, priced bool) ([]pdf.Column
 			rows = append(rows, pdf.Row{Kind: pdf.RowComment, Cells: []string{l.Description}})
 			continue
 		}
-		cells := []string{l.Reference, l.Description, l.Quantity.Format(loc), unitLabel(l.Unit, w)}
+		cells := []string{l.Reference, l.Description, quantity(l.Quantity, loc), unitLabel(l.Unit, w)}
 		if priced {
 			disc := ""
 			if l.Discount != 0 {
@@ -329,18 +343,26 @@ func lineTable(d sales.Document, w map[string]string, priced bool) ([]pdf.Column
 	return cols, rows
 }
 
+// quantity writes q for a printed document: thousands grouped the
+// locale's way ("1 234,5", "1,234.5"). The editor keeps measure's SI
+// grouping, which its parser reads back in both languages.
+func quantity(q measure.Quantity, loc string) string {
+	s := q.Format(loc)
+	if loc == "en" {
+		s = strings.ReplaceAll(s, "\u202f", ",")
+	}
+	return s
+}
+
 func documentNotes(d sales.Document, w map[string]string) []string {
 	var out []string
-	if d.Title != "" {
-		out = append(out, d.Title)
-	}
 	if sales.Payable(d.Kind) || d.Kind == sales.Quote || d.Kind == sales.Order {
 		if t, err := sales.ParseTerms(d.PaymentTerms); err == nil && d.PaymentTerms != "" {
-			out = append(out, w["terms"]+" : "+t.Label(d.Locale))
+			out = append(out, w["terms"]+w["colon"]+t.Label(d.Locale))
 		}
 	}
 	if sales.Billing(d.Kind) && d.Operation != "" {
-		out = append(out, w["operation"]+" : "+w[d.Operation])
+		out = append(out, w["operation"]+w["colon"]+w[d.Operation])
 	}
 	if d.Notes != "" {
 		out = append(out, d.Notes)
@@ -377,14 +399,14 @@ func mentions(d sales.Document, s sales.Settings, w map[string]string) []string 
 func bankLines(b account.BankAccount, d sales.Document, w map[string]string) []string {
 	out := []string{w["bank"]}
 	if b.Holder != "" {
-		out = append(out, w["holder"]+" : "+b.Holder)
+		out = append(out, w["holder"]+w["colon"]+b.Holder)
 	}
-	out = append(out, "IBAN : "+groupIBAN(b.IBAN))
+	out = append(out, "IBAN"+w["colon"]+groupIBAN(b.IBAN))
 	if b.BIC != "" {
-		out = append(out, "BIC : "+b.BIC)
+		out = append(out, "BIC"+w["colon"]+b.BIC)
 	}
 	if d.Number != "" {
-		out = append(out, w["payref"]+" : "+d.Number)
+		out = append(out, w["payref"]+w["colon"]+d.Number)
 	}
 	return out
 }
@@ -416,13 +438,13 @@ func footer(a account.Account, s sales.Settings, w map[string]string, loc string
 		siren = a.SIRET[:9]
 	}
 	if a.RCSCity != "" && siren != "" {
-		parts = append(parts, w["rcs"]+" "+a.RCSCity+" "+legalid.FormatSIREN(siren))
+		parts = append(parts, whole(w["rcs"]+" "+a.RCSCity+" "+legalid.FormatSIREN(siren)))
 	}
 	if a.SIRET != "" {
-		parts = append(parts, w["siret"]+" "+legalid.FormatSIRET(a.SIRET))
+		parts = append(parts, whole(w["siret"]+" "+legalid.FormatSIRET(a.SIRET)))
 	}
 	if a.VATNumber != "" {
-		parts = append(parts, w["vatno"]+" "+a.VATNumber)
+		parts = append(parts, whole(w["vatno"]+" "+a.VATNumber))
 	}
 	out := []string{strings.Join(parts, " · ")}
 	if s.Footer != "" {
@@ -430,5 +452,9 @@ func footer(a account.Account, s sales.Settings, w map[string]string, loc string
 	}
 	return out
 }
+
+// whole joins the words of an identifier ("SIRET 853 217 644 00014") by
+// no-break spaces, so that a line never breaks inside it.
+func whole(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,13 +21,17 @@ var letterWords = map[string]map[string]string{
 		"penalties": "Pénalités de retard", "indemnity": "Indemnité forfaitaire de recouvrement", "total": "Total réclamé",
 		"period": "Période", "opening": "Solde au début de la période", "closing": "Solde à payer", "debit": "Débit",
 		"credit": "Crédit", "balance": "Solde", "document": "Pièce", "label": "Libellé", "unallocated": "Avoir disponible",
-		"payment": "Règlement", "since": "depuis l'origine", "to": "au"},
+		"payment": "Règlement", "since": "depuis l'origine jusqu'au", "from": "du", "to": "au",
+		"transfer": "Virement", "card": "Carte bancaire", "cheque": "Chèque", "cash": "Espèces", "direct_debit": "Prélèvement",
+		"paying": "règle"},
 	"en": {"notice": "FORMAL NOTICE", "reminder": "PAYMENT REMINDER", "statement": "STATEMENT OF ACCOUNT", "invoice": "Invoice",
 		"date": "Date", "due": "Due date", "days": "Days late", "gross": "Amount incl. VAT", "left": "Left to pay",
 		"penalties": "Late-payment penalties", "indemnity": "Fixed recovery indemnity", "total": "Total claimed",
 		"period": "Period", "opening": "Opening balance", "closing": "Balance due", "debit": "Debit",
 		"credit": "Credit", "balance": "Balance", "document": "Document", "label": "Description", "unallocated": "Credit available",
-		"payment": "Payment", "since": "since the beginning", "to": "to"},
+		"payment": "Payment", "since": "since the beginning to", "from": "from", "to": "to",
+		"transfer": "Transfer", "card": "Card", "cheque": "Cheque", "cash": "Cash", "direct_debit": "Direct debit",
+		"paying": "pays"},
 }
 
 // render lays d out with the account's layout, in locale.
@@ -74,6 +79,36 @@ func (s *Service) ReminderLetter(ctx context.Context, d sales.Document, r sales.
 	return s.render(out, st, loc, r.SentAt)
 }
 
+// paymentLabel is a statement's payment in words: its method translated,
+// its reference, and the invoices it paid ("Virement VIR-778 — règle
+// F-2026-0001").
+func (s *Service) paymentLabel(ctx context.Context, r StatementRow, w map[string]string, numbers map[int64]string) (string, error) {
+	method, ref, _ := strings.Cut(r.Label, " ")
+	label := w["payment"]
+	if m, ok := w[method]; ok && slices.Contains(sales.Methods, method) {
+		label = m
+	} else if r.Label != "" {
+		ref = r.Label
+	}
+	if ref != "" {
+		label += " " + ref
+	}
+	allocs, err := s.db.PaymentAllocations(ctx, r.PaymentID)
+	if err != nil {
+		return "", err
+	}
+	var paid []string
+	for _, a := range allocs {
+		if n := numbers[a.DocumentID]; n != "" && !slices.Contains(paid, n) {
+			paid = append(paid, n)
+		}
+	}
+	if len(paid) > 0 {
+		label += " — " + w["paying"] + " " + strings.Join(paid, ", ")
+	}
+	return label, nil
+}
+
 // StatementPDF renders a client's statement of account between from and
 // to in the account's language.
 func (s *Service) StatementPDF(ctx context.Context, contactID int64, from, to string) ([]byte, string, error) {
@@ -107,32 +142,42 @@ func (s *Service) StatementPDF(ctx context.Context, contactID int64, from, to st
 		if a == 0 {
 			return ""
 		}
-		return a.Format(loc) + " €"
+		return a.Format(loc)
 	}
 	today, now := s.today(ctx, acc)
-	period := w["since"]
-	if stm.From != "" {
-		period = formatDate(stm.From, loc)
-	}
 	end := today
 	if stm.To != "" {
 		end = stm.To
 	}
-	period += " " + w["to"] + " " + formatDate(end, loc)
+	period := w["since"] + " " + formatDate(end, loc)
+	if stm.From != "" {
+		period = w["from"] + " " + formatDate(stm.From, loc) + " " + w["to"] + " " + formatDate(end, loc)
+	}
 	out := pdf.Document{Title: w["statement"], Seller: sellerParty(acc, dw), Buyer: buyerParty(buyer, dw),
 		Facts: [][2]string{{w["date"], formatDate(today, loc)}, {w["period"], period}},
-		Columns: []pdf.Column{{Title: w["date"], Width: 1.2}, {Title: w["document"], Width: 1.6}, {Title: w["label"], Width: 3},
-			{Title: w["due"], Width: 1.2}, {Title: w["debit"], Width: 1.3, Align: "R"}, {Title: w["credit"], Width: 1.3, Align: "R"},
-			{Title: w["balance"], Width: 1.3, Align: "R"}},
+		// Dates on one line, amounts of ten digits too.
+		// In millimetres: dates on one line, amounts of ten digits too (in
+		// euros, said in the column titles).
+		Columns: []pdf.Column{{Title: w["date"], Width: 22}, {Title: w["document"], Width: 24}, {Title: w["label"], Width: 28},
+			{Title: w["due"], Width: 22}, {Title: w["debit"] + " (€)", Width: 28, Align: "R"}, {Title: w["credit"] + " (€)", Width: 28, Align: "R"},
+			{Title: w["balance"] + " (€)", Width: 28, Align: "R"}},
 		Footer: footer(acc, st, dw, loc)}
-	out.Rows = append(out.Rows, pdf.Row{Kind: pdf.RowSubtotal, Cells: []string{"", "", w["opening"], "", "", "", stm.Opening.Format(loc) + " €"}})
+	out.Rows = append(out.Rows, pdf.Row{Kind: pdf.RowSubtotal, Cells: []string{"", "", w["opening"], "", "", "", stm.Opening.Format(loc)}})
+	numbers := map[int64]string{}
+	for _, r := range stm.Rows {
+		if r.DocumentID != 0 {
+			numbers[r.DocumentID] = r.Number
+		}
+	}
 	for _, r := range stm.Rows {
 		label := r.Label
-		if r.Kind == "payment" && label == "" {
-			label = w["payment"]
+		if r.Kind == "payment" {
+			if label, err = s.paymentLabel(ctx, r, w, numbers); err != nil {
+				return nil, "", errs.Wrap(op, err)
+			}
 		}
 		out.Rows = append(out.Rows, pdf.Row{Cells: []string{formatDate(r.Date, loc), r.Number, label, formatDate(r.DueDate, loc),
-			amount(r.Debit), amount(r.Credit), r.Balance.Format(loc) + " €"}})
+			amount(r.Debit), amount(r.Credit), r.Balance.Format(loc)}})
 	}
 	out.Totals = [][2]string{{w["debit"], stm.Debits.Format(loc) + " €"}, {w["credit"], stm.Credits.Format(loc) + " €"}}
 	if stm.Credit > 0 {

@@ -369,8 +369,17 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		if db.engine == Postgres {
 			col = `n.number COLLATE "C"`
 		}
-		c.add(`d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND `+col+` >= ? AND `+col+` < ?
-			ORDER BY `+col+` DESC LIMIT 1000)`, acc, q, q+"\U0010FFFF")
+		prefix := `d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND ` + col + ` >= ? AND ` + col + ` < ?
+			ORDER BY ` + col + ` DESC LIMIT 1000)`
+		if strings.Trim(q, "0123456789") == "" {
+			// Digits only ("0002"): the number's end too, as users quote
+			// the counter without the series. No index helps a suffix, so
+			// the account's latest 1,000 matches bound it as well.
+			c.add(`(`+prefix+` OR d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND n.number LIKE ?
+				ORDER BY n.id DESC LIMIT 1000))`, acc, q, q+"\U0010FFFF", acc, "%"+q)
+		} else {
+			c.add(prefix, acc, q, q+"\U0010FFFF")
+		}
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)

@@ -78,6 +78,18 @@ func (t translator) T(id string, args ...any) string {
 	return t.localize(id, args...)
 }
 
+// StatusLabel is a sales document's status in words, agreeing with its
+// kind ("Facture émise", "Devis annulé"): sales.status.<kind>.<status>,
+// else sales.status.<status>.
+func (t translator) StatusLabel(kind, status string) string {
+	if id := "sales.status." + kind + "." + status; kind != "" {
+		if v := t.T(id); v != id {
+			return v
+		}
+	}
+	return t.T("sales.status." + status)
+}
+
 func (t translator) localize(id string, args ...any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	for _, a := range args {

@@ -40,11 +40,22 @@ func (p Page) Asset(name string) string { return p.assets.URL(name) }
 // Money formats an amount in the page's language.
 func (p Page) Money(a money.Amount) string { return a.Format(p.lang) + "\u00a0€" }
 
-// Time shows a UTC time in the account's time zone.
+// Time shows a UTC time in the account's time zone, as Date does its day:
+// "25/11/2026 09:25", "25 Nov 2026 09:25".
 func (p Page) Time(t time.Time) string {
 	layout := "02/01/2006 15:04"
 	if p.lang == "en" {
-		layout = "2006-01-02 15:04"
+		layout = "2 Jan 2006 15:04"
+	}
+	return t.In(p.loc).Format(layout)
+}
+
+// Date shows the day of a UTC time in the account's time zone, as
+// SalesDate writes an ISO date: "25/11/2026", "25 Nov 2026".
+func (p Page) Date(t time.Time) string {
+	layout := "02/01/2006"
+	if p.lang == "en" {
+		layout = "2 Jan 2006"
 	}
 	return t.In(p.loc).Format(layout)
 }
@@ -81,7 +92,9 @@ func (s *Server) basePage(r *http.Request) Page {
 func noticeID(n string) string {
 	switch n {
 	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent",
-		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent":
+		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent",
+		"issued_quote", "issued_order", "issued_delivery", "issued_invoice", "issued_deposit", "issued_credit",
+		"accepted", "refused", "cancelled", "cancelled_quote", "cancelled_order":
 		return "notice." + n
 	}
 	return ""

@@ -159,6 +159,10 @@ type lineForm struct {
 	Kind, Reference, Description, Quantity, Unit, UnitPrice, Discount, VATRate string
 	OriginLineID, ProductID, DepositID                                         string
 	Net                                                                        string
+	// ProductText is what the catalog picker held when the form was
+	// posted: free text there that names no product becomes the line's
+	// description, never lost.
+	ProductText string
 }
 
 // docForm is the editor's form as typed.
@@ -242,12 +246,26 @@ func readDocForm(r *http.Request) docForm {
 		l := lineForm{Kind: v(p + "kind"), Reference: v(p + "reference"), Description: strings.TrimSpace(r.PostFormValue(p + "description")),
 			Quantity: v(p + "quantity"), Unit: v(p + "unit"), UnitPrice: v(p + "unit_price"), Discount: v(p + "discount"),
 			VATRate: v(p + "vat_rate"), OriginLineID: v(p + "origin_line_id"), ProductID: v(p + "product_id"), DepositID: v(p + "deposit_id")}
-		if l.Description == "" && l.Reference == "" && (l.Kind != sales.Item || l.UnitPrice == "") && l.OriginLineID == "" && l.ProductID == "" {
+		l.ProductText = v(p + "product")
+		if l.ProductID == "" && l.ProductText != "" && !strings.Contains(l.Description, l.ProductText) {
+			// Text typed in the picker that matched no product: the
+			// line's description, ahead of what the description holds.
+			l.Description = strings.TrimSpace(l.ProductText + "\n" + l.Description)
+		}
+		if l.blank() {
 			continue
 		}
 		f.Lines = append(f.Lines, l)
 	}
 	return f
+}
+
+// blank is true of a line the user typed nothing into: added and left as
+// the template made it (quantity 1, the default unit and rate). Any other
+// line is kept, so that what it lacks is reported rather than dropped.
+func (l lineForm) blank() bool {
+	return l.Description == "" && l.Reference == "" && l.UnitPrice == "" && l.Discount == "" &&
+		(l.Quantity == "" || l.Quantity == "1") && l.OriginLineID == "" && l.ProductID == "" && l.DepositID == "" && l.ProductText == ""
 }
 
 // input turns the form into the service's input; values that cannot be
@@ -639,6 +657,15 @@ type salesDocPage struct {
 	Extras      docExtras
 }
 
+// Lines are the document's lines as shown: a delivery note leaves out the
+// section headings with no item under them.
+func (p salesDocPage) Lines() []sales.Line {
+	if p.Doc.Kind == sales.Delivery {
+		return sales.DropEmptySections(p.Doc.Lines)
+	}
+	return p.Doc.Lines
+}
+
 // Mention is the exemption's legal mention in the document's language.
 func (p salesDocPage) Mention() string { return p.Doc.Exemption.Mention(p.Doc.Locale) }
 
@@ -797,19 +824,47 @@ func (s *Server) documentAction(act func(r *http.Request, id int64) error, notic
 	}
 }
 
-func (s *Server) salesIssue(r *http.Request, id int64) error {
-	_, err := s.svc.Issue(r.Context(), id)
-	return err
+// documentChange runs a one-click change of a document's state, then
+// shows the document again with a notice saying what happened (given by
+// notice from the changed document), or with the refusal.
+func (s *Server) documentChange(act func(r *http.Request, id int64) (sales.Document, error), notice func(d sales.Document) string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		d, err := act(r, id)
+		if err != nil {
+			return s.showActionError(w, r, id, err)
+		}
+		return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice(d))
+	}
 }
 
-func (s *Server) salesDecide(r *http.Request, id int64) error {
-	_, err := s.svc.Decide(r.Context(), id, r.PostFormValue("status"))
-	return err
+func (s *Server) salesIssue(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Issue(r.Context(), id)
 }
 
-func (s *Server) salesCancel(r *http.Request, id int64) error {
-	_, err := s.svc.Cancel(r.Context(), id)
-	return err
+// issuedNotice is "Facture émise", "Devis émis"…
+func issuedNotice(d sales.Document) string { return "issued_" + d.Kind }
+
+// decidedNotice is "Devis accepté" or "Devis refusé".
+func decidedNotice(d sales.Document) string { return d.Status }
+
+// cancelledNotice is "Devis annulé", "Commande annulée", or "Document annulé".
+func cancelledNotice(d sales.Document) string {
+	if d.Kind == sales.Quote || d.Kind == sales.Order {
+		return "cancelled_" + d.Kind
+	}
+	return "cancelled"
+}
+
+func (s *Server) salesDecide(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Decide(r.Context(), id, r.PostFormValue("status"))
+}
+
+func (s *Server) salesCancel(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Cancel(r.Context(), id)
 }
 
 func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
@@ -853,9 +908,9 @@ func (s *Server) routesForSales(mux *patternMux) {
 	mux.Handle("GET /sales/documents/{id}/edit", s.user(s.salesEdit))
 	mux.Handle("POST /sales/documents/{id}", s.user(s.salesUpdate))
 	mux.Handle("POST /sales/documents/{id}/delete", s.user(s.salesDelete))
-	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentAction(s.salesIssue, "saved", "")))
-	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentAction(s.salesDecide, "saved", "")))
-	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentAction(s.salesCancel, "saved", "")))
+	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentChange(s.salesIssue, issuedNotice)))
+	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentChange(s.salesDecide, decidedNotice)))
+	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentChange(s.salesCancel, cancelledNotice)))
 	mux.Handle("POST /sales/documents/{id}/derive", s.user(s.salesDerive))
 	mux.Handle("GET /settings/sales", s.user(s.salesSettingsForm))
 	mux.Handle("POST /settings/sales", s.user(s.salesSettingsSave))

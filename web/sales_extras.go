@@ -161,6 +161,9 @@ type sendPage struct {
 	Errors formErrors
 }
 
+// FileName is the attached PDF's name.
+func (p sendPage) FileName() string { return service.PDFName(p.Doc.Document) }
+
 func (s *Server) sendForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -338,7 +341,9 @@ func (s *Server) remindersSendAll(w http.ResponseWriter, r *http.Request) error 
 // dashMonth is one bar of the revenue chart, placed in the SVG's units.
 type dashMonth struct {
 	Month      string // YYYY-MM
-	Label      string
+	Label      string // "déc. 2025", "janv." in the table and tooltips
+	Short      string // the month under its bar: "déc."
+	Year       string // under the month, on January and the first bar only
 	Net        money.Amount
 	X, Y, W, H int
 	LabelX     int
@@ -399,9 +404,13 @@ func (s *Server) salesFigures(r *http.Request, lang string) (*salesFigures, erro
 	for i, m := range f.Revenue {
 		d := dashMonth{Month: m.Month, Net: m.Net, W: chartBar, X: i*chartSlot + (chartSlot-chartBar)/2, LabelX: i*chartSlot + chartSlot/2}
 		if t, err := time.Parse("2006-01", m.Month); err == nil {
-			d.Label = names[t.Month()-1]
+			d.Short = names[t.Month()-1]
+			d.Label = d.Short
 			if t.Month() == time.January || i == 0 {
-				d.Label += " " + strconv.Itoa(t.Year())
+				// On a line of its own: side by side, "déc. 2025" and
+				// "janv. 2026" run together.
+				d.Year = strconv.Itoa(t.Year())
+				d.Label += " " + d.Year
 			}
 		}
 		if top > 0 && m.Net > 0 {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/comptoir/comptoir/mail/mailtest"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
@@ -91,6 +93,9 @@ func TestSalesDocumentExtras(t *testing.T) {
 	form := doc(t, a.get(A.Browser, path+"/send"))
 	if v, _ := form.Find("#f-to").Attr("value"); v != "alice@example.fr" {
 		t.Errorf("to = %q", v)
+	}
+	if got := form.Find("#attached-pdf").Text(); got != number+".pdf" {
+		t.Errorf("the attached PDF is named %q, want %q", got, number+".pdf")
 	}
 	subject, _ := form.Find("#f-subject").Attr("value")
 	if !strings.Contains(subject, number) || !strings.Contains(form.Find("#f-body").Text(), number) {
@@ -218,6 +223,22 @@ func TestSalesDocumentExtras(t *testing.T) {
 	}
 	if n := dash.Find("#revenue-chart rect").Length(); n != 12 || dash.Find("#revenue-chart > title").Length() != 1 {
 		t.Errorf("chart: %d bars", n)
+	}
+	// A month's label under its bar is the month alone; the year, on a
+	// line of its own, only under the first bar and January's.
+	dash.Find("#revenue-chart g").Each(func(i int, g *goquery.Selection) {
+		month := g.AttrOr("data-month", "")
+		label := g.Find("text").First().Text()
+		year := g.Find("text[data-year]")
+		if strings.ContainsAny(label, "0123456789") {
+			t.Errorf("bar %d's label %q holds its year", i, label)
+		}
+		if want := i == 0 || strings.HasSuffix(month, "-01"); (year.Length() == 1) != want || (want && year.Text() != month[:4]) {
+			t.Errorf("bar %d (%s): year %q", i, month, year.Text())
+		}
+	})
+	if !dash.Find("#top-clients li a").HasClass("me-auto") || dash.Find("#top-clients li.justify-content-between").Length() != 0 {
+		t.Error("a top client's name is not against its rank")
 	}
 	month := time.Now().Format("2006-01")
 	if got := dash.Find(`#revenue-table tr[data-month="` + month + `"] td`).Text(); got != "100,00\u00a0€" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -215,6 +216,37 @@ func TestBrowserSales(t *testing.T) {
 	b.screenshot(t, "list")
 	b.run(t, "settings", chromedp.Navigate(a.URL+"/settings/sales"), chromedp.WaitVisible(css(`#sales-settings`)))
 	b.screenshot(t, "settings")
+
+	// In English the editor's estimate writes amounts as every other page
+	// does ("1,234.50 €"), and a list's dates are one format.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.cookie = "comptoir_lang=en; path=/"`)); err != nil {
+		t.Fatal(err)
+	}
+	b.run(t, "in English",
+		chromedp.Navigate(a.URL+"/sales/quotes/new"),
+		chromedp.WaitVisible(css(`#document-form`)),
+		chromedp.SendKeys(css(`[name="lines.0.description"]`), "Oven"),
+		chromedp.SendKeys(css(`[name="lines.0.unit_price"]`), "1234.5"),
+	)
+	b.waitText(t, `#live-totals [data-total=net]`, func(s string) bool { return s == "1,234.50\u00a0€" })
+	if got := b.text(t, `#doc-lines output[data-field=net]`); got != "1,234.50\u00a0€" {
+		t.Errorf("line total in English: %q", got)
+	}
+	// At 1280 px the lines fit without scrolling, the amount column shown,
+	// and a reference of a dozen characters is shown whole.
+	b.run(t, "a long reference", chromedp.SendKeys(css(`[name="lines.0.reference"]`), "VR-CAF-ETH-01"))
+	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(function () {
+		var box = document.querySelector("#doc-lines").parentElement, ref = document.querySelector('[name="lines.0.reference"]');
+		return box.scrollWidth <= box.clientWidth && ref.scrollWidth <= ref.clientWidth;
+	})()`))
+	if err != nil || !fits {
+		b.screenshot(t, "editor-overflow")
+		t.Errorf("the lines do not fit 1280 px, or the reference is cut (%v)", err)
+	}
+	b.run(t, "the English list", chromedp.Navigate(a.URL+"/sales/invoices"), chromedp.WaitVisible(css(`#sales-table`)))
+	if got := b.text(t, `#sales-table tbody`); !strings.Contains(got, "15.80\u00a0€") || !regexp.MustCompile(`\d{1,2} [A-Z][a-z]{2} \d{4}`).MatchString(got) {
+		t.Errorf("English invoice list: %q", got)
+	}
 	b.checkClean(t)
 }
 
@@ -308,6 +340,68 @@ func TestSalesEditorPicksProducts(t *testing.T) {
 		r = a.post(A.Browser, "/sales/quotes", form)
 		if r.Status != 422 || !doc(t, r).Find(`#line-rows tr.doc-line`).First().Find(`[data-field=product]`).HasClass("is-invalid") {
 			t.Errorf("unknown product: %d", r.Status)
+		}
+	})
+}
+
+// TestSalesEditorKeepsTypedLines: text typed in a line's catalog picker
+// that names no product becomes the line's description, and a line the
+// user typed anything into is kept (and reported if it lacks something),
+// never dropped on save.
+func TestSalesEditorKeepsTypedLines(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *app) {
+		A := a.mustTenant("Alpha", "alpha@example.fr")
+		var c, coffee struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Durand"}).JSON(t, &c)
+		a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "CAF-01", "name": "Café", "price": 2490}).JSON(t, &coffee)
+		form := url.Values{"contact_id": {formatInt(c.ID)}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			// Typed in the picker, no product matched: the description.
+			"lines.0.kind": {"item"}, "lines.0.product": {"Réglage du moulin"}, "lines.0.quantity": {"1"}, "lines.0.unit": {"piece"}, "lines.0.unit_price": {"45"}, "lines.0.vat_rate": {"20"},
+			// A description and no price: kept (at 0).
+			"lines.1.kind": {"item"}, "lines.1.description": {"Livraison offerte"}, "lines.1.quantity": {"1"}, "lines.1.unit": {"piece"}, "lines.1.unit_price": {""}, "lines.1.vat_rate": {"20"},
+			// Picker text beside a description: both kept.
+			"lines.2.kind": {"item"}, "lines.2.product": {"Détartrage"}, "lines.2.description": {"Machine du bar"}, "lines.2.quantity": {"1"}, "lines.2.unit": {"piece"}, "lines.2.unit_price": {"30"}, "lines.2.vat_rate": {"20"},
+			// Left blank: dropped.
+			"lines.3.kind": {"item"}, "lines.3.product": {""}, "lines.3.description": {""}, "lines.3.quantity": {"1"}, "lines.3.unit": {"piece"}, "lines.3.unit_price": {""}, "lines.3.vat_rate": {"20"}}
+		r := a.post(A.Browser, "/sales/quotes", form)
+		if r.Status != 303 {
+			t.Fatalf("save: %d %.500s", r.Status, r.Body)
+		}
+		id, _, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Location"), "/sales/documents/"), "?")
+		var q struct {
+			Lines []struct {
+				Description string `json:"description"`
+				UnitPrice   int64  `json:"unit_price"`
+			} `json:"lines"`
+		}
+		a.api("GET", "/api/v1/quotes/"+id, A.Token, nil).JSON(t, &q)
+		if len(q.Lines) != 3 {
+			t.Fatalf("lines: %+v, want 3", q.Lines)
+		}
+		if q.Lines[0].Description != "Réglage du moulin" || q.Lines[0].UnitPrice != 4500 {
+			t.Errorf("picker text: %+v", q.Lines[0])
+		}
+		if q.Lines[1].Description != "Livraison offerte" || q.Lines[1].UnitPrice != 0 {
+			t.Errorf("line without a price: %+v", q.Lines[1])
+		}
+		if q.Lines[2].Description != "Détartrage\nMachine du bar" {
+			t.Errorf("picker text beside a description: %+v", q.Lines[2])
+		}
+
+		// A line with only a discount typed is reported, not dropped.
+		bad := url.Values{"contact_id": {formatInt(c.ID)}, "payment_terms": {"30"}, "exemption": {""}, "operation": {"goods"}, "locale": {"fr"},
+			"lines.0.kind": {"item"}, "lines.0.description": {"Café"}, "lines.0.quantity": {"1"}, "lines.0.unit": {"piece"}, "lines.0.unit_price": {"3"}, "lines.0.vat_rate": {"20"},
+			"lines.1.kind": {"item"}, "lines.1.description": {""}, "lines.1.quantity": {"1"}, "lines.1.unit": {"piece"}, "lines.1.unit_price": {""}, "lines.1.discount": {"10"}, "lines.1.vat_rate": {"20"}}
+		r = a.post(A.Browser, "/sales/quotes", bad)
+		if r.Status != 422 {
+			t.Fatalf("a line with only a discount: %d, want 422", r.Status)
+		}
+		d := doc(t, r)
+		if n := d.Find("#line-rows tr.doc-line").Length(); n != 2 {
+			t.Errorf("rows: %d, want 2", n)
+		}
+		if d.Find(`[name="lines.1.description"]`).HasClass("is-invalid") == false {
+			t.Error("the line without a description is not marked")
 		}
 	})
 }

@@ -16,6 +16,25 @@ import (
 // that tests can look for phrases whatever the layout.
 func Text(t testing.TB, data []byte) string {
 	t.Helper()
+	return strings.Join(strings.Fields(layout(t, data)), " ")
+}
+
+// Lines is the text line by line as pdftotext -layout extracts it, each
+// line's runs of white space made one space: what a test looks in to know
+// that a phrase was printed on one line, not broken across two.
+func Lines(t testing.TB, data []byte) []string {
+	t.Helper()
+	var out []string
+	for l := range strings.SplitSeq(layout(t, data), "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func layout(t testing.TB, data []byte) string {
+	t.Helper()
 	for _, tool := range []string{"pdftotext", "qpdf"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {
@@ -35,5 +54,5 @@ func Text(t testing.TB, data []byte) string {
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
-	return strings.Join(strings.Fields(string(out)), " ")
+	return string(out)
 }

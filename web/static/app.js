@@ -37,8 +37,15 @@ document.addEventListener("submit", function (e) {
     });
   }
 
+  // money writes an amount as the server's Page.Money does: "1 234,50 €"
+  // in French (narrow no-break spaces between thousands), "1,234.50 €" in
+  // English, the euro sign after a no-break space in both.
   function money(v, lang) {
-    return new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR", { style: "currency", currency: "EUR" }).format(v);
+    var en = lang === "en";
+    var cents = Math.round(Math.abs(v) * 100);
+    var units = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, en ? "," : "\u202f");
+    var frac = String(cents % 100).padStart(2, "0");
+    return (v < 0 && cents > 0 ? "-" : "") + units + (en ? "." : ",") + frac + "\u00a0€";
   }
 
   function recompute(form) {
@@ -112,15 +119,24 @@ document.addEventListener("submit", function (e) {
     recompute(form);
   }
 
-  // A picker left on text that names no product unlinks its line.
+  // A picker left on text that names no product unlinks its line, and
+  // its text goes to the line's description (where the server would put
+  // it too), so that nothing typed is lost.
   function settlePicker(form, picker) {
     var opt = productOption(form, picker.value, true);
     if (opt) {
       if (picker.value !== opt.value) { pickProduct(form, picker, opt); }
       return opt;
     }
-    var id = picker.closest("tr.doc-line").querySelector("[data-field=product_id]");
+    var row = picker.closest("tr.doc-line");
+    var id = row.querySelector("[data-field=product_id]");
     if (id) { id.value = ""; }
+    var text = picker.value.trim();
+    var desc = row.querySelector("[data-field=description]");
+    if (text !== "" && desc && desc.value.indexOf(text) < 0) {
+      desc.value = desc.value.trim() === "" ? text : text + "\n" + desc.value;
+      picker.value = "";
+    }
     return null;
   }
 
