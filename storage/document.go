@@ -373,10 +373,11 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 			ORDER BY ` + col + ` DESC LIMIT 1000)`
 		if strings.Trim(q, "0123456789") == "" {
 			// Digits only ("0002"): the number's end too, as users quote
-			// the counter without the series. No index helps a suffix, so
-			// the account's latest 1,000 matches bound it as well.
-			c.add(`(`+prefix+` OR d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND n.number LIKE ?
-				ORDER BY n.id DESC LIMIT 1000))`, acc, q, q+"\U0010FFFF", acc, "%"+q)
+			// the counter without the series. No index helps a suffix: it
+			// is looked for among the account's latest 20,000 documents,
+			// a few milliseconds however many there are.
+			c.add(`(`+prefix+` OR d.id IN (SELECT n.id FROM (SELECT id, number FROM documents WHERE account_id = ?
+				ORDER BY id DESC LIMIT 20000) n WHERE n.number LIKE ?))`, acc, q, q+"\U0010FFFF", acc, "%"+q)
 		} else {
 			c.add(prefix, acc, q, q+"\U0010FFFF")
 		}
