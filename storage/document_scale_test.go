@@ -57,6 +57,9 @@ func BenchmarkInvoiceListScale(b *testing.B) {
 			"number": func(i int) sales.Filter {
 				return sales.Filter{Kinds: invoices, Query: "F-2024-0" + strconv.Itoa(i%10), Limit: 50}
 			},
+			"counter": func(i int) sales.Filter {
+				return sales.Filter{Kinds: invoices, Query: strconv.Itoa(1000 + i%9000), Limit: 50}
+			},
 			"client": func(i int) sales.Filter {
 				return sales.Filter{Kinds: invoices, ContactID: first + int64(i%1000), Limit: 50}
 			},
