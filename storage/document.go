@@ -358,29 +358,11 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add("d.created_by = ?", f.CreatedBy)
 	}
 	if q := strings.TrimSpace(f.Query); looksLikeNumber(q) {
-		// A number's beginning: a range over documents_by_number, in byte
-		// order (PostgreSQL's index is COLLATE "C" so that the range and
-		// the order use it whatever the database's collation). The highest
-		// 1,000 matching numbers bound the work: a prefix as short as "F-"
-		// would otherwise sort every invoice, and one matching nothing
-		// would walk the whole list in id order.
-		q = strings.ToUpper(q)
-		col := "n.number"
-		if db.engine == Postgres {
-			col = `n.number COLLATE "C"`
+		ids, err := db.numberMatches(ctx, acc, strings.ToUpper(q))
+		if err != nil || len(ids) == 0 {
+			return nil, err
 		}
-		prefix := `d.id IN (SELECT n.id FROM documents n WHERE n.account_id = ? AND ` + col + ` >= ? AND ` + col + ` < ?
-			ORDER BY ` + col + ` DESC LIMIT 1000)`
-		if strings.Trim(q, "0123456789") == "" {
-			// Digits only ("0002"): the number's end too, as users quote
-			// the counter without the series. No index helps a suffix: it
-			// is looked for among the account's latest 20,000 documents,
-			// a few milliseconds however many there are.
-			c.add(`(`+prefix+` OR d.id IN (SELECT n.id FROM (SELECT id, number FROM documents WHERE account_id = ?
-				ORDER BY id DESC LIMIT 20000) n WHERE n.number LIKE ?))`, acc, q, q+"\U0010FFFF", acc, "%"+q)
-		} else {
-			c.add(prefix, acc, q, q+"\U0010FFFF")
-		}
+		c.add(c.in("d.id", anys(ids)))
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
 		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)
@@ -478,6 +460,50 @@ func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
 	_, err = db.writer(ctx).ExecContext(ctx, `INSERT INTO sales_settings (account_id, data, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (account_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, acc, string(data), db.Now(ctx))
 	return dbErr("storage.SaveSalesSettings", err)
+}
+
+// numberMatches returns the ids of the documents whose number begins with
+// q — a range over documents_by_number, in byte order (PostgreSQL's index
+// is COLLATE "C" so that the range and the order use it whatever the
+// database's collation), the highest 1,000 numbers — and, for digits
+// only ("0002", a counter quoted without its series), whose number ends
+// with q among the account's latest 20,000 documents, as no index serves
+// a suffix. Looked up apart, the matches leave the list a plain lookup of
+// at most 2,000 ids, where a subquery in the list's WHERE could be run
+// once per document.
+func (db *DB) numberMatches(ctx context.Context, acc int64, q string) ([]int64, error) {
+	col := "number"
+	if db.engine == Postgres {
+		col = `number COLLATE "C"`
+	}
+	queries := []struct {
+		sql  string
+		args []any
+	}{{`SELECT id FROM documents WHERE account_id = $1 AND ` + col + ` >= $2 AND ` + col + ` < $3
+		ORDER BY ` + col + ` DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}}}
+	if strings.Trim(q, "0123456789") == "" {
+		queries = append(queries, struct {
+			sql  string
+			args []any
+		}{`SELECT n.id FROM (SELECT id, number FROM documents WHERE account_id = $1 ORDER BY id DESC LIMIT 20000) n
+			WHERE n.number LIKE $2`, []any{acc, "%" + q}})
+	}
+	var ids []int64
+	for _, qr := range queries {
+		rows, err := db.reader(ctx).QueryContext(ctx, qr.sql, qr.args...)
+		if err != nil {
+			return nil, dbErr("storage.numberMatches", err)
+		}
+		found, err := collect(rows, func(r *sql.Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, found...)
+	}
+	return ids, nil
 }
 
 // looksLikeNumber reports whether a search is the beginning of a document
