@@ -1,6 +1,8 @@
 package sales
 
 import (
+	"slices"
+
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
@@ -24,10 +26,10 @@ var next = map[string]struct {
 func CanDerive(parent Document, kind string) error {
 	const op = "sales.CanDerive"
 	n, ok := next[parent.Kind]
-	if !ok || !contains(n.kinds, kind) {
+	if !ok || !slices.Contains(n.kinds, kind) {
 		return errs.E(op, errs.Invalid, "a "+kind+" cannot be made from a "+parent.Kind)
 	}
-	if !contains(n.statuses, parent.Status) {
+	if !slices.Contains(n.statuses, parent.Status) {
 		if parent.Kind == Quote {
 			return errs.E(op, errs.Conflict, "the quote must be accepted first")
 		}
@@ -238,15 +240,6 @@ func PaymentStatus(d Document) string {
 		return PartlyPaid
 	}
 	return Issued
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // DropEmptySections removes the section headings with no item after them

@@ -124,7 +124,7 @@ func PDFName(d sales.Document) string { return fileName(d) }
 func fileName(d sales.Document) string {
 	name := d.Number
 	if name == "" {
-		name = d.Kind + "-draft-" + itoa64(d.ID)
+		name = d.Kind + "-draft-" + strconv.FormatInt(d.ID, 10)
 	}
 	return strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r == '"' || r < ' ' {
@@ -456,5 +456,3 @@ func footer(a account.Account, s sales.Settings, w map[string]string, loc string
 // whole joins the words of an identifier ("SIRET 853 217 644 00014") by
 // no-break spaces, so that a line never breaks inside it.
 func whole(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
-
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func (s *Service) ReminderLetter(ctx context.Context, d sales.Document, r sales.
 		title = w["notice"]
 	}
 	out := pdf.Document{Title: title, Number: d.Number, Seller: sellerParty(acc, words[loc]), Buyer: buyerParty(d.Buyer, words[loc]),
-		Facts: [][2]string{{w["date"], formatDate(sent, loc)}, {w["due"], formatDate(d.DueDate, loc)}, {w["days"], itoa64(int64(days))}},
+		Facts: [][2]string{{w["date"], formatDate(sent, loc)}, {w["due"], formatDate(d.DueDate, loc)}, {w["days"], strconv.Itoa(days)}},
 		Columns: []pdf.Column{{Title: w["invoice"], Width: 2}, {Title: w["date"], Width: 1.5}, {Title: w["due"], Width: 1.5},
 			{Title: w["gross"], Width: 1.6, Align: "R"}, {Title: w["left"], Width: 1.6, Align: "R"}},
 		Rows:   []pdf.Row{{Cells: []string{d.Number, formatDate(d.IssueDate, loc), formatDate(d.DueDate, loc), amount(d.GrossTotal), amount(r.Balance)}}},

@@ -145,6 +145,16 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 	return p, errs.Wrap(op, err)
 }
 
+// ApplyInvoiceCredit settles an invoice with its own client's unallocated
+// payments: ApplyCredit for the client the invoice names.
+func (s *Service) ApplyInvoiceCredit(ctx context.Context, documentID int64) (sales.Document, error) {
+	d, err := s.reachableDocument(ctx, documentID, access.Pay, false)
+	if err != nil {
+		return d, errs.Wrap("service.ApplyInvoiceCredit", err)
+	}
+	return s.ApplyCredit(ctx, d.ContactID, documentID)
+}
+
 // ApplyCredit settles an unpaid invoice with what the client's earlier
 // payments left unallocated (an overpayment), oldest first. It returns
 // the invoice as it is afterwards.

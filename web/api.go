@@ -252,6 +252,21 @@ func cursorText(r *http.Request, f *errs.Fields) string {
 	return string(b)
 }
 
+// keysetCursor reads a cursor encodeKeyset made of "id:key"; ok is false
+// when the request has none.
+func keysetCursor(r *http.Request, f *errs.Fields) (id int64, key string, ok bool) {
+	text := cursorText(r, f)
+	if text == "" {
+		return 0, "", false
+	}
+	idText, key, cut := strings.Cut(text, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !cut || err != nil || id <= 0 {
+		f.Add("cursor", "invalid_cursor", badCursor)
+	}
+	return id, key, true
+}
+
 // encodeKeyset makes the opaque cursor for a page's last row.
 func encodeKeyset(keyset string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(keyset))

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
@@ -13,13 +12,8 @@ func (s *Server) apiContactList(w http.ResponseWriter, r *http.Request) error {
 	var fe errs.Fields
 	f, _ := contactFilter(r, &fe)
 	f.Limit = listLimit(r, &fe)
-	if text := cursorText(r, &fe); text != "" {
-		id, key, cut := strings.Cut(text, ":")
-		n, err := strconv.ParseInt(id, 10, 64)
-		if !cut || err != nil || n <= 0 {
-			fe.Add("cursor", "invalid_cursor", badCursor)
-		}
-		f.AfterID, f.AfterKey = n, key
+	if id, key, ok := keysetCursor(r, &fe); ok {
+		f.AfterID, f.AfterKey = id, key
 	}
 	if err := fe.Err("web.apiContactList"); err != nil {
 		return err

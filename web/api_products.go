@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/errs"
@@ -16,13 +15,8 @@ func (s *Server) apiProductList(w http.ResponseWriter, r *http.Request) error {
 	var fe errs.Fields
 	f, _ := productFilter(r, &fe)
 	f.Limit = listLimit(r, &fe)
-	if text := cursorText(r, &fe); text != "" {
-		id, key, cut := strings.Cut(text, ":")
-		n, err := strconv.ParseInt(id, 10, 64)
-		if !cut || err != nil || n <= 0 {
-			fe.Add("cursor", "invalid_cursor", badCursor)
-		}
-		f.AfterID, f.AfterKey = n, key
+	if id, key, ok := keysetCursor(r, &fe); ok {
+		f.AfterID, f.AfterKey = id, key
 	}
 	if err := fe.Err("web.apiProductList"); err != nil {
 		return err

@@ -28,7 +28,7 @@ func (s *Server) routesForSalesAPI(mux *patternMux) {
 	}
 	inv := documentAPI{svc: s.svc, kinds: []string{sales.Invoice, sales.Deposit}}
 	mux.Handle("GET /api/v1/invoices/{id}/payments", s.apiUser(apiGet(within(inv, s.svc.DocumentPayments))))
-	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.apiApplyCredit))))
+	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.svc.ApplyInvoiceCredit))))
 	mux.Handle("GET /api/v1/invoices/{id}/reminders", s.apiUser(apiGet(within(inv, s.svc.Reminders))))
 	mux.Handle("POST /api/v1/invoices/{id}/reminders", s.apiUser(apiApply(http.StatusCreated, withinApply(inv, s.apiSendReminder))))
 	mux.Handle("PUT /api/v1/invoices/{id}/dunning", s.apiUser(apiApply(http.StatusOK, withinApply(inv, s.apiPauseDunning))))
@@ -123,14 +123,6 @@ func writePDF(w http.ResponseWriter, r *http.Request, file []byte, name string) 
 	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(file)))
 	_, _ = w.Write(file)
-}
-
-func (s *Server) apiApplyCredit(ctx context.Context, id int64) (sales.Document, error) {
-	v, err := s.svc.Document(ctx, id)
-	if err != nil {
-		return sales.Document{}, err
-	}
-	return s.svc.ApplyCredit(ctx, v.ContactID, id)
 }
 
 // reminderInput names the level of a reminder sent by hand.

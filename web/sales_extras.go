@@ -256,11 +256,7 @@ func (s *Server) deletePayment(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) applyCredit(r *http.Request, id int64) error {
-	v, err := s.svc.Document(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	_, err = s.svc.ApplyCredit(r.Context(), v.ContactID, id)
+	_, err := s.svc.ApplyInvoiceCredit(r.Context(), id)
 	return err
 }
 
