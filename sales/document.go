@@ -231,7 +231,7 @@ func (d *Document) Validate() error {
 		f.Add("lines", "too_many", "a document has at most 1000 lines")
 	}
 	for i := range d.Lines {
-		d.Lines[i].validate(&f, "lines."+itoa(i)+".", d.Exemption)
+		d.Lines[i].validate(&f, "lines."+strconv.Itoa(i)+".", d.Exemption)
 	}
 	if err := f.Err("sales.Document.Validate"); err != nil {
 		return err
@@ -305,11 +305,9 @@ func (l *Line) validate(f *errs.Fields, p string, ex vat.Exemption) {
 
 func tooLong(f *errs.Fields, field, v string, n int) {
 	if utf8.RuneCountInString(v) > n {
-		f.Add(field, "too_long", field+" is longer than "+itoa(n)+" characters")
+		f.Add(field, "too_long", field+" is longer than "+strconv.Itoa(n)+" characters")
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // Filter selects documents for a list.
 type Filter struct {

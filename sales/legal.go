@@ -2,6 +2,7 @@ package sales
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
@@ -58,7 +59,7 @@ func CheckIssue(d Document, seller account.Account, s Settings) error {
 	if d.Exemption == "" {
 		for i, l := range d.Lines {
 			if (l.Kind == Item || l.Kind == "") && l.VATRate == 0 && l.Quantity > 0 {
-				f.Add("lines."+itoa(i)+".vat_rate", "exemption_required",
+				f.Add("lines."+strconv.Itoa(i)+".vat_rate", "exemption_required",
 					"a line without VAT needs the reason printed on the invoice: choose the document's VAT exemption")
 				break
 			}

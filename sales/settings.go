@@ -3,6 +3,7 @@ package sales
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/comptoir/comptoir/errs"
@@ -121,7 +122,7 @@ func (s *Settings) Validate() error {
 	}
 	prev := -1
 	for i, l := range s.Dunning {
-		p := "dunning." + itoa(i) + "."
+		p := "dunning." + strconv.Itoa(i) + "."
 		if l.Days <= prev || l.Days > 365 {
 			f.Add(p+"days", "out_of_order", "each level comes 1 to 365 days after the due date, later than the one before")
 		}

@@ -148,7 +148,7 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 // ApplyInvoiceCredit settles an invoice with its own client's unallocated
 // payments: ApplyCredit for the client the invoice names.
 func (s *Service) ApplyInvoiceCredit(ctx context.Context, documentID int64) (sales.Document, error) {
-	d, err := s.reachableDocument(ctx, documentID, access.Pay, false)
+	d, err := reach(ctx, s.db.DocumentHead, documentID, access.Pay)
 	if err != nil {
 		return d, errs.Wrap("service.ApplyInvoiceCredit", err)
 	}
