@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -72,21 +71,25 @@ type printed struct {
 // DocumentPDF renders a document as a PDF in its language, with the
 // account's layout and colour. Drafts print with "DRAFT" for a number.
 func (s *Service) DocumentPDF(ctx context.Context, id int64) ([]byte, string, error) {
-	const op = "service.DocumentPDF"
 	d, err := s.reachableDocument(ctx, id, access.View, false)
 	if err != nil {
-		return nil, "", errs.Wrap(op, err)
+		return nil, "", errs.Wrap("service.DocumentPDF", err)
 	}
+	return s.documentPDF(ctx, d)
+}
+
+// documentPDF renders a document the caller has already read and checked.
+func (s *Service) documentPDF(ctx context.Context, d sales.Document) ([]byte, string, error) {
+	const op = "service.DocumentPDF"
 	p, err := s.printContext(ctx, d)
 	if err != nil {
 		return nil, "", errs.Wrap(op, err)
 	}
-	var buf bytes.Buffer
-	if err := pdf.Render(&buf, printable(layoutDocument(d, p)), pdf.Options{Layout: p.settings.Layout, Accent: p.settings.Accent,
-		Locale: d.Locale, Created: p.created}); err != nil {
+	file, err := s.render(layoutDocument(d, p), p.settings, d.Locale, p.created)
+	if err != nil {
 		return nil, "", errs.Wrap(op, err)
 	}
-	return buf.Bytes(), fileName(d), nil
+	return file, fileName(d), nil
 }
 
 // printable swaps the narrow no-break spaces that group French thousands

@@ -102,7 +102,7 @@ func (s *Service) SendDocument(ctx context.Context, id int64, in SendInput) (Doc
 		if d.IsDraft() {
 			return errs.E(op, errs.Conflict, "issue the document before sending it")
 		}
-		file, name, err := s.DocumentPDF(ctx, id)
+		file, name, err := s.documentPDF(ctx, d)
 		if err != nil {
 			return err
 		}
