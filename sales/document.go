@@ -108,12 +108,15 @@ type Line struct {
 // Document is a quote, an order, a delivery note, an invoice, a deposit
 // invoice or a credit note.
 type Document struct {
-	ID        int64  `json:"id"`
-	Kind      string `json:"kind"`
-	Status    string `json:"status"`
-	Number    string `json:"number"` // empty while a draft
-	ContactID int64  `json:"contact_id"`
-	Buyer     Party  `json:"buyer"`
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+	Number string `json:"number"` // empty while a draft
+	// SupplierNumber is the supplier's own number for a purchase document:
+	// their quote's or bill's, or their confirmation of an order.
+	SupplierNumber string `json:"supplier_number"`
+	ContactID      int64  `json:"contact_id"`
+	Buyer          Party  `json:"buyer"`
 	// DeliveryAddress is printed when it differs from the buyer's.
 	DeliveryAddress *account.Address `json:"delivery_address,omitempty"`
 	OriginID        int64            `json:"origin_id,omitempty"` // the document this one comes from
@@ -164,8 +167,9 @@ func (d Document) Billing() bool { return Billing(d.Kind) }
 // Billing reports whether kind is an invoice, a deposit invoice or a credit note.
 func Billing(kind string) bool { return kind == Invoice || kind == Deposit || kind == Credit }
 
-// Payable reports whether payments are recorded against the kind.
-func Payable(kind string) bool { return kind == Invoice || kind == Deposit }
+// Payable reports whether payments are recorded against the kind: the
+// invoices clients pay, and the bills paid to suppliers.
+func Payable(kind string) bool { return kind == Invoice || kind == Deposit || kind == Bill }
 
 // Draft reports whether the document can still be edited.
 func (d Document) IsDraft() bool { return d.Status == Draft }
@@ -175,7 +179,7 @@ func (d Document) IsDraft() bool { return d.Status == Draft }
 // business agrees), an issued or partly paid invoice past its due date
 // with something left to pay is overdue.
 func (d Document) Shown(today string) string {
-	if d.Kind == Quote && d.Status == Issued && d.ValidUntil != "" && d.ValidUntil < today {
+	if (d.Kind == Quote || d.Kind == SupplierQuote) && d.Status == Issued && d.ValidUntil != "" && d.ValidUntil < today {
 		return Expired
 	}
 	if Payable(d.Kind) && (d.Status == Issued || d.Status == PartlyPaid) && d.DueDate != "" && d.DueDate < today && d.Balance() > 0 {
@@ -189,12 +193,16 @@ func (d Document) Shown(today string) string {
 // "lines.N.field" (N from 0).
 func (d *Document) Validate() error {
 	var f errs.Fields
-	if !slices.Contains(Kinds, d.Kind) {
-		f.Add("kind", "invalid_kind", "kind must be quote, order, delivery, invoice, deposit or credit")
+	if !slices.Contains(Kinds, d.Kind) && !Purchase(d.Kind) {
+		f.Add("kind", "invalid_kind", "kind must be quote, order, delivery, invoice, deposit, credit, supplier_quote, purchase_order, receipt or bill")
 	}
-	if d.ContactID == 0 {
+	if d.ContactID == 0 && d.Purchase() {
+		f.Add("contact_id", "required", "a purchase document needs a supplier")
+	} else if d.ContactID == 0 {
 		f.Add("contact_id", "required", "a document needs a client")
 	}
+	d.SupplierNumber = strings.TrimSpace(d.SupplierNumber)
+	tooLong(&f, "supplier_number", d.SupplierNumber, 64)
 	d.Title = strings.TrimSpace(d.Title)
 	tooLong(&f, "title", d.Title, 200)
 	tooLong(&f, "notes", d.Notes, 5000)
@@ -207,7 +215,7 @@ func (d *Document) Validate() error {
 			}
 		}
 	}
-	if d.ValidUntil != "" && d.Kind != Quote {
+	if d.ValidUntil != "" && d.Kind != Quote && d.Kind != SupplierQuote {
 		f.Add("valid_until", "quotes_only", "only a quote has a validity date")
 	}
 	if d.PaymentTerms != "" {
@@ -319,6 +327,9 @@ type Filter struct {
 	CreatedBy int64  // a role that sees only its own records
 	Query     string // number prefix, or part of the title or client's name
 	AfterID   int64  // keyset: documents older than this one
+	// ByDueDate lists the soonest due first instead of the newest first
+	// (the "to pay" list); AfterID is then not used.
+	ByDueDate bool
 	Limit     int
 }
 
@@ -348,6 +359,8 @@ func (p *Percent) UnmarshalJSON(b []byte) error {
 type Input struct {
 	Kind            *string          `json:"kind"`
 	ContactID       *int64           `json:"contact_id"`
+	SupplierNumber  *string          `json:"supplier_number"`
+	IssueDate       *string          `json:"issue_date"` // a supplier's quote or bill: the date printed on it
 	Title           *string          `json:"title"`
 	DeliveryDate    *string          `json:"delivery_date"`
 	DueDate         *string          `json:"due_date"`
@@ -367,6 +380,10 @@ type Input struct {
 func (in Input) Apply(d *Document) {
 	set(&d.Kind, in.Kind)
 	set(&d.ContactID, in.ContactID)
+	set(&d.SupplierNumber, in.SupplierNumber)
+	if Recorded(d.Kind) {
+		set(&d.IssueDate, in.IssueDate)
+	}
 	set(&d.Title, in.Title)
 	set(&d.DeliveryDate, in.DeliveryDate)
 	set(&d.DueDate, in.DueDate)

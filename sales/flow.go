@@ -19,6 +19,10 @@ var next = map[string]struct {
 	Order:   {[]string{Delivery, Invoice, Deposit}, []string{Issued, PartDelivered, Delivered}},
 	Invoice: {[]string{Credit}, []string{Issued, PartlyPaid, Paid}},
 	Deposit: {[]string{Credit}, []string{Issued, PartlyPaid, Paid}},
+	// Purchases: a supplier's quote becomes a purchase order, which is
+	// received in one or more receipts and billed by the supplier.
+	SupplierQuote: {[]string{PurchaseOrder}, []string{Issued, Accepted}},
+	PurchaseOrder: {[]string{Receipt, Bill}, []string{Sent, Confirmed, PartReceived, Received}},
 }
 
 // CanDerive says whether a document of kind can be made from parent now,
@@ -30,6 +34,9 @@ func CanDerive(parent Document, kind string) error {
 		return errs.E(op, errs.Invalid, "a "+kind+" cannot be made from a "+parent.Kind)
 	}
 	if !slices.Contains(n.statuses, parent.Status) {
+		if parent.Kind == SupplierQuote {
+			return errs.E(op, errs.Conflict, "the supplier's quote must be recorded, and not refused or cancelled")
+		}
 		if parent.Kind == Quote {
 			return errs.E(op, errs.Conflict, "the quote must be accepted first")
 		}
@@ -174,7 +181,7 @@ func CheckCredit(credit, invoice Document) error {
 // Decide moves an issued quote to accepted or refused.
 func Decide(q *Document, status string) error {
 	const op = "sales.Decide"
-	if q.Kind != Quote || (status != Accepted && status != Refused) {
+	if (q.Kind != Quote && q.Kind != SupplierQuote) || (status != Accepted && status != Refused) {
 		return errs.E(op, errs.Invalid, "only a quote is accepted or refused")
 	}
 	if q.Status != Issued && q.Status != Expired {
@@ -184,16 +191,24 @@ func Decide(q *Document, status string) error {
 	return nil
 }
 
-// Cancel withdraws a quote that was issued (answered or not) or an order
-// nothing was delivered of. Invoices are never cancelled this way: a
-// credit note corrects them.
+// Cancel withdraws a quote that was issued (answered or not), an order
+// nothing was delivered of, or a purchase order nothing was received of.
+// Invoices are never cancelled this way: a credit note corrects them. A
+// supplier's bill recorded by mistake is cancelled while nothing was paid
+// on it, and recorded again.
 func Cancel(d *Document) error {
 	const op = "sales.Cancel"
 	switch {
-	case d.Kind == Quote && (d.Status == Issued || d.Status == Accepted || d.Status == Expired):
+	case (d.Kind == Quote || d.Kind == SupplierQuote) && (d.Status == Issued || d.Status == Accepted || d.Status == Expired):
 	case d.Kind == Order && d.Status == Issued:
 	case d.Kind == Order:
 		return errs.E(op, errs.Conflict, "only an issued order nothing was delivered of can be cancelled")
+	case d.Kind == PurchaseOrder && (d.Status == Sent || d.Status == Confirmed):
+	case d.Kind == PurchaseOrder:
+		return errs.E(op, errs.Conflict, "only a sent purchase order nothing was received of can be cancelled")
+	case d.Kind == Bill && d.Status == Issued && d.Paid == 0:
+	case d.Kind == Bill:
+		return errs.E(op, errs.Conflict, "only a recorded bill with nothing paid on it can be cancelled; delete its payments first")
 	case Billing(d.Kind):
 		return errs.E(op, errs.Conflict, "an invoice is never cancelled: correct it with a credit note")
 	default:

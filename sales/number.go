@@ -17,6 +17,12 @@ var DefaultPatterns = map[string]string{
 	Delivery: "BL-{YYYY}-{0000}",
 	Invoice:  "F-{YYYY}-{0000}",
 	Credit:   "AV-{YYYY}-{0000}",
+	// Purchases: the business's own numbers; a supplier's quote or bill
+	// keeps the supplier's number beside it.
+	SupplierQuote: "DF-{YYYY}-{0000}",
+	PurchaseOrder: "CF-{YYYY}-{0000}",
+	Receipt:       "BR-{YYYY}-{0000}",
+	Bill:          "FF-{YYYY}-{0000}",
 }
 
 // Series is the numbering series a kind draws from.

@@ -12,10 +12,18 @@ import (
 // Payment methods.
 var Methods = []string{"transfer", "card", "cheque", "cash", "direct_debit"}
 
-// Payment is money received from a client. It is allocated to one or more
-// invoices; what is not allocated stays as the client's credit.
+// Directions of a payment.
+const (
+	In  = "in"  // received from a client
+	Out = "out" // made to a supplier
+)
+
+// Payment is money received from a client, or paid to a supplier. It is
+// allocated to one or more invoices (bills); what is not allocated stays
+// as the client's credit (an advance to the supplier).
 type Payment struct {
 	ID          int64        `json:"id"`
+	Direction   string       `json:"direction"` // in or out
 	ContactID   int64        `json:"contact_id"`
 	Date        string       `json:"date"` // YYYY-MM-DD
 	Amount      money.Amount `json:"amount"`
@@ -34,7 +42,7 @@ func (p Payment) Credit() money.Amount { return p.Amount - p.Allocated }
 func (p *Payment) Validate() error {
 	var f errs.Fields
 	if p.ContactID == 0 {
-		f.Add("contact_id", "required", "a payment comes from a client")
+		f.Add("contact_id", "required", "a payment comes from a client or goes to a supplier")
 	}
 	if _, err := time.Parse(time.DateOnly, p.Date); err != nil {
 		f.Add("date", "invalid_date", "the date is written YYYY-MM-DD")

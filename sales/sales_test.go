@@ -134,7 +134,7 @@ func TestCreditNeverExceedsInvoice(t *testing.T) {
 }
 
 func TestValidateReportsEveryField(t *testing.T) {
-	d := Document{Kind: "bill", Locale: "de", Discount: -1, ValidUntil: "2026-13-01", PaymentTerms: "90",
+	d := Document{Kind: "receipe", Locale: "de", Discount: -1, ValidUntil: "2026-13-01", PaymentTerms: "90",
 		Lines: []Line{{Kind: Item, Unit: "parsec", Quantity: 0, UnitPrice: -1, VATRate: 20000}, {Kind: Section}}}
 	err := d.Validate()
 	want := []string{"contact_id", "discount", "kind", "lines.0.description", "lines.0.quantity", "lines.0.unit",

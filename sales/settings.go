@@ -2,7 +2,6 @@ package sales
 
 import (
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -74,8 +73,8 @@ var colour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 func (s *Settings) Validate() error {
 	var f errs.Fields
 	for k, p := range s.Patterns {
-		if !slices.Contains([]string{Quote, Order, Delivery, Invoice, Credit}, k) {
-			f.Add("patterns."+k, "invalid_kind", "patterns are set for quote, order, delivery, invoice or credit")
+		if _, ok := DefaultPatterns[k]; !ok {
+			f.Add("patterns."+k, "invalid_kind", "patterns are set for quote, order, delivery, invoice, credit, supplier_quote, purchase_order, receipt or bill")
 			continue
 		}
 		if p == "" {

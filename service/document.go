@@ -16,10 +16,14 @@ import (
 )
 
 // moduleOf is the rights module of a kind of document: delivery notes
-// belong to Deliveries, everything else to Sales.
+// belong to Deliveries, supplier quotes, purchase orders, receipts and
+// bills to Purchases, everything else to Sales.
 func moduleOf(kind string) access.Module {
-	if kind == sales.Delivery {
+	switch {
+	case kind == sales.Delivery:
 		return access.Deliveries
+	case sales.Purchase(kind):
+		return access.Purchases
 	}
 	return access.Sales
 }
@@ -92,6 +96,10 @@ type DocumentView struct {
 	Origin   *sales.Document  `json:"origin,omitempty"`
 	Children []sales.Document `json:"children"`
 	Status   string           `json:"shown_status"` // overdue when it is
+	// Match compares a supplier's bill with its purchase order and the
+	// receipts; on a purchase order, it says per line what was received
+	// and billed.
+	Match *sales.Match `json:"match,omitempty"`
 }
 
 // Document returns one document with its origin and children.
@@ -122,7 +130,25 @@ func (s *Service) Document(ctx context.Context, id int64) (DocumentView, error) 
 	}
 	today, _ := s.today(ctx, acc)
 	v.Status = d.Shown(today)
-	return v, nil
+	switch d.Kind {
+	case sales.Bill:
+		v.Match, err = s.billMatch(ctx, d)
+	case sales.PurchaseOrder:
+		m := sales.MatchBill(d, kidsOf(kids, sales.Receipt), kidsOf(kids, sales.Bill), sales.Document{})
+		v.Match = &m
+	}
+	return v, err
+}
+
+// kidsOf keeps the documents of kind.
+func kidsOf(docs []sales.Document, kind string) []sales.Document {
+	var out []sales.Document
+	for _, d := range docs {
+		if d.Kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // buyerOf is the client as a document prints them: their default billing
@@ -166,13 +192,19 @@ func (s *Service) CreateDocument(ctx context.Context, in sales.Input) (sales.Doc
 	var d sales.Document
 	if in.Kind == nil {
 		return d, &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
-			Fields: []errs.FieldError{{Field: "kind", Code: "required", Message: "say which kind of document: quote, order, delivery, invoice, deposit or credit"}}}
+			Fields: []errs.FieldError{{Field: "kind", Code: "required", Message: "say which kind of document: quote, order, delivery, invoice, deposit, credit, supplier_quote, purchase_order or bill"}}}
 	}
 	if err := access.Require(ctx, moduleOf(*in.Kind), access.Create); err != nil {
 		return d, err
 	}
-	if *in.Kind == sales.Credit {
+	switch *in.Kind {
+	case sales.Credit:
 		return d, errs.E(op, errs.Invalid, "a credit note corrects an invoice: create it from the invoice")
+	case sales.Receipt:
+		return d, errs.E(op, errs.Invalid, "a receipt records what arrived of a purchase order: create it from the order")
+	}
+	if err := checkPurchaseInput(*in.Kind, in); err != nil {
+		return d, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		acc, st, err := s.db.SellerAndSettings(ctx)
@@ -182,6 +214,10 @@ func (s *Service) CreateDocument(ctx context.Context, in sales.Input) (sales.Doc
 		d = sales.Document{Status: sales.Draft, Locale: acc.Locale, Currency: acc.Currency, PaymentTerms: st.PaymentTerms,
 			Exemption: st.Exemption, Operation: st.Operation, VATOnDebits: st.VATOnDebits,
 			CreatedBy: identity.ActorFrom(ctx).UserID}
+		if sales.Purchase(*in.Kind) {
+			// The business's own sales choices say nothing of its suppliers'.
+			d.Exemption, d.Operation, d.VATOnDebits = "", "", false
+		}
 		in.Apply(&d)
 		if d.Kind == sales.Quote && d.ValidUntil == "" {
 			_, now := s.today(ctx, acc)
@@ -210,11 +246,17 @@ func (s *Service) fillDraft(ctx context.Context, d *sales.Document, origin *sale
 			}
 			return err
 		}
+		if d.Purchase() && !c.IsSupplier {
+			return &errs.Error{Op: "service.fillDraft", Kind: errs.Invalid, Message: "some fields are invalid",
+				Fields: []errs.FieldError{{Field: "contact_id", Code: "not_supplier", Message: c.DisplayName() + " is not a supplier: tick \"supplier\" on their record first"}}}
+		}
 		var delivery *account.Address
 		if d.Buyer, delivery, err = s.buyerOf(ctx, c); err != nil {
 			return err
 		}
-		if d.DeliveryAddress == nil {
+		// A supplier delivers to the business, not to the supplier's own
+		// delivery address.
+		if d.DeliveryAddress == nil && !d.Purchase() {
 			d.DeliveryAddress = delivery
 		}
 	}
@@ -336,6 +378,9 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, in sales.Input) 
 		if in.Kind != nil && *in.Kind != before.Kind {
 			return errs.E(op, errs.Invalid, "the kind of a document does not change; duplicate it instead")
 		}
+		if err := checkPurchaseInput(before.Kind, in); err != nil {
+			return err
+		}
 		d = before
 		in.Apply(&d)
 		if err := s.fillDraft(ctx, &d, nil); err != nil {
@@ -399,18 +444,11 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 			return err
 		}
 		today, now := s.today(ctx, acc)
-		d.IssueDate = today
-		if d.DeliveryDate == "" {
-			d.DeliveryDate = today
-		}
-		if sales.Payable(d.Kind) && (d.DueDate == "" || d.DueDate < today) {
-			terms, _ := sales.ParseTerms(d.PaymentTerms)
-			d.DueDate = terms.Due(today)
-		}
-		if d.Operation == "" {
-			d.Operation = sales.InferOperation(d.Lines)
-		}
-		if err := sales.CheckIssue(d, acc, st); err != nil {
+		if d.Purchase() {
+			if err := s.preparePurchase(ctx, &d, acc, today); err != nil {
+				return err
+			}
+		} else if err := prepareSale(&d, acc, st, today); err != nil {
 			return err
 		}
 		if err := s.applyToOrigin(ctx, &d); err != nil {
@@ -423,6 +461,9 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 		}
 		d.Number = p.Format(now, n)
 		d.Status = sales.Issued
+		if d.Kind == sales.PurchaseOrder {
+			d.Status = sales.Sent
+		}
 		if sales.Payable(d.Kind) {
 			d.Status = sales.PaymentStatus(d) // nothing to pay: paid at once
 		}
@@ -431,15 +472,39 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 		if err := s.db.SaveState(ctx, &d); err != nil {
 			return err
 		}
+		if err := s.purchaseTimeline(ctx, d); err != nil {
+			return err
+		}
 		e := documentEntry(d, "issue", "")
 		e.Changes = []activity.Change{{Field: "number", After: d.Number}, {Field: "gross_total", After: d.GrossTotal.String()}}
+		if d.SupplierNumber != "" {
+			e.Changes = append(e.Changes, activity.Change{Field: "supplier_number", After: d.SupplierNumber})
+		}
 		return s.record(ctx, e)
 	})
 	return d, errs.Wrap(op, err)
 }
 
+// prepareSale sets what issuing a sales document fixes (its date, due
+// date, category of operation) and checks the legal mentions.
+func prepareSale(d *sales.Document, acc account.Account, st sales.Settings, today string) error {
+	d.IssueDate = today
+	if d.DeliveryDate == "" {
+		d.DeliveryDate = today
+	}
+	if sales.Payable(d.Kind) && (d.DueDate == "" || d.DueDate < today) {
+		terms, _ := sales.ParseTerms(d.PaymentTerms)
+		d.DueDate = terms.Due(today)
+	}
+	if d.Operation == "" {
+		d.Operation = sales.InferOperation(d.Lines)
+	}
+	return sales.CheckIssue(*d, acc, st)
+}
+
 // applyToOrigin updates the document an issued one comes from: an order's
-// delivery status, an invoice's credited amount.
+// delivery status, an invoice's credited amount, a purchase order's
+// receipt status, a supplier's quote accepted by ordering.
 func (s *Service) applyToOrigin(ctx context.Context, d *sales.Document) error {
 	if d.OriginID == 0 {
 		return nil
@@ -493,6 +558,17 @@ func (s *Service) applyToOrigin(ctx context.Context, d *sales.Document) error {
 		o.Status = sales.DeliveryStatus(o, done)
 	case sales.Invoice:
 		return withinOrigin(o, taken(sales.Invoice), d.Locale, "invoices")
+	case sales.Receipt:
+		done := taken(sales.Receipt)
+		if err := withinOrigin(o, done, d.Locale, "receives"); err != nil {
+			return err
+		}
+		o.Status = sales.ReceiptStatus(o, done)
+	case sales.PurchaseOrder:
+		if o.Status != sales.Issued {
+			return nil
+		}
+		o.Status = sales.Accepted
 	default:
 		return nil
 	}
@@ -567,12 +643,15 @@ func (s *Service) changeStatus(ctx context.Context, op string, id int64, action 
 
 // DeriveInput says what to make from a document.
 type DeriveInput struct {
-	Kind string `json:"kind"` // order, delivery, invoice, deposit, credit, or duplicate
+	Kind string `json:"kind"` // order, delivery, invoice, deposit, credit, purchase_order, receipt, bill, or duplicate
 	// Deposit is the percentage of a deposit invoice.
 	Deposit sales.Percent `json:"deposit"`
 	// Delivered makes an invoice of the quantities delivered and not yet
 	// invoiced, instead of everything ordered and not yet invoiced.
 	Delivered bool `json:"delivered"`
+	// Received makes a supplier's bill of the quantities received and not
+	// yet billed (the same choice, on the purchase side).
+	Received bool `json:"received"`
 }
 
 // Derive makes a new draft from a document: the next step of the flow
@@ -586,6 +665,7 @@ func (s *Service) Derive(ctx context.Context, id int64, in DeriveInput) (sales.D
 	if kind == "duplicate" {
 		kind = ""
 	}
+	in.Delivered = in.Delivered || in.Received
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		parent, err := s.reachableDocument(ctx, id, access.View, true)
 		if err != nil {
@@ -663,6 +743,9 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 	if parent.Kind == sales.Quote && (kind == sales.Order || kind == sales.Invoice) && len(live(of(sales.Order))) > 0 {
 		return sales.Document{}, errs.E("service.Derive", errs.Conflict, "this quote already has an order: continue from the order")
 	}
+	if parent.Kind == sales.SupplierQuote && len(live(of(sales.PurchaseOrder))) > 0 {
+		return sales.Document{}, errs.E("service.Derive", errs.Conflict, "this quote already has a purchase order: continue from the order")
+	}
 	switch kind {
 	case sales.Deposit:
 		label := "Acompte de " + in.Deposit.Format(parent.Locale) + " % — " + parent.Number
@@ -681,8 +764,8 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 			return d, errs.E("service.Derive", errs.Invalid, "the deposits would exceed the total of "+parent.Number)
 		}
 		return d, nil
-	case sales.Delivery:
-		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(live(of(sales.Delivery)))))
+	case sales.Delivery, sales.Receipt:
+		d := sales.Derive(parent, kind, sales.Remaining(parent, sales.Consumed(live(of(kind)))))
 		lines := d.Lines[:0]
 		for _, l := range d.Lines {
 			if l.Quantity >= 0 { // a deduction is not delivered
@@ -691,6 +774,9 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 		}
 		d.Lines = sales.DropEmptySections(lines)
 		d.Compute()
+		if !hasItems(d) && kind == sales.Receipt {
+			return d, errs.E("service.Derive", errs.Conflict, "everything ordered has been received")
+		}
 		if !hasItems(d) {
 			return d, errs.E("service.Derive", errs.Conflict, "everything ordered has been delivered")
 		}
@@ -703,19 +789,24 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 		}
 		return d, nil
 	}
-	// An invoice or an order: of what remains to invoice.
-	invoiced := sales.Consumed(live(of(sales.Invoice)))
+	// An invoice or an order (a supplier's bill or a purchase order): of
+	// what remains to invoice.
+	billing, shipping := sales.Invoice, sales.Delivery
+	if sales.Purchase(kind) {
+		billing, shipping = sales.Bill, sales.Receipt
+	}
+	invoiced := sales.Consumed(live(of(billing)))
 	base := sales.Remaining(parent, invoiced)
-	if kind == sales.Invoice && in.Delivered && parent.Kind == sales.Order {
-		// What was shipped: issued delivery notes only, not drafts.
-		delivered := sales.Consumed(issued(of(sales.Delivery)))
+	if kind == billing && in.Delivered && (parent.Kind == sales.Order || parent.Kind == sales.PurchaseOrder) {
+		// What was shipped (received): issued notes only, not drafts.
+		delivered := sales.Consumed(issued(of(shipping)))
 		for _, l := range parent.Lines {
 			if l.Quantity > 0 {
 				base[l.ID] = max(delivered[l.ID]-invoiced[l.ID], 0)
 			}
 		}
 	}
-	if kind == sales.Order {
+	if kind == sales.Order || kind == sales.PurchaseOrder {
 		base = nil
 	}
 	d := sales.Derive(parent, kind, base)

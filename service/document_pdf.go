@@ -35,7 +35,9 @@ var words = map[string]map[string]string{
 		"no_discount": "Pas d'escompte pour paiement anticipé.",
 		"bank":        "Règlement par virement", "holder": "Titulaire", "payref": "Référence de paiement",
 		"capital": "au capital de", "siret": "SIRET", "siren": "SIREN", "vatno": "N° TVA", "rcs": "RCS",
-		"signature": "Bon pour accord — date et signature", "subject": "Objet", "colon": " : ", "unit_piece": "u.", "unit_hour": "h", "unit_day": "j", "unit_month": "mois", "unit_flat": "forfait",
+		"signature": "Bon pour accord — date et signature", "subject": "Objet", "colon": " : ",
+		"purchase_order": "BON DE COMMANDE", "receipt": "BON DE RÉCEPTION", "supplier": "Fournisseur",
+		"expected": "Livraison souhaitée", "received_on": "Date de réception", "supplier_ref": "Réf. fournisseur", "unit_piece": "u.", "unit_hour": "h", "unit_day": "j", "unit_month": "mois", "unit_flat": "forfait",
 	},
 	"en": {
 		"quote": "QUOTE", "order": "SALES ORDER", "delivery": "DELIVERY NOTE", "invoice": "INVOICE",
@@ -54,7 +56,9 @@ var words = map[string]map[string]string{
 		"no_discount": "No discount for early payment.",
 		"bank":        "Payment by bank transfer", "holder": "Account holder", "payref": "Payment reference",
 		"capital": "with a share capital of", "siret": "SIRET", "siren": "SIREN", "vatno": "VAT no.", "rcs": "RCS",
-		"signature": "Accepted — date and signature", "subject": "Subject", "colon": ": ", "unit_piece": "pc", "unit_hour": "h", "unit_day": "d", "unit_month": "month", "unit_flat": "flat",
+		"signature": "Accepted — date and signature", "subject": "Subject", "colon": ": ",
+		"purchase_order": "PURCHASE ORDER", "receipt": "GOODS RECEIPT", "supplier": "Supplier",
+		"expected": "Expected delivery", "received_on": "Received on", "supplier_ref": "Supplier's ref.", "unit_piece": "pc", "unit_hour": "h", "unit_day": "d", "unit_month": "month", "unit_flat": "flat",
 	},
 }
 
@@ -81,6 +85,9 @@ func (s *Service) DocumentPDF(ctx context.Context, id int64) ([]byte, string, er
 // documentPDF renders a document the caller has already read and checked.
 func (s *Service) documentPDF(ctx context.Context, d sales.Document) ([]byte, string, error) {
 	const op = "service.DocumentPDF"
+	if sales.Recorded(d.Kind) {
+		return nil, "", errs.E(op, errs.Invalid, "a supplier's quote or bill is not printed here: its original is the attached file")
+	}
 	p, err := s.printContext(ctx, d)
 	if err != nil {
 		return nil, "", errs.Wrap(op, err)
@@ -189,7 +196,14 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 		}
 	}
 	fact("date", formatDate(date, loc))
-	if d.Kind != sales.Quote && d.Kind != sales.Order {
+	switch d.Kind {
+	case sales.Quote, sales.Order:
+	case sales.PurchaseOrder:
+		fact("expected", formatDate(d.DeliveryDate, loc))
+		fact("supplier_ref", d.SupplierNumber)
+	case sales.Receipt:
+		fact("received_on", formatDate(d.DeliveryDate, loc))
+	default:
 		fact("delivery_date", formatDate(d.DeliveryDate, loc))
 	}
 	if sales.Payable(d.Kind) {
@@ -207,10 +221,21 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 	}
 	out.Seller = sellerParty(p.seller, w)
 	out.Buyer = buyerParty(d.Buyer, w)
-	if d.DeliveryAddress != nil && (d.Kind == sales.Delivery || sales.Billing(d.Kind) || d.Kind == sales.Order) {
+	if d.Purchase() {
+		out.Buyer.Title = w["supplier"]
+	}
+	switch {
+	case d.Kind == sales.PurchaseOrder:
+		// The supplier delivers to the business, or where the order says.
+		to := p.seller.Address
+		if d.DeliveryAddress != nil {
+			to = *d.DeliveryAddress
+		}
+		out.Extra = &pdf.Party{Title: w["deliver_to"], Name: sellerName(p.seller), Lines: addressLines(to)}
+	case d.DeliveryAddress != nil && (d.Kind == sales.Delivery || sales.Billing(d.Kind) || d.Kind == sales.Order):
 		out.Extra = &pdf.Party{Title: w["deliver_to"], Name: d.Buyer.Name, Lines: addressLines(*d.DeliveryAddress)}
 	}
-	priced := d.Kind != sales.Delivery
+	priced := d.Kind != sales.Delivery && d.Kind != sales.Receipt
 	if d.Title != "" {
 		out.Intro = append(out.Intro, w["subject"]+w["colon"]+d.Title)
 	}
@@ -321,7 +346,7 @@ func lineTable(d sales.Document, w map[string]string, priced bool) ([]pdf.Column
 	}
 	var rows []pdf.Row
 	printed := d.Lines
-	if d.Kind == sales.Delivery {
+	if d.Kind == sales.Delivery || d.Kind == sales.Receipt {
 		printed = sales.DropEmptySections(printed)
 	}
 	for _, l := range printed {
@@ -359,7 +384,7 @@ func quantity(q measure.Quantity, loc string) string {
 
 func documentNotes(d sales.Document, w map[string]string) []string {
 	var out []string
-	if sales.Payable(d.Kind) || d.Kind == sales.Quote || d.Kind == sales.Order {
+	if sales.Payable(d.Kind) || d.Kind == sales.Quote || d.Kind == sales.Order || d.Kind == sales.PurchaseOrder {
 		if t, err := sales.ParseTerms(d.PaymentTerms); err == nil && d.PaymentTerms != "" {
 			out = append(out, w["terms"]+w["colon"]+t.Label(d.Locale))
 		}

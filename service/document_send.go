@@ -32,20 +32,24 @@ type DocumentSent struct {
 // {fields} are merged with sales.Merge, and the user edits the result.
 var mailTemplates = map[string]map[string][2]string{
 	"fr": {
-		sales.Quote:    {"Devis {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre devis {number} d'un montant de {amount} TTC, valable jusqu'au {valid_until}.\n\nNous restons à votre disposition pour toute question.\n\nBien cordialement,\n{business}"},
-		sales.Order:    {"Confirmation de commande {number} — {business}", "Bonjour,\n\nNous vous confirmons votre commande {number} d'un montant de {amount} TTC, dont vous trouverez le détail ci-joint.\n\nBien cordialement,\n{business}"},
-		sales.Delivery: {"Bon de livraison {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint le bon de livraison {number}.\n\nBien cordialement,\n{business}"},
-		sales.Invoice:  {"Facture {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre facture {number} d'un montant de {amount} TTC, à régler au plus tard le {due_date}.\n\nMerci de votre confiance.\n\nBien cordialement,\n{business}"},
-		sales.Deposit:  {"Facture d'acompte {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre facture d'acompte {number} d'un montant de {amount} TTC, à régler au plus tard le {due_date}.\n\nBien cordialement,\n{business}"},
-		sales.Credit:   {"Avoir {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre avoir {number} d'un montant de {amount} TTC.\n\nBien cordialement,\n{business}"},
+		sales.Quote:         {"Devis {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre devis {number} d'un montant de {amount} TTC, valable jusqu'au {valid_until}.\n\nNous restons à votre disposition pour toute question.\n\nBien cordialement,\n{business}"},
+		sales.Order:         {"Confirmation de commande {number} — {business}", "Bonjour,\n\nNous vous confirmons votre commande {number} d'un montant de {amount} TTC, dont vous trouverez le détail ci-joint.\n\nBien cordialement,\n{business}"},
+		sales.Delivery:      {"Bon de livraison {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint le bon de livraison {number}.\n\nBien cordialement,\n{business}"},
+		sales.Invoice:       {"Facture {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre facture {number} d'un montant de {amount} TTC, à régler au plus tard le {due_date}.\n\nMerci de votre confiance.\n\nBien cordialement,\n{business}"},
+		sales.Deposit:       {"Facture d'acompte {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre facture d'acompte {number} d'un montant de {amount} TTC, à régler au plus tard le {due_date}.\n\nBien cordialement,\n{business}"},
+		sales.Credit:        {"Avoir {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre avoir {number} d'un montant de {amount} TTC.\n\nBien cordialement,\n{business}"},
+		sales.PurchaseOrder: {"Bon de commande {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre bon de commande {number} d'un montant de {net} HT.{expected}\n\nMerci de nous en confirmer la bonne réception et le délai de livraison.\n\nBien cordialement,\n{business}"},
+		sales.Receipt:       {"Bon de réception {number} — {business}", "Bonjour,\n\nVeuillez trouver ci-joint notre bon de réception {number}, qui récapitule les quantités reçues.\n\nBien cordialement,\n{business}"},
 	},
 	"en": {
-		sales.Quote:    {"Quote {number} — {business}", "Hello,\n\nPlease find attached our quote {number} for {amount} including VAT, valid until {valid_until}.\n\nWe remain at your disposal for any question.\n\nKind regards,\n{business}"},
-		sales.Order:    {"Order confirmation {number} — {business}", "Hello,\n\nWe confirm your order {number} for {amount} including VAT; the details are attached.\n\nKind regards,\n{business}"},
-		sales.Delivery: {"Delivery note {number} — {business}", "Hello,\n\nPlease find attached delivery note {number}.\n\nKind regards,\n{business}"},
-		sales.Invoice:  {"Invoice {number} — {business}", "Hello,\n\nPlease find attached our invoice {number} for {amount} including VAT, due by {due_date}.\n\nThank you for your business.\n\nKind regards,\n{business}"},
-		sales.Deposit:  {"Deposit invoice {number} — {business}", "Hello,\n\nPlease find attached our deposit invoice {number} for {amount} including VAT, due by {due_date}.\n\nKind regards,\n{business}"},
-		sales.Credit:   {"Credit note {number} — {business}", "Hello,\n\nPlease find attached our credit note {number} for {amount} including VAT.\n\nKind regards,\n{business}"},
+		sales.Quote:         {"Quote {number} — {business}", "Hello,\n\nPlease find attached our quote {number} for {amount} including VAT, valid until {valid_until}.\n\nWe remain at your disposal for any question.\n\nKind regards,\n{business}"},
+		sales.Order:         {"Order confirmation {number} — {business}", "Hello,\n\nWe confirm your order {number} for {amount} including VAT; the details are attached.\n\nKind regards,\n{business}"},
+		sales.Delivery:      {"Delivery note {number} — {business}", "Hello,\n\nPlease find attached delivery note {number}.\n\nKind regards,\n{business}"},
+		sales.Invoice:       {"Invoice {number} — {business}", "Hello,\n\nPlease find attached our invoice {number} for {amount} including VAT, due by {due_date}.\n\nThank you for your business.\n\nKind regards,\n{business}"},
+		sales.Deposit:       {"Deposit invoice {number} — {business}", "Hello,\n\nPlease find attached our deposit invoice {number} for {amount} including VAT, due by {due_date}.\n\nKind regards,\n{business}"},
+		sales.Credit:        {"Credit note {number} — {business}", "Hello,\n\nPlease find attached our credit note {number} for {amount} including VAT.\n\nKind regards,\n{business}"},
+		sales.PurchaseOrder: {"Purchase order {number} — {business}", "Hello,\n\nPlease find attached our purchase order {number} for {net} excluding VAT.{expected}\n\nPlease confirm that you received it and when it will be delivered.\n\nKind regards,\n{business}"},
+		sales.Receipt:       {"Goods receipt {number} — {business}", "Hello,\n\nPlease find attached our goods receipt {number}, which lists the quantities received.\n\nKind regards,\n{business}"},
 	},
 }
 
@@ -64,10 +68,24 @@ func (s *Service) DocumentMail(ctx context.Context, id int64) (SendInput, error)
 	if c, err := s.db.Contact(ctx, d.ContactID); err == nil && to == "" {
 		to = c.Email
 	}
-	t := mailTemplates[d.Locale][d.Kind]
+	t, ok := mailTemplates[d.Locale][d.Kind]
+	if !ok {
+		return SendInput{}, errs.E("service.DocumentMail", errs.Invalid, "a supplier's quote or bill is not sent from here: it came from the supplier")
+	}
 	values := map[string]string{"number": d.Number, "business": sellerName(acc), "client": d.Buyer.Name,
-		"amount": d.GrossTotal.Format(d.Locale) + " €", "due_date": formatDate(d.DueDate, d.Locale),
-		"valid_until": formatDate(d.ValidUntil, d.Locale)}
+		"amount": d.GrossTotal.Format(d.Locale) + " €", "net": d.NetTotal.Format(d.Locale) + " €",
+		"due_date": formatDate(d.DueDate, d.Locale), "valid_until": formatDate(d.ValidUntil, d.Locale), "expected": ""}
+	if d.IsDraft() {
+		// Sending a draft purchase order issues it: its number is merged
+		// then, into what the user wrote.
+		values["number"] = "{number}"
+	}
+	if d.Kind == sales.PurchaseOrder && d.DeliveryDate != "" {
+		values["expected"] = " Livraison souhaitée le " + formatDate(d.DeliveryDate, d.Locale) + "."
+		if d.Locale == "en" {
+			values["expected"] = " We would like it delivered by " + formatDate(d.DeliveryDate, d.Locale) + "."
+		}
+	}
 	return SendInput{To: to, Subject: sales.Merge(t[0], values), Body: sales.Merge(t[1], values)}, nil
 }
 
@@ -94,6 +112,15 @@ func (s *Service) SendDocument(ctx context.Context, id int64, in SendInput) (Doc
 	}
 	var m comail.Message
 	var accountID int64
+	// A purchase order is issued by sending it: sending a draft issues it
+	// first (its own transaction: the number stays if the e-mail fails).
+	if head, err := reach(ctx, s.db.DocumentHead, id, access.Send); err != nil {
+		return out, errs.Wrap(op, err)
+	} else if head.Kind == sales.PurchaseOrder && head.IsDraft() {
+		if _, err := s.Issue(ctx, id); err != nil {
+			return out, err
+		}
+	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		d, err := s.reachableDocument(ctx, id, access.Send, true)
 		if err != nil {
@@ -102,6 +129,11 @@ func (s *Service) SendDocument(ctx context.Context, id int64, in SendInput) (Doc
 		if d.IsDraft() {
 			return errs.E(op, errs.Conflict, "issue the document before sending it")
 		}
+		if sales.Recorded(d.Kind) {
+			return errs.E(op, errs.Invalid, "a supplier's quote or bill is not sent from here: it came from the supplier")
+		}
+		number := map[string]string{"number": d.Number}
+		in.Subject, in.Body = sales.Merge(in.Subject, number), sales.Merge(in.Body, number)
 		file, name, err := s.documentPDF(ctx, d)
 		if err != nil {
 			return err

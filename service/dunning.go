@@ -222,7 +222,7 @@ func (s *Service) remind(ctx context.Context, documentID int64, level int, auto 
 		if err != nil {
 			return err
 		}
-		unpaid := sales.Payable(d.Kind) && (d.Status == sales.Issued || d.Status == sales.PartlyPaid) && d.Balance() > 0
+		unpaid := sales.Receivable(d.Kind) && (d.Status == sales.Issued || d.Status == sales.PartlyPaid) && d.Balance() > 0
 		if auto {
 			last, err := s.db.LastReminder(ctx, d.ID)
 			if err != nil {
@@ -339,7 +339,7 @@ func (s *Service) PauseDunning(ctx context.Context, documentID int64, paused boo
 		if d, err = s.reachableDocument(ctx, documentID, access.Edit, true); err != nil {
 			return err
 		}
-		if !sales.Payable(d.Kind) || d.IsDraft() {
+		if !sales.Receivable(d.Kind) || d.IsDraft() {
 			return errs.E(op, errs.Invalid, "reminders are paused on an issued invoice")
 		}
 		if d.DunningPaused == paused {

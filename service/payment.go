@@ -15,10 +15,13 @@ import (
 )
 
 // PaymentInput is a payment received from a client, optionally for one
-// invoice.
+// invoice, or made to a supplier, optionally for one bill.
 type PaymentInput struct {
+	// Direction is in (from a client, the default) or out (to a supplier);
+	// a payment of a document goes the document's way.
+	Direction  string       `json:"direction"`
 	ContactID  int64        `json:"contact_id"`  // may be left out when DocumentID is set
-	DocumentID int64        `json:"document_id"` // the invoice it pays, or 0 to keep it as credit
+	DocumentID int64        `json:"document_id"` // the invoice or bill it pays, or 0 to keep it as credit
 	Date       string       `json:"date"`        // YYYY-MM-DD
 	Amount     money.Amount `json:"amount"`
 	Method     string       `json:"method"`
@@ -30,8 +33,8 @@ type PaymentInput struct {
 // with something left to pay.
 func payableInvoice(op string, d sales.Document) error {
 	if !sales.Payable(d.Kind) {
-		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "payments are recorded on invoices and deposit invoices, not on a " + d.Kind,
-			Fields: []errs.FieldError{{Field: "document_id", Code: "not_payable", Message: "only an invoice or a deposit invoice is paid"}}}
+		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "payments are recorded on invoices, deposit invoices and suppliers' bills, not on a " + d.Kind,
+			Fields: []errs.FieldError{{Field: "document_id", Code: "not_payable", Message: "only an invoice, a deposit invoice or a supplier's bill is paid"}}}
 	}
 	if d.IsDraft() {
 		return &errs.Error{Op: op, Kind: errs.Invalid, Message: "a draft invoice cannot be paid: issue it first",
@@ -43,10 +46,10 @@ func payableInvoice(op string, d sales.Document) error {
 	return nil
 }
 
-// ownSales returns, when the actor's Sales rights are limited to its own
-// records, the user whose payments it may see and touch; 0 otherwise.
-func ownSales(ctx context.Context) int64 {
-	if access.From(ctx).ScopeOf(access.Sales) != access.Own {
+// ownRecords returns, when the actor's rights on module are limited to its
+// own records, the user whose payments it may see and touch; 0 otherwise.
+func ownRecords(ctx context.Context, m access.Module) int64 {
+	if access.From(ctx).ScopeOf(m) != access.Own {
 		return 0
 	}
 	if id := identity.ActorFrom(ctx).UserID; id != 0 {
@@ -73,14 +76,24 @@ func (s *Service) settle(ctx context.Context, p *sales.Payment, d *sales.Documen
 	return amount, s.db.SaveState(ctx, d)
 }
 
-// RecordPayment records money received from a client. When it names an
-// invoice, as much as the invoice has left to pay is allocated to it and
-// the invoice becomes partly paid or paid; what is left over stays as the
-// client's credit, for ApplyCredit. All in one transaction.
+// RecordPayment records money received from a client, or paid to a
+// supplier. When it names an invoice (a bill), as much as it has left to
+// pay is allocated to it and it becomes partly paid or paid; what is left
+// over stays as the client's credit (an advance to the supplier), for
+// ApplyCredit. All in one transaction.
 func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Payment, error) {
 	const op = "service.RecordPayment"
-	p := sales.Payment{ContactID: in.ContactID, Date: in.Date, Amount: in.Amount, Method: in.Method, Reference: in.Reference, Note: in.Note}
-	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
+	p := sales.Payment{Direction: in.Direction, ContactID: in.ContactID, Date: in.Date, Amount: in.Amount, Method: in.Method,
+		Reference: in.Reference, Note: in.Note}
+	if p.Direction == "" {
+		p.Direction = sales.In
+	}
+	if p.Direction != sales.In && p.Direction != sales.Out {
+		return p, &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
+			Fields: []errs.FieldError{{Field: "direction", Code: "invalid_direction", Message: "direction is in (from a client) or out (to a supplier)"}}}
+	}
+	module := paymentModule(p.Direction)
+	if err := access.Require(ctx, module, access.Pay); err != nil {
 		return p, err
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
@@ -94,8 +107,12 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 				p.ContactID = d.ContactID
 			}
 			if p.ContactID != d.ContactID {
-				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "the invoice is another client's",
-					Fields: []errs.FieldError{{Field: "document_id", Code: "other_client", Message: "the invoice is addressed to another client"}}}
+				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "the document is another contact's",
+					Fields: []errs.FieldError{{Field: "document_id", Code: "other_client", Message: "the document is addressed to another contact than the payment's"}}}
+			}
+			if directionOf(d.Kind) != p.Direction {
+				return &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
+					Fields: []errs.FieldError{{Field: "direction", Code: "wrong_direction", Message: "a client's invoice is paid in, a supplier's bill out"}}}
 			}
 			if err := payableInvoice(op, d); err != nil {
 				return err
@@ -118,11 +135,20 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 			}
 			return err
 		}
+		if p.Direction == sales.Out && !c.IsSupplier {
+			return &errs.Error{Op: op, Kind: errs.Invalid, Message: "some fields are invalid",
+				Fields: []errs.FieldError{{Field: "contact_id", Code: "not_supplier", Message: c.DisplayName() + " is not a supplier"}}}
+		}
 		p.ContactName = c.DisplayName()
 		if err := s.db.CreatePayment(ctx, &p, identity.ActorFrom(ctx).UserID); err != nil {
 			return err
 		}
-		e := activity.Entry{Module: string(access.Sales), Action: "pay", RecordType: "payment", RecordID: p.ID,
+		if p.Direction == sales.Out {
+			if err := s.paymentTimeline(ctx, p, d); err != nil {
+				return err
+			}
+		}
+		e := activity.Entry{Module: string(module), Action: "pay", RecordType: "payment", RecordID: p.ID,
 			Summary: p.Amount.Format("fr") + " — " + p.ContactName}
 		e.Changes = []activity.Change{{Field: "amount", After: p.Amount.String()}, {Field: "method", After: p.Method},
 			{Field: "date", After: p.Date}}
@@ -156,14 +182,12 @@ func (s *Service) ApplyInvoiceCredit(ctx context.Context, documentID int64) (sal
 }
 
 // ApplyCredit settles an unpaid invoice with what the client's earlier
-// payments left unallocated (an overpayment), oldest first. It returns
-// the invoice as it is afterwards.
+// payments left unallocated (an overpayment), oldest first — or a bill
+// with what was paid to the supplier in advance. It returns the document
+// as it is afterwards.
 func (s *Service) ApplyCredit(ctx context.Context, contactID, documentID int64) (sales.Document, error) {
 	const op = "service.ApplyCredit"
 	var d sales.Document
-	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
-		return d, err
-	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		// Checked first, then the client's credits locked, then the invoice:
 		// payments before documents, as DeletePayment does.
@@ -174,7 +198,8 @@ func (s *Service) ApplyCredit(ctx context.Context, contactID, documentID int64) 
 		if d.ContactID != contactID {
 			return errs.E(op, errs.NotFound, "the client has no such invoice")
 		}
-		payments, err := s.db.CreditsForUpdate(ctx, contactID, ownSales(ctx))
+		module := paymentModule(directionOf(d.Kind))
+		payments, err := s.db.CreditsForUpdate(ctx, contactID, directionOf(d.Kind), ownRecords(ctx, module))
 		if err != nil {
 			return err
 		}
@@ -224,16 +249,21 @@ func joinStrings(v []string) string {
 }
 
 // DeletePayment deletes a payment recorded by mistake: its allocations
-// go, and the invoices it settled are unpaid again by as much.
+// go, and the invoices (bills) it settled are unpaid again by as much.
 func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 	const op = "service.DeletePayment"
-	if err := access.Require(ctx, access.Sales, access.Pay); err != nil {
+	p, err := s.db.Payment(ctx, id)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	module := paymentModule(p.Direction)
+	if err := access.Require(ctx, module, access.Pay); err != nil {
 		return err
 	}
 	return errs.Wrap(op, s.db.WithTx(ctx, func(ctx context.Context) error {
 		// The payment first: no allocation can then be added to it (Allocate
 		// updates its row) between reading its allocations and deleting them.
-		p, err := s.db.PaymentForUpdate(ctx, id, ownSales(ctx))
+		p, err := s.db.PaymentForUpdate(ctx, id, ownRecords(ctx, module))
 		if err != nil {
 			return err
 		}
@@ -273,7 +303,7 @@ func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 			}
 			changes = append(changes, activity.Change{Field: "status " + d.Number, Before: before, After: d.Status})
 		}
-		return s.record(ctx, activity.Entry{Module: string(access.Sales), Action: activity.Delete, RecordType: "payment",
+		return s.record(ctx, activity.Entry{Module: string(module), Action: activity.Delete, RecordType: "payment",
 			RecordID: p.ID, Summary: p.Amount.Format("fr") + " — " + p.Date, Changes: changes})
 	}))
 }
@@ -281,13 +311,24 @@ func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 // Payments lists a client's payments, oldest first, each with what it
 // has left as credit (Amount − Allocated).
 func (s *Service) Payments(ctx context.Context, contactID int64) ([]sales.Payment, error) {
-	if err := access.Require(ctx, access.Sales, access.View); err != nil {
+	return s.payments(ctx, contactID, sales.In)
+}
+
+// SupplierPayments lists the payments made to a supplier, oldest first,
+// each with what it has left as an advance.
+func (s *Service) SupplierPayments(ctx context.Context, contactID int64) ([]sales.Payment, error) {
+	return s.payments(ctx, contactID, sales.Out)
+}
+
+func (s *Service) payments(ctx context.Context, contactID int64, direction string) ([]sales.Payment, error) {
+	module := paymentModule(direction)
+	if err := access.Require(ctx, module, access.View); err != nil {
 		return nil, err
 	}
 	if _, err := s.reachable(ctx, contactID); err != nil {
 		return nil, err
 	}
-	return s.db.PaymentsOf(ctx, contactID, ownSales(ctx))
+	return s.db.PaymentsOf(ctx, contactID, direction, ownRecords(ctx, module))
 }
 
 // DocumentPayments lists the payments settled on an invoice.
@@ -300,7 +341,10 @@ func (s *Service) DocumentPayments(ctx context.Context, documentID int64) ([]sal
 
 // Statement is a client's account statement (relevé de compte) over a
 // period: what was invoiced (debits), credited and paid (credits), with
-// the running balance. A positive balance is what the client owes.
+// the running balance. A positive balance is what the client owes. A
+// supplier's statement reads the same way from the other side: bills are
+// the debits, payments to the supplier the credits, and a positive
+// balance is what the business owes them.
 type Statement struct {
 	ContactID   int64          `json:"contact_id"`
 	ContactName string         `json:"contact_name"`
@@ -317,7 +361,7 @@ type Statement struct {
 // StatementRow is one line of a statement.
 type StatementRow struct {
 	Date       string       `json:"date"`
-	Kind       string       `json:"kind"` // invoice, deposit, credit, or payment
+	Kind       string       `json:"kind"` // invoice, deposit, credit, bill, or payment
 	Number     string       `json:"number"`
 	Label      string       `json:"label"` // the document's title, or the payment's method and reference
 	DocumentID int64        `json:"document_id,omitempty"`
@@ -333,9 +377,19 @@ type StatementRow struct {
 // deposit invoices are debits, credit notes and payments credits, after
 // an opening balance of everything before from.
 func (s *Service) Statement(ctx context.Context, contactID int64, from, to string) (Statement, error) {
+	return s.statement(ctx, contactID, from, to, sales.In)
+}
+
+// SupplierStatement returns a supplier's statement between from and to:
+// their bills (cancelled ones left out) and the payments made to them.
+func (s *Service) SupplierStatement(ctx context.Context, contactID int64, from, to string) (Statement, error) {
+	return s.statement(ctx, contactID, from, to, sales.Out)
+}
+
+func (s *Service) statement(ctx context.Context, contactID int64, from, to, direction string) (Statement, error) {
 	const op = "service.Statement"
 	st := Statement{ContactID: contactID, From: from, To: to, Rows: []StatementRow{}}
-	if err := access.Require(ctx, access.Sales, access.View); err != nil {
+	if err := access.Require(ctx, paymentModule(direction), access.View); err != nil {
 		return st, err
 	}
 	var f errs.Fields
@@ -352,17 +406,27 @@ func (s *Service) Statement(ctx context.Context, contactID int64, from, to strin
 		return st, errs.Wrap(op, err)
 	}
 	st.ContactName = c.DisplayName()
-	docs, err := s.db.BillingDocumentsOf(ctx, contactID)
+	kinds := []string{sales.Invoice, sales.Deposit, sales.Credit}
+	if direction == sales.Out {
+		kinds = []string{sales.Bill}
+	}
+	docs, err := s.db.BillingDocumentsOf(ctx, contactID, kinds)
 	if err != nil {
 		return st, errs.Wrap(op, err)
 	}
-	payments, err := s.db.PaymentsOf(ctx, contactID, 0)
+	payments, err := s.db.PaymentsOf(ctx, contactID, direction, 0)
 	if err != nil {
 		return st, errs.Wrap(op, err)
 	}
 	var rows []StatementRow
 	for _, d := range docs {
+		if d.Kind == sales.Bill && d.Status == sales.Cancelled {
+			continue // recorded by mistake: it never was owed
+		}
 		r := StatementRow{Date: d.IssueDate, Kind: d.Kind, Number: d.Number, Label: d.Title, DocumentID: d.ID}
+		if d.SupplierNumber != "" {
+			r.Label = d.SupplierNumber + " " + d.Title
+		}
 		if d.Kind == sales.Credit {
 			r.Credit = d.GrossTotal
 		} else {

@@ -19,6 +19,7 @@ import (
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/files"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/password"
@@ -38,6 +39,8 @@ type Service struct {
 	// ReminderPDF renders the formal notice attached to a reminder sent as
 	// a letter; nil sends the e-mail alone.
 	ReminderPDF ReminderPDFFunc
+	// Files keeps the files attached to documents.
+	Files files.Store
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyMu   sync.Mutex

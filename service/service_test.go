@@ -11,6 +11,7 @@ import (
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/files"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/service"
@@ -20,9 +21,10 @@ import (
 
 var fast = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-func newService(_ testing.TB, db *storage.DB) *service.Service {
+func newService(t testing.TB, db *storage.DB) *service.Service {
 	s := service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Password = fast
+	s.Files = files.Store{Dir: t.TempDir()}
 	return s
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,7 @@ const documentColumns = `d.id, d.kind, d.status, d.number, d.contact_id, d.buyer
 	d.title, d.issue_date, d.delivery_date, d.due_date, d.valid_until, d.payment_terms, d.discount, d.exemption,
 	d.operation, d.vat_on_debits, d.notes, d.locale, d.currency, d.net_total, d.vat_total, d.gross_total, d.paid,
 	d.credited, d.dunning_paused, d.dunning_level, d.created_by, d.created_at, d.updated_at, d.issued_at, d.sent_at,
-	d.sent_to, d.mail_status`
+	d.sent_to, d.mail_status, d.supplier_number`
 
 func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 	var d sales.Document
@@ -26,7 +27,7 @@ func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 		&d.Title, &d.IssueDate, &d.DeliveryDate, &d.DueDate, &d.ValidUntil, &d.PaymentTerms, &d.Discount, &d.Exemption,
 		&d.Operation, &d.VATOnDebits, &d.Notes, &d.Locale, &d.Currency, &d.NetTotal, &d.VATTotal, &d.GrossTotal, &d.Paid,
 		&d.Credited, &d.DunningPaused, &d.DunningLevel, &d.CreatedBy, utc(&d.CreatedAt), utc(&d.UpdatedAt),
-		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt), &d.SentTo, &d.MailStatus)
+		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt), &d.SentTo, &d.MailStatus, &d.SupplierNumber)
 	if err != nil {
 		return d, err
 	}
@@ -59,7 +60,7 @@ func documentArgs(d *sales.Document) ([]any, error) {
 	}
 	return []any{d.ContactID, string(buyer), delivery, nullID(d.OriginID), d.Title, d.IssueDate, d.DeliveryDate,
 		d.DueDate, d.ValidUntil, d.PaymentTerms, d.Discount, string(d.Exemption), d.Operation, d.VATOnDebits, d.Notes,
-		d.Locale, d.Currency, d.NetTotal, d.VATTotal, d.GrossTotal}, nil
+		d.Locale, d.Currency, d.NetTotal, d.VATTotal, d.GrossTotal, d.SupplierNumber}, nil
 }
 
 // CreateDocument saves a new document and its lines in the current account.
@@ -79,8 +80,9 @@ func (db *DB) CreateDocument(ctx context.Context, d *sales.Document) error {
 	args = append(args, sales.Series(d.Kind), d.Status, d.CreatedBy, now)
 	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO documents (account_id, kind, contact_id, buyer, delivery_address,
 		origin_id, title, issue_date, delivery_date, due_date, valid_until, payment_terms, discount, exemption, operation,
-		vat_on_debits, notes, locale, currency, net_total, vat_total, gross_total, series, status, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)
+		vat_on_debits, notes, locale, currency, net_total, vat_total, gross_total, supplier_number, series, status, created_by,
+		created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27)
 		RETURNING id`, args...).Scan(&d.ID)
 	if err != nil {
 		return dbErr(op, err)
@@ -107,7 +109,7 @@ func (db *DB) UpdateDraft(ctx context.Context, d *sales.Document) error {
 	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET contact_id = $3, buyer = $4, delivery_address = $5,
 		origin_id = $6, title = $7, issue_date = $8, delivery_date = $9, due_date = $10, valid_until = $11,
 		payment_terms = $12, discount = $13, exemption = $14, operation = $15, vat_on_debits = $16, notes = $17,
-		locale = $18, currency = $19, net_total = $20, vat_total = $21, gross_total = $22, updated_at = $23
+		locale = $18, currency = $19, net_total = $20, vat_total = $21, gross_total = $22, supplier_number = $23, updated_at = $24
 		WHERE account_id = $1 AND id = $2 AND status = 'draft'`, args...)
 	if err := mustAffect(op, res, err); err != nil {
 		return err
@@ -237,7 +239,8 @@ func (db *DB) documentLines(ctx context.Context, acc int64, ids []int64) (map[in
 }
 
 // SaveState saves what changes after a document is issued: status, number,
-// dates, the frozen buyer and category of operation, payments and credits, reminders, sending. The
+// dates, the frozen buyer and category of operation, payments and credits, reminders, sending, the
+// supplier's confirmation number. The
 // lines and amounts of an issued document are never rewritten.
 func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 	const op = "storage.SaveState"
@@ -252,9 +255,9 @@ func (db *DB) SaveState(ctx context.Context, d *sales.Document) error {
 	d.UpdatedAt = db.Now(ctx)
 	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE documents SET status = $3, number = $4, buyer = $5, issue_date = $6,
 		delivery_date = $7, due_date = $8, paid = $9, credited = $10, dunning_paused = $11, dunning_level = $12,
-		issued_at = $13, sent_at = $14, updated_at = $15, operation = $16 WHERE account_id = $1 AND id = $2`,
+		issued_at = $13, sent_at = $14, updated_at = $15, operation = $16, supplier_number = $17 WHERE account_id = $1 AND id = $2`,
 		acc, d.ID, d.Status, d.Number, string(buyer), d.IssueDate, d.DeliveryDate, d.DueDate, d.Paid, d.Credited,
-		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt, d.Operation)
+		d.DunningPaused, d.DunningLevel, d.IssuedAt, d.SentAt, d.UpdatedAt, d.Operation, d.SupplierNumber)
 	return mustAffect(op, res, err)
 }
 
@@ -365,13 +368,17 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add(c.in("d.id", anys(ids)))
 	} else if q != "" {
 		like := "%" + escapeLike(q) + "%"
-		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\')`, like, like)
+		c.add(`(d.title LIKE ? ESCAPE '\' OR d.buyer LIKE ? ESCAPE '\' OR d.supplier_number LIKE ? ESCAPE '\')`, like, like, like)
 	}
-	if f.AfterID != 0 {
+	if f.AfterID != 0 && !f.ByDueDate {
 		c.add("d.id < ?", f.AfterID)
 	}
+	order := "d.id DESC"
+	if f.ByDueDate {
+		order = "d.due_date, d.id"
+	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d WHERE `+c.String()+`
-		ORDER BY d.id DESC LIMIT `+strconv.Itoa(f.Limit), c.args...)
+		ORDER BY `+order+` LIMIT `+strconv.Itoa(f.Limit), c.args...)
 	if err != nil {
 		return nil, dbErr("storage.ListDocuments", err)
 	}
@@ -510,4 +517,26 @@ func (db *DB) numberMatches(ctx context.Context, acc int64, q string) ([]int64, 
 // number: it has a digit and no space ("F-2026-00", "2026").
 func looksLikeNumber(q string) bool {
 	return q != "" && strings.ContainsAny(q, "0123456789") && !strings.ContainsAny(q, " \t")
+}
+
+// SupplierNumberTaken returns the number of another document of kind from
+// the same supplier, not cancelled, that carries supplierNumber (a bill
+// recorded twice), or "" when there is none. A draft has no number of its
+// own: "draft" is returned then.
+func (db *DB) SupplierNumberTaken(ctx context.Context, contactID int64, kind, supplierNumber string, except int64) (string, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	var number string
+	err = db.writer(ctx).QueryRowContext(ctx, `SELECT number FROM documents WHERE account_id = $1 AND contact_id = $2
+		AND supplier_number = $3 AND kind = $4 AND id <> $5 AND status <> 'cancelled' ORDER BY id LIMIT 1`,
+		acc, contactID, supplierNumber, kind, except).Scan(&number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err == nil && number == "" {
+		number = "draft"
+	}
+	return number, dbErr("storage.SupplierNumberTaken", err)
 }

@@ -11,25 +11,28 @@ import (
 	"github.com/comptoir/comptoir/sales"
 )
 
-const paymentColumns = `p.id, p.contact_id, p.date, p.amount, p.method, p.reference, p.note, p.allocated, p.created_at`
+const paymentColumns = `p.id, p.contact_id, p.date, p.amount, p.method, p.reference, p.note, p.allocated, p.created_at, p.direction`
 
 func scanPayment(row interface{ Scan(...any) error }) (sales.Payment, error) {
 	var p sales.Payment
-	err := row.Scan(&p.ID, &p.ContactID, &p.Date, &p.Amount, &p.Method, &p.Reference, &p.Note, &p.Allocated, utc(&p.CreatedAt))
+	err := row.Scan(&p.ID, &p.ContactID, &p.Date, &p.Amount, &p.Method, &p.Reference, &p.Note, &p.Allocated, utc(&p.CreatedAt), &p.Direction)
 	return p, err
 }
 
-// CreatePayment saves a payment received from a client of the current
-// account, not yet allocated to any invoice.
+// CreatePayment saves a payment received from a client, or made to a
+// supplier, of the current account, not yet allocated to any document.
 func (db *DB) CreatePayment(ctx context.Context, p *sales.Payment, createdBy int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
 		return err
 	}
 	p.CreatedAt, p.Allocated = db.Now(ctx), 0
+	if p.Direction == "" {
+		p.Direction = sales.In
+	}
 	err = db.writer(ctx).QueryRowContext(ctx, `INSERT INTO payments (account_id, contact_id, date, amount, method, reference,
-		note, allocated, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) RETURNING id`,
-		acc, p.ContactID, p.Date, p.Amount, p.Method, p.Reference, p.Note, createdBy, p.CreatedAt).Scan(&p.ID)
+		note, allocated, created_by, created_at, direction) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id`,
+		acc, p.ContactID, p.Date, p.Amount, p.Method, p.Reference, p.Note, createdBy, p.CreatedAt, p.Direction).Scan(&p.ID)
 	return dbErr("storage.CreatePayment", err)
 }
 
@@ -79,34 +82,36 @@ func (db *DB) forUpdate() string {
 	return ""
 }
 
-// PaymentsOf returns a client's payments, oldest first. createdBy, when
-// not 0, keeps only those that user recorded.
-func (db *DB) PaymentsOf(ctx context.Context, contactID, createdBy int64) ([]sales.Payment, error) {
+// PaymentsOf returns the payments received from a client (direction in)
+// or made to a supplier (out), oldest first. createdBy, when not 0, keeps
+// only those that user recorded.
+func (db *DB) PaymentsOf(ctx context.Context, contactID int64, direction string, createdBy int64) ([]sales.Payment, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cond, args := byCreator([]any{acc, contactID}, createdBy)
+	cond, args := byCreator([]any{acc, contactID, direction}, createdBy)
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p
-		WHERE p.account_id = $1 AND p.contact_id = $2`+cond+` ORDER BY p.date, p.id`, args...)
+		WHERE p.account_id = $1 AND p.contact_id = $2 AND p.direction = $3`+cond+` ORDER BY p.date, p.id`, args...)
 	if err != nil {
 		return nil, dbErr("storage.PaymentsOf", err)
 	}
 	return collect(rows, func(r *sql.Rows) (sales.Payment, error) { return scanPayment(r) })
 }
 
-// CreditsForUpdate returns a client's payments that have something left
-// to allocate, oldest first, and on PostgreSQL locks their rows, in id
-// order, until the transaction ends. createdBy, when not 0, keeps only
-// those that user recorded.
-func (db *DB) CreditsForUpdate(ctx context.Context, contactID, createdBy int64) ([]sales.Payment, error) {
+// CreditsForUpdate returns a client's payments (or, direction out, the
+// payments made to a supplier) that have something left to allocate,
+// oldest first, and on PostgreSQL locks their rows, in id order, until the
+// transaction ends. createdBy, when not 0, keeps only those that user
+// recorded.
+func (db *DB) CreditsForUpdate(ctx context.Context, contactID int64, direction string, createdBy int64) ([]sales.Payment, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cond, args := byCreator([]any{acc, contactID}, createdBy)
+	cond, args := byCreator([]any{acc, contactID, direction}, createdBy)
 	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments p
-		WHERE p.account_id = $1 AND p.contact_id = $2 AND p.allocated < p.amount`+cond+` ORDER BY p.id`+db.forUpdate(), args...)
+		WHERE p.account_id = $1 AND p.contact_id = $2 AND p.direction = $3 AND p.allocated < p.amount`+cond+` ORDER BY p.id`+db.forUpdate(), args...)
 	if err != nil {
 		return nil, dbErr("storage.CreditsForUpdate", err)
 	}
@@ -216,16 +221,20 @@ func (db *DB) DeletePayment(ctx context.Context, id int64) error {
 	return mustAffect(op, res, err)
 }
 
-// BillingDocumentsOf returns a client's issued invoices, deposit invoices
-// and credit notes, without their lines, by issue date.
-func (db *DB) BillingDocumentsOf(ctx context.Context, contactID int64) ([]sales.Document, error) {
+// BillingDocumentsOf returns a contact's issued documents of kinds (a
+// client's invoices, deposit invoices and credit notes; a supplier's
+// bills), without their lines, by issue date.
+func (db *DB) BillingDocumentsOf(ctx context.Context, contactID int64, kinds []string) ([]sales.Document, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
+	c := conds{}
+	c.add("d.account_id = ?", acc)
+	c.add("d.contact_id = ?", contactID)
+	c.add(c.in("d.kind", anys(kinds)))
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d
-		WHERE d.account_id = $1 AND d.contact_id = $2 AND d.kind IN ('invoice', 'deposit', 'credit') AND d.status <> 'draft'
-		ORDER BY d.issue_date, d.id`, acc, contactID)
+		WHERE `+c.String()+` AND d.status <> 'draft' ORDER BY d.issue_date, d.id`, c.args...)
 	if err != nil {
 		return nil, dbErr("storage.BillingDocumentsOf", err)
 	}

@@ -65,7 +65,7 @@ func TestPayments(t *testing.T) {
 		if err != nil || len(allocs) != 3 || allocs[0].Date != "2026-04-02" || allocs[0].Method != "transfer" || allocs[0].Amount != 3000 {
 			t.Fatalf("allocations %+v %v", allocs, err)
 		}
-		if list, _ := db.PaymentsOf(ctx, d.ContactID, 0); len(list) != 1 {
+		if list, _ := db.PaymentsOf(ctx, d.ContactID, sales.In, 0); len(list) != 1 {
 			t.Errorf("payments of the client: %v", list)
 		}
 		if err := db.DeletePayment(ctx, p.ID); err != nil {
@@ -106,7 +106,7 @@ func TestPaymentIsolation(t *testing.T) {
 		if err := db.DeletePayment(ctxB, p.ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("B deletes A's payment: %v", err)
 		}
-		if list, _ := db.PaymentsOf(ctxB, d.ContactID, 0); len(list) != 0 {
+		if list, _ := db.PaymentsOf(ctxB, d.ContactID, sales.In, 0); len(list) != 0 {
 			t.Errorf("B lists A's payments: %v", list)
 		}
 		if list, _ := db.AllocationsOf(ctxB, d.ID); len(list) != 0 {
@@ -205,7 +205,7 @@ func TestPaymentForUpdate(t *testing.T) {
 		if got, err := db.PaymentForUpdate(ctx, p.ID, 7); err != nil || got.ID != p.ID {
 			t.Errorf("the recorder's payment: %+v %v", got, err)
 		}
-		if list, _ := db.PaymentsOf(ctx, d.ContactID, 8); len(list) != 0 {
+		if list, _ := db.PaymentsOf(ctx, d.ContactID, sales.In, 8); len(list) != 0 {
 			t.Errorf("another user's payments listed: %+v", list)
 		}
 		locked, release := make(chan struct{}), make(chan struct{})
@@ -255,11 +255,11 @@ func TestPaymentForUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := db.WithTx(ctx, func(ctx context.Context) error {
-			list, err := db.CreditsForUpdate(ctx, d.ContactID, 0)
+			list, err := db.CreditsForUpdate(ctx, d.ContactID, sales.In, 0)
 			if err != nil || len(list) != 2 || list[0].ID != ids[1] || list[1].ID != ids[0] {
 				t.Errorf("credits %+v %v", list, err)
 			}
-			if list, _ := db.CreditsForUpdate(ctx, d.ContactID, 8); len(list) != 0 {
+			if list, _ := db.CreditsForUpdate(ctx, d.ContactID, sales.In, 8); len(list) != 0 {
 				t.Errorf("another user's credits %+v", list)
 			}
 			return err

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/config"
+	"github.com/comptoir/comptoir/files"
 	"github.com/comptoir/comptoir/mail"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
@@ -68,6 +70,7 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 	}
 	svc := service.New(db, log)
 	svc.BaseURL = cfg.BaseURL()
+	svc.Files = files.Store{Dir: filepath.Join(cfg.DataDir, "files")}
 	if cfg.SMTPURL != "" {
 		if svc.Mailer, err = mail.ParseURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			_ = db.Close()
