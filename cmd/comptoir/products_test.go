@@ -228,6 +228,13 @@ func TestProductSuppliersInTheBrowser(t *testing.T) {
 				t.Errorf("supplier rows: %d %q", rows.Length(), rows.Text())
 			}
 
+			// The writes are in the log, under Purchases.
+			log := a.get(A.Browser, "/activity?module=purchases")
+			if entries := doc(t, log).Find(".activity-entries li"); entries.Length() != 2 || strings.Contains(log.Body, "activity.record.") ||
+				strings.Contains(log.Body, "activity.module.") || !strings.Contains(entries.Text(), "CAF-01 Café · Moulin") {
+				t.Errorf("activity: %d entries %q", entries.Length(), entries.Text())
+			}
+
 			// An accountant reads the suppliers and their prices, and may
 			// not change them.
 			link := a.invite(t, smtp, A, "compta@example.fr", "accountant")
