@@ -1,7 +1,7 @@
 // Package catalog describes what a business sells: products and services,
 // with their price excluding VAT, VAT rate, unit, purchase price (for
-// margins) and barcode. It is a domain package: plain structs with
-// Validate, no storage, no HTTP.
+// margins) and barcode, and the suppliers each is bought from. It is a
+// domain package: plain structs with Validate, no storage, no HTTP.
 package catalog
 
 import (

@@ -12,9 +12,9 @@ import (
 
 // MergeContacts merges duplicate into survivor: for each field named in
 // take, the duplicate's value wins; tags are united; roles add up; the
-// duplicate's conversations, cases, extra addresses and attached people
-// move to the survivor, and the duplicate is deleted. One transaction, one
-// activity entry.
+// duplicate's conversations, cases, extra addresses, sales, supplied
+// products and attached people move to the survivor, and the duplicate is
+// deleted. One transaction, one activity entry.
 func (s *Service) MergeContacts(ctx context.Context, survivorID, duplicateID int64, take []string) (crm.Contact, error) {
 	const op = "service.MergeContacts"
 	if err := access.Require(ctx, access.Contacts, access.Edit); err != nil {

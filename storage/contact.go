@@ -219,10 +219,11 @@ func (db *DB) ContactKeys(ctx context.Context, keys []string) (map[string]bool, 
 	return found, dbErr("storage.ContactKeys", rows.Err())
 }
 
-// MoveContactRecords moves a contact's conversations, cases and extra
-// addresses to another contact of the current account (before merging the
-// first into the second). A moved address stops being the default of its
-// kind when the other contact has one.
+// MoveContactRecords moves a contact's conversations, cases, extra
+// addresses, sales and supplied products to another contact of the current
+// account (before merging the first into the second). A moved address
+// stops being the default of its kind when the other contact has one; a
+// product both supply keeps the other contact's reference and price.
 func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error {
 	acc, err := scope(ctx)
 	if err != nil {
@@ -238,6 +239,9 @@ func (db *DB) MoveContactRecords(ctx context.Context, fromID, toID int64) error 
 		// buyer it printed.
 		`UPDATE documents SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 		`UPDATE payments SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
+		`DELETE FROM product_suppliers WHERE account_id = $1 AND contact_id = $2
+			AND product_id IN (SELECT product_id FROM product_suppliers WHERE account_id = $1 AND contact_id = $3)`,
+		`UPDATE product_suppliers SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2`,
 	} {
 		if _, err := db.writer(ctx).ExecContext(ctx, q, acc, fromID, toID); err != nil {
 			return dbErr("storage.MoveContactRecords", err)

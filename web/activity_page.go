@@ -18,7 +18,7 @@ import (
 const activityPerPage = 50
 
 // activityModules are the modules that write to the log, for the filter.
-var activityModules = []string{"account", "contacts", "sales", "deliveries", "support", "identity", "users", "activity"}
+var activityModules = []string{"account", "contacts", "sales", "purchases", "deliveries", "support", "identity", "users", "activity"}
 
 type activityDay struct {
 	Day     string

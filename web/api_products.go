@@ -8,6 +8,7 @@ import (
 
 	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/service"
 )
 
@@ -69,4 +70,67 @@ func (s *Server) apiProductExport(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.writeProductsCSV(w, r, f, r.URL.Query().Get("excel") == "true")
+}
+
+func (s *Server) apiProductSupplierList(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.ProductSuppliers(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []catalog.Supplier{}
+	}
+	writeJSON(w, http.StatusOK, page[catalog.Supplier]{Data: list})
+	return nil
+}
+
+// supplierBody is what PUT sets on a product's supplier: the whole row, so
+// a field left out is empty (a price left out is 0, which a role that does
+// not see amounts must leave out: its price stays as it was).
+type supplierBody struct {
+	Reference string       `json:"reference"`
+	Price     money.Amount `json:"price"`
+}
+
+// apiProductSupplierPut records the supplier {contact_id} of the product
+// {id} or replaces its reference and price, and answers with the row.
+func (s *Server) apiProductSupplierPut(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	contact, err := pathContact(r, "contact_id")
+	if err != nil {
+		return err
+	}
+	var in supplierBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	out, err := s.svc.SetProductSupplier(r.Context(), id, catalog.Supplier{ContactID: contact, Reference: in.Reference, Price: in.Price})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiProductSupplierDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	contact, err := pathContact(r, "contact_id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RemoveProductSupplier(r.Context(), id, contact); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

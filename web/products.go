@@ -10,6 +10,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/catalog"
+	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
@@ -98,6 +99,19 @@ type productPage struct {
 	Errors                        formErrors
 	History                       []activity.Entry
 	SeesAmounts                   bool
+	// The product's suppliers; for a role that may change them, the form
+	// (the contacts marked as suppliers, what was typed, its problems).
+	Suppliers       []catalog.Supplier
+	CanSetSuppliers bool
+	SupplierChoices []crm.Contact
+	SupplierForm    supplierForm
+	SupplierErrors  formErrors
+}
+
+// supplierForm is the product page's supplier form as typed.
+type supplierForm struct {
+	ContactID        int64
+	Reference, Price string
 }
 
 // Margin describes the saved product's margin: the amount, the rate on the
@@ -136,6 +150,39 @@ func (s *Server) productNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "product", p)
 }
 
+// withSuppliers adds a saved product's suppliers to its page and, for a
+// role that may change them, the contacts marked as suppliers to choose
+// from.
+func (s *Server) withSuppliers(r *http.Request, p *productPage) error {
+	var err error
+	if p.Suppliers, err = s.svc.ProductSuppliers(r.Context(), p.Form.ID); err != nil {
+		return err
+	}
+	// Choosing a supplier needs the contact list.
+	p.CanSetSuppliers = p.Can("purchases", "edit") && p.Can("contacts", "view")
+	if !p.CanSetSuppliers {
+		return nil
+	}
+	p.SupplierChoices, err = s.svc.Contacts(r.Context(), crm.Filter{Role: "supplier", Limit: 500})
+	return err
+}
+
+// productDetail is a saved product's page: the record, its suppliers and
+// its history.
+func (s *Server) productDetail(r *http.Request, prod catalog.Product) (*productPage, error) {
+	p := s.productPageData(r, prod)
+	if err := s.withSuppliers(r, p); err != nil {
+		return nil, err
+	}
+	if p.Can("activity", "view") {
+		var err error
+		if p.History, err = s.svc.RecordHistory(r.Context(), access.Sales, "product", prod.ID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
 func (s *Server) productShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -145,11 +192,9 @@ func (s *Server) productShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.productPageData(r, prod)
-	if p.Can("activity", "view") {
-		if p.History, err = s.svc.RecordHistory(r.Context(), access.Sales, "product", id); err != nil {
-			return err
-		}
+	p, err := s.productDetail(r, prod)
+	if err != nil {
+		return err
 	}
 	return s.render(w, r, "product", p)
 }
@@ -225,6 +270,11 @@ func (s *Server) productSave(w http.ResponseWriter, r *http.Request) error {
 	if len(errs.FieldsOf(err)) > 0 && (errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict)) {
 		in.Apply(&form)
 		p := s.productPageData(r, form)
+		if id != 0 {
+			if err := s.withSuppliers(r, p); err != nil {
+				return err
+			}
+		}
 		p.Price, p.VATRate, p.PurchasePrice = r.PostFormValue("price"), r.PostFormValue("vat_rate"), r.PostFormValue("purchase_price")
 		p.Errors = fieldErrors(err)
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "product", p)
@@ -260,6 +310,95 @@ func (s *Server) productDelete(w http.ResponseWriter, r *http.Request) error {
 	return redirectAfterPost(w, r, "/products?notice=deleted")
 }
 
+// supplierInput reads the supplier form of a product's page. The price
+// is typed the French or the English way, and read only from roles that
+// see amounts (empty is 0, unknown); what cannot be read is a field error.
+func supplierInput(r *http.Request) (catalog.Supplier, supplierForm, errs.Fields) {
+	form := supplierForm{Reference: strings.TrimSpace(r.PostFormValue("reference")), Price: strings.TrimSpace(r.PostFormValue("price"))}
+	in := catalog.Supplier{Reference: form.Reference}
+	var fe errs.Fields
+	if raw := strings.TrimSpace(r.PostFormValue("contact_id")); raw != "" {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+			in.ContactID, form.ContactID = id, id
+		} else {
+			fe.Add("contact_id", "not_found", "contact_id is not a contact")
+		}
+	}
+	if access.From(r.Context()).Sees(access.Amounts) && form.Price != "" {
+		a, err := money.Parse(form.Price)
+		if err != nil {
+			fe.Add("price", err.Error(), "price is not an amount")
+		}
+		in.Price = a
+	}
+	return in, form, fe
+}
+
+// productSupplierSet adds a supplier to a product, or changes its
+// reference and price; the page shows the form's problems beside its
+// fields.
+func (s *Server) productSupplierSet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	// The record first: another account's id is not found, whatever the form.
+	prod, err := s.svc.Product(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	in, form, bad := supplierInput(r)
+	if len(bad) > 0 {
+		// Report what could not be read with every other problem.
+		check := in
+		for _, f := range errs.FieldsOf(check.Validate()) {
+			if !bad.Has(f.Field) {
+				bad = append(bad, f)
+			}
+		}
+		err = bad.Err("web.productSupplierSet")
+	} else {
+		_, err = s.svc.SetProductSupplier(r.Context(), id, in)
+	}
+	if len(errs.FieldsOf(err)) > 0 && errs.Is(err, errs.Invalid) {
+		p, derr := s.productDetail(r, prod)
+		if derr != nil {
+			return derr
+		}
+		p.SupplierForm, p.SupplierErrors = form, fieldErrors(err)
+		s.renderPage(w, r, http.StatusUnprocessableEntity, "product", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirectAfterPost(w, r, "/products/"+strconv.FormatInt(id, 10)+"?notice=saved#suppliers")
+}
+
+// pathContact reads the {contact} of a path.
+func pathContact(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E("web.pathContact", errs.NotFound, "not found")
+	}
+	return id, nil
+}
+
+func (s *Server) productSupplierDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	contact, err := pathContact(r, "contact")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RemoveProductSupplier(r.Context(), id, contact); err != nil {
+		return err
+	}
+	return redirectAfterPost(w, r, "/products/"+strconv.FormatInt(id, 10)+"?notice=deleted#suppliers")
+}
+
 func (s *Server) routesForProducts(mux *patternMux) {
 	mux.Handle("GET /products", s.user(s.productList))
 	mux.Handle("GET /products/new", s.user(s.productNew))
@@ -271,6 +410,8 @@ func (s *Server) routesForProducts(mux *patternMux) {
 	mux.Handle("POST /products/{id}", s.user(s.productSave))
 	mux.Handle("POST /products/{id}/active", s.user(s.productActive))
 	mux.Handle("POST /products/{id}/delete", s.user(s.productDelete))
+	mux.Handle("POST /products/{id}/suppliers", s.user(s.productSupplierSet))
+	mux.Handle("POST /products/{id}/suppliers/{contact}/delete", s.user(s.productSupplierDelete))
 	mux.Handle("GET /api/v1/products", s.apiUser(s.apiProductList))
 	mux.Handle("POST /api/v1/products/import", s.apiUser(s.apiProductImport))
 	mux.Handle("GET /api/v1/products/export", s.apiUser(s.apiProductExport))
@@ -278,4 +419,7 @@ func (s *Server) routesForProducts(mux *patternMux) {
 	mux.Handle("GET /api/v1/products/{id}", s.apiUser(apiGet(s.svc.Product)))
 	mux.Handle("PATCH /api/v1/products/{id}", s.apiUser(apiApply(http.StatusOK, s.svc.UpdateProduct)))
 	mux.Handle("DELETE /api/v1/products/{id}", s.apiUser(apiDelete(s.svc.DeleteProduct)))
+	mux.Handle("GET /api/v1/products/{id}/suppliers", s.apiUser(s.apiProductSupplierList))
+	mux.Handle("PUT /api/v1/products/{id}/suppliers/{contact_id}", s.apiUser(s.apiProductSupplierPut))
+	mux.Handle("DELETE /api/v1/products/{id}/suppliers/{contact_id}", s.apiUser(s.apiProductSupplierDelete))
 }

@@ -102,7 +102,11 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				Items: []catalog.Product{{ID: 1, Reference: "CAF-01", Name: "<b>Café</b>", Unit: "kg", Price: 2490, VATRate: 550, Active: true}, {ID: 2, Reference: "X", Name: "Y", Unit: "flat"}}},
 			"product": &productPage{Page: p, Form: catalog.Product{ID: 1, Reference: "CAF-01", Name: "Café", Unit: "kg", Price: 2490, VATRate: 550, PurchasePrice: 1400, SoldByWeight: true},
 				Price: "24,90", VATRate: "5.5", PurchasePrice: "14,00", Units: measure.Units, Rates: vat.FrenchRates, SeesAmounts: true, Errors: errorsShown,
-				History: []activity.Entry{{At: at, Action: "update", RecordType: "product", Changes: []activity.Change{{Field: "price", Before: "24.90", After: "25.90"}}}}},
+				Suppliers:       []catalog.Supplier{{ProductID: 1, ContactID: 2, ContactName: "<b>Moulin</b>", Reference: "MO-1", Price: 1200}},
+				CanSetSuppliers: true, SupplierChoices: []crm.Contact{{ID: 2, Kind: crm.Company, CompanyName: "Moulin"}},
+				SupplierForm:   supplierForm{ContactID: 2, Reference: "MO-2", Price: "abc"},
+				SupplierErrors: fieldErrors(errs.Fields{{Field: "contact_id", Code: "not_supplier"}, {Field: "price", Code: "not_a_number"}}.Err("t")),
+				History:        []activity.Entry{{At: at, Action: "update", RecordType: "product", Changes: []activity.Change{{Field: "price", Before: "24.90", After: "25.90"}}}}},
 			"product_import": &productImportPage{Page: p, Problem: "products.import_not_csv", Columns: catalog.Columns, Report: &service.ProductImportReport{Rows: 3, Created: 1, Updated: 1, Encoding: "utf-8", Delimiter: ";",
 				Unknown: []string{"x"}, Errors: []service.RowError{{Line: 2, Field: "barcode", Code: "invalid_barcode"}}}},
 			"signup":       &signupPage{Page: p, Errors: errorsShown, Form: service.SignUp{BusinessName: "B", Email: "e@example.fr"}},
@@ -192,9 +196,11 @@ func TestEveryFieldCodeIsTranslated(t *testing.T) {
 		(&crm.SavedView{Query: "x=1"}).Validate(),
 		(&crm.SavedView{Name: "x", Query: "q=%zz"}).Validate(),
 		(&catalog.Product{Name: strings.Repeat("x", 201), Reference: "a\x01", Unit: "crate", Price: -1, PurchasePrice: catalog.MaxPrice + 1, VATRate: 1, Barcode: "1"}).Validate(),
+		(&catalog.Supplier{Reference: strings.Repeat("x", 65), Price: -1}).Validate(),
+		(&catalog.Supplier{ContactID: 1, Reference: "a\x01", Price: catalog.MaxPrice + 1}).Validate(),
 	}
 	codes := []string{"not_a_number", "too_many_decimals", "out_of_range", "not_an_image", "too_large", "required",
-		"unknown_company", "has_people", "reference_taken", "invalid_boolean"}
+		"unknown_company", "has_people", "reference_taken", "invalid_boolean", "not_found", "not_supplier"}
 	for _, err := range bad {
 		for _, f := range errs.FieldsOf(err) {
 			codes = append(codes, f.Code)

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/comptoir/comptoir/mail/mailtest"
+	"github.com/comptoir/comptoir/storage/storagetest"
 )
 
 // TestProductsInTheBrowser: the form takes French amounts and reports
@@ -167,4 +170,96 @@ func TestProductsImportExportRoundTrip(t *testing.T) {
 			t.Errorf("activity: %v", log[:4])
 		}
 	})
+}
+
+// TestProductSuppliersInTheBrowser: the product's page lists its
+// suppliers and offers only contacts marked as suppliers; the form shows
+// its problems beside its fields and keeps what was typed; a supplier is
+// added, updated and removed. An accountant reads them, prices included,
+// and changes nothing.
+func TestProductSuppliersInTheBrowser(t *testing.T) {
+	for _, e := range storagetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			smtp := mailtest.Start(t)
+			a := startApp(t, e, "--smtp", smtp.URL())
+			A := a.mustTenant("Alpha", "alpha@example.fr")
+			var product, mill, client struct{ ID int64 }
+			a.api("POST", "/api/v1/products", A.Token, map[string]any{"reference": "CAF-01", "name": "Café", "price": 2490}).JSON(t, &product)
+			a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"kind": "company", "company_name": "Moulin <b>de l'Ouest</b>", "is_supplier": true}).JSON(t, &mill)
+			a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"last_name": "Dupré", "is_client": true}).JSON(t, &client)
+			href := "/products/" + formatInt(product.ID)
+
+			page := doc(t, a.get(A.Browser, href))
+			if page.Find("#suppliers-none").Length() != 1 {
+				t.Error("no empty state")
+			}
+			options := page.Find("#s-contact_id option[value]")
+			if v, _ := options.Last().Attr("value"); options.Length() != 2 || v != formatInt(mill.ID) {
+				t.Errorf("supplier choices: %d, last %q", options.Length(), v)
+			}
+
+			// A client is not a supplier; a price must be an amount.
+			r := a.post(A.Browser, href+"/suppliers", url.Values{"contact_id": {formatInt(client.ID)}, "reference": {"X-1"}, "price": {"12"}})
+			if r.Status != 422 || doc(t, r).Find("#s-contact_id-error").Length() != 1 {
+				t.Errorf("a client as supplier: %d", r.Status)
+			}
+			r = a.post(A.Browser, href+"/suppliers", url.Values{"contact_id": {formatInt(mill.ID)}, "reference": {strings.Repeat("x", 65)}, "price": {"douze"}})
+			page = doc(t, r)
+			if r.Status != 422 || page.Find("#s-price-error").Length() != 1 || page.Find("#s-reference-error").Length() != 1 {
+				t.Errorf("bad form: %d", r.Status)
+			}
+			if v, _ := page.Find("#s-price").Attr("value"); v != "douze" {
+				t.Errorf("typed price not kept: %q", v)
+			}
+			if v, _ := page.Find("#s-contact_id option[selected]").Attr("value"); v != formatInt(mill.ID) {
+				t.Errorf("chosen supplier not kept: %q", v)
+			}
+
+			for _, price := range []string{"12,50", "13"} {
+				r = a.post(A.Browser, href+"/suppliers", url.Values{"contact_id": {formatInt(mill.ID)}, "reference": {"MO-250"}, "price": {price}})
+				if r.Status != 303 || r.Header.Get("Location") != href+"?notice=saved#suppliers" {
+					t.Fatalf("set: %d %s %.300s", r.Status, r.Header.Get("Location"), r.Body)
+				}
+			}
+			rows := doc(t, a.get(A.Browser, href)).Find("#supplier-rows tbody tr")
+			if rows.Length() != 1 || !strings.Contains(rows.Text(), "MO-250") || !strings.Contains(rows.Text(), "13,00") ||
+				rows.Find(`a[href="/contacts/`+formatInt(mill.ID)+`"]`).Length() != 1 || rows.Find("b").Length() != 0 {
+				t.Errorf("supplier rows: %d %q", rows.Length(), rows.Text())
+			}
+
+			// The writes are in the log, under Purchases.
+			log := a.get(A.Browser, "/activity?module=purchases")
+			if entries := doc(t, log).Find(".activity-entries li"); entries.Length() != 2 || strings.Contains(log.Body, "activity.record.") ||
+				strings.Contains(log.Body, "activity.module.") || !strings.Contains(entries.Text(), "CAF-01 Café · Moulin") {
+				t.Errorf("activity: %d entries %q", entries.Length(), entries.Text())
+			}
+
+			// An accountant reads the suppliers and their prices, and may
+			// not change them.
+			link := a.invite(t, smtp, A, "compta@example.fr", "accountant")
+			if r := a.post(newBrowser(), link, url.Values{"password": {"Compta-2026-ok"}}); r.Status != 303 {
+				t.Fatalf("join: %d", r.Status)
+			}
+			compta := a.login("compta@example.fr", "Compta-2026-ok")
+			page = doc(t, a.get(compta, href))
+			if rows := page.Find("#supplier-rows tbody tr"); rows.Length() != 1 || !strings.Contains(rows.Text(), "13,00") {
+				t.Errorf("accountant's rows: %q", rows.Text())
+			}
+			if page.Find("#supplier-form").Length() != 0 || page.Find(".supplier-remove").Length() != 0 {
+				t.Error("the accountant is offered to change suppliers")
+			}
+			if r := a.post(compta, href+"/suppliers/"+formatInt(mill.ID)+"/delete", nil); r.Status != 403 {
+				t.Errorf("accountant removes: %d", r.Status)
+			}
+
+			r = a.post(A.Browser, href+"/suppliers/"+formatInt(mill.ID)+"/delete", nil)
+			if r.Status != 303 || doc(t, a.get(A.Browser, href)).Find("#supplier-rows").Length() != 0 {
+				t.Errorf("remove: %d", r.Status)
+			}
+			if r := a.post(A.Browser, href+"/suppliers/"+formatInt(mill.ID)+"/delete", nil); r.Status != 404 {
+				t.Errorf("removed twice: %d", r.Status)
+			}
+		})
+	}
 }

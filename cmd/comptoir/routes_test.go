@@ -151,6 +151,14 @@ func TestTenantIsolation(t *testing.T) {
 		if product.ID == 0 {
 			t.Fatal("A's product not saved")
 		}
+		// A's supplier of that product: a path's second id ({contact},
+		// {contact_id}) names it.
+		var supplier struct{ ID int64 }
+		a.api("POST", "/api/v1/contacts", A.Token, map[string]any{"kind": "company", "company_name": "A's supplier", "is_supplier": true}).JSON(t, &supplier)
+		if r := a.api("PUT", "/api/v1/products/"+formatInt(product.ID)+"/suppliers/"+formatInt(supplier.ID), A.Token,
+			map[string]any{"reference": "A's ref", "price": 900}); r.Status != 200 {
+			t.Fatalf("A's product supplier: %d %s", r.Status, r.Body)
+		}
 		// A's sales document, written through the editor.
 		saved := a.post(A.Browser, "/sales/quotes", url.Values{"contact_id": {formatInt(contact.ID)}, "title": {"A's quote"}, "locale": {"fr"},
 			"payment_terms": {"30"}, "exemption": {""}, "operation": {"services"}, "lines.0.kind": {"item"}, "lines.0.description": {"A's line"},
@@ -196,6 +204,7 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/cases?all=true", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/addresses", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body +
+				a.api("GET", "/api/v1/products/"+formatInt(product.ID)+"/suppliers", A.Token, nil).Body +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text() +
 				salesSnapshot(a, A.Token, sales) +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find("main").Text() +
@@ -224,6 +233,7 @@ func TestTenantIsolation(t *testing.T) {
 				continue
 			}
 			target := strings.Replace(path, "{id}", formatInt(id), 1)
+			target = strings.NewReplacer("{contact}", formatInt(supplier.ID), "{contact_id}", formatInt(supplier.ID)).Replace(target)
 			var r response
 			if strings.HasPrefix(path, "/api/") {
 				body := apiBodies[collection]
@@ -246,6 +256,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"level": 1}
 				case strings.HasSuffix(path, "/dunning"):
 					body = map[string]any{"paused": true}
+				case strings.HasSuffix(path, "/suppliers/{contact_id}"):
+					body = map[string]any{"reference": "stolen", "price": 1}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
@@ -253,7 +265,7 @@ func TestTenantIsolation(t *testing.T) {
 			} else {
 				r = a.post(B.Browser, target, url.Values{"label": {"stolen"}, "name": {"stolen"}, "role": {"sales"}, "kind": {"other"}, "city": {"stolen"},
 					"iban": {"FR7630006000011234567890189"}, "grant.contacts.view": {"1"},
-					"reference": {"stolen"}, "price": {"1"}, "vat_rate": {"20"}, "unit": {"piece"}, "active": {"0"}})
+					"reference": {"stolen"}, "price": {"1"}, "vat_rate": {"20"}, "unit": {"piece"}, "active": {"0"}, "contact_id": {formatInt(supplier.ID)}})
 			}
 			if r.Status != 404 {
 				t.Errorf("B: %s %s = %d, want 404: %.200s", method, target, r.Status, r.Body)
