@@ -7,6 +7,7 @@ import (
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
@@ -288,6 +289,12 @@ func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error {
 		if err != nil {
 			return err
 		}
+		if d.Purchase() {
+			// Bought at the supplier's price, under the supplier's reference.
+			if err := s.supplierTerms(ctx, d.ContactID, &p); err != nil {
+				return err
+			}
+		}
 		l.Kind, l.Reference, l.Description = sales.Item, p.Reference, p.Name
 		if p.Description != "" {
 			l.Description += "\n" + p.Description
@@ -306,6 +313,28 @@ func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error {
 		}
 	}
 	return f.Err("service.fillProducts")
+}
+
+// supplierTerms sets on p what the supplier charges for it and calls it:
+// their price (else the catalog's purchase price) and their reference,
+// which the reference becomes, with the business's own kept in the name.
+func (s *Service) supplierTerms(ctx context.Context, supplierID int64, p *catalog.Product) error {
+	p.Price = p.PurchasePrice
+	sup, err := s.db.ProductSupplier(ctx, p.ID, supplierID)
+	if errs.Is(err, errs.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if sup.Price != 0 {
+		p.Price = sup.Price
+	}
+	if sup.Reference != "" {
+		p.Name = p.Name + " (" + p.Reference + ")"
+		p.Reference = sup.Reference
+	}
+	return nil
 }
 
 // checkOrigins refuses lines that claim to come from a line of another

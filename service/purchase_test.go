@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/money"
@@ -14,6 +15,7 @@ import (
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
+	"github.com/comptoir/comptoir/vat"
 )
 
 // supplier creates a supplier with bank details.
@@ -268,6 +270,41 @@ func TestPurchaseGuards(t *testing.T) {
 		if _, err := s.AttachFile(ctx, bill.ID, "big.pdf", bytes.NewReader(append([]byte("%PDF-"), make([]byte, service.MaxAttachment)...))); errs.FieldsOf(err) == nil ||
 			errs.FieldsOf(err)[0].Code != "too_large" {
 			t.Fatalf("an 10 MB file attached: %v", err)
+		}
+	})
+}
+
+// TestPurchaseOrderFromCatalog: a product on a purchase order is bought
+// at the supplier's price under the supplier's reference, or at the
+// catalog's purchase price when the supplier has none.
+func TestPurchaseOrderFromCatalog(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Épicerie", "owner@epicerie.example")
+		sup := supplier(t, s, ctx)
+		flour, err := s.CreateProduct(ctx, catalog.Input{Reference: ptr("FAR-T65"), Name: ptr("Farine T65"), Unit: ptr("kg"), Price: ptr(money.Amount(290)),
+			PurchasePrice: ptr(money.Amount(130)), VATRate: ptr(vat.Rate(550))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sugar, err := s.CreateProduct(ctx, catalog.Input{Reference: ptr("SUC"), Name: ptr("Sucre"), Unit: ptr("kg"), Price: ptr(money.Amount(350)),
+			PurchasePrice: ptr(money.Amount(210)), VATRate: ptr(vat.Rate(550))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetProductSupplier(ctx, flour.ID, catalog.Supplier{ContactID: sup.ID, Reference: "MR-65-25", Price: 118}); err != nil {
+			t.Fatal(err)
+		}
+		po, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.PurchaseOrder), ContactID: &sup.ID,
+			Lines: lines(sales.Line{ProductID: flour.ID, Quantity: 25_000}, sales.Line{ProductID: sugar.ID, Quantity: 10_000})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []string{po.Lines[0].Reference, po.Lines[0].Description, po.Lines[0].UnitPrice.String(),
+			po.Lines[1].Reference, po.Lines[1].UnitPrice.String()}
+		want := []string{"MR-65-25", "Farine T65 (FAR-T65)", "1.18", "SUC", "2.10"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("lines %v, want %v", got, want)
 		}
 	})
 }
