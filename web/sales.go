@@ -41,9 +41,18 @@ var salesCollections = []salesCollection{
 	{"credit-notes", sales.Credit, []string{sales.Credit}, []string{sales.Draft, sales.Issued}},
 }
 
+// purchaseCollections are the lists of the Purchases menu: the same
+// documents seen from the other side, served by the same handlers.
+var purchaseCollections = []salesCollection{
+	{"supplier-quotes", sales.SupplierQuote, []string{sales.SupplierQuote}, []string{sales.Draft, sales.Issued, sales.Expired, sales.Accepted, sales.Refused, sales.Cancelled}},
+	{"purchase-orders", sales.PurchaseOrder, []string{sales.PurchaseOrder}, []string{sales.Draft, sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received, sales.Cancelled}},
+	{"receipts", sales.Receipt, []string{sales.Receipt}, []string{sales.Draft, sales.Issued}},
+	{"bills", sales.Bill, []string{sales.Bill}, []string{sales.Draft, "unpaid", sales.Overdue, sales.Issued, sales.PartlyPaid, sales.Paid, sales.Cancelled}},
+}
+
 // collectionOf is the list a document of kind belongs to.
 func collectionOf(kind string) salesCollection {
-	for _, c := range salesCollections {
+	for _, c := range append(salesCollections[:len(salesCollections):len(salesCollections)], purchaseCollections...) {
 		if slices.Contains(c.Kinds, kind) {
 			return c
 		}
@@ -53,15 +62,22 @@ func collectionOf(kind string) salesCollection {
 
 // Module is the rights module of the collection.
 func (c salesCollection) Module() string {
-	if c.Kind == sales.Delivery {
+	switch {
+	case c.Kind == sales.Delivery:
 		return string(access.Deliveries)
+	case sales.Purchase(c.Kind):
+		return string(access.Purchases)
 	}
 	return string(access.Sales)
 }
 
+// Purchase reports whether the collection is one of the Purchases menu.
+func (c salesCollection) Purchase() bool { return sales.Purchase(c.Kind) }
+
 // Creatable reports whether a new document of the collection is written
-// from scratch (a credit note is made from its invoice).
-func (c salesCollection) Creatable() bool { return c.Kind != sales.Credit }
+// from scratch (a credit note is made from its invoice, a receipt from
+// its purchase order).
+func (c salesCollection) Creatable() bool { return c.Kind != sales.Credit && c.Kind != sales.Receipt }
 
 // SalesDate writes an ISO date the way the page's language does.
 func (p Page) SalesDate(iso string) string {
