@@ -83,14 +83,19 @@ func fill(ctx context.Context, svc *service.Service) error {
 			return err
 		}
 	}
-	var restaurant crm.Contact
+	var restaurant, oil, mill crm.Contact
 	for _, c := range contacts() {
 		created, err := svc.CreateContact(ctx, c)
 		if err != nil {
 			return err
 		}
-		if created.CompanyName == "Restaurant Le Chistera" {
+		switch created.CompanyName {
+		case "Restaurant Le Chistera":
 			restaurant = created
+		case "Huilerie du Béarn":
+			oil = created
+		case "Moulin de l'Adour":
+			mill = created
 		}
 	}
 	// The restaurant has a chef and a kitchen door to deliver to.
@@ -104,12 +109,96 @@ func fill(ctx context.Context, svc *service.Service) error {
 	if err != nil {
 		return err
 	}
+	refs := map[string]int64{}
 	for _, p := range products() {
-		if _, err := svc.CreateProduct(ctx, p); err != nil {
+		created, err := svc.CreateProduct(ctx, p)
+		if err != nil {
 			return err
 		}
+		refs[created.Reference] = created.ID
 	}
-	return sales(ctx, svc, restaurant.ID)
+	if err := sales(ctx, svc, restaurant.ID); err != nil {
+		return err
+	}
+	return purchases(ctx, svc, oil.ID, mill.ID, refs)
+}
+
+// purchases is the shop's side with its suppliers: olive oil ordered from
+// the Béarn, received in two deliveries, billed and half paid; a flour
+// bill due within the week; a purchase order still in draft.
+func purchases(ctx context.Context, svc *service.Service, oil, mill int64, refs map[string]int64) error {
+	if _, err := svc.SetProductSupplier(ctx, refs["VR-HUI-OLI"], catalog.Supplier{ContactID: oil, Reference: "HB-VIERGE-5L", Price: 940}); err != nil {
+		return err
+	}
+	db := svc.DB()
+	daysAgo := func(n int) { db.SetClock(func() time.Time { return time.Now().AddDate(0, 0, -n) }) }
+	defer db.SetClock(time.Now)
+	daysAgo(30)
+	po, err := svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.PurchaseOrder), ContactID: &oil,
+		DeliveryDate: ptr(time.Now().AddDate(0, 0, -23).Format(time.DateOnly)),
+		Lines:        &[]salesdoc.Line{{ProductID: refs["VR-HUI-OLI"], Quantity: 60_000}}})
+	if err != nil {
+		return err
+	}
+	if po, err = svc.Issue(ctx, po.ID); err != nil {
+		return err
+	}
+	if _, err := svc.Confirm(ctx, po.ID, "AR-2291"); err != nil {
+		return err
+	}
+	daysAgo(24)
+	first, err := svc.Derive(ctx, po.ID, service.DeriveInput{Kind: salesdoc.Receipt})
+	if err != nil {
+		return err
+	}
+	first.Lines[0].Quantity = 40_000
+	first.Notes = "Deux bidons arrivés cabossés, contenu intact."
+	if _, err := svc.UpdateDocument(ctx, first.ID, salesdoc.Input{Lines: &first.Lines, Notes: &first.Notes}); err != nil {
+		return err
+	}
+	if _, err := svc.Issue(ctx, first.ID); err != nil {
+		return err
+	}
+	daysAgo(20)
+	rest, err := svc.Derive(ctx, po.ID, service.DeriveInput{Kind: salesdoc.Receipt})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Issue(ctx, rest.ID); err != nil {
+		return err
+	}
+	bill, err := svc.Derive(ctx, po.ID, service.DeriveInput{Kind: salesdoc.Bill, Received: true})
+	if err != nil {
+		return err
+	}
+	date := time.Now().AddDate(0, 0, -21).Format(time.DateOnly)
+	if _, err := svc.UpdateDocument(ctx, bill.ID, salesdoc.Input{SupplierNumber: ptr("HB-2026-0412"), IssueDate: &date}); err != nil {
+		return err
+	}
+	if bill, err = svc.Issue(ctx, bill.ID); err != nil {
+		return err
+	}
+	daysAgo(10)
+	if _, err := svc.RecordPayment(ctx, service.PaymentInput{Direction: salesdoc.Out, DocumentID: bill.ID,
+		Date: time.Now().AddDate(0, 0, -10).Format(time.DateOnly), Amount: bill.GrossTotal / 2, Method: "transfer", Reference: "VIR HUILERIE 1/2"}); err != nil {
+		return err
+	}
+	daysAgo(25)
+	flour := []salesdoc.Line{{Kind: salesdoc.Item, Reference: "MA-T80-25", Description: "Farine de blé T80 bio, sac de 25 kg", Unit: "piece",
+		Quantity: 8_000, UnitPrice: 3150, VATRate: vat.Reduced}}
+	date = time.Now().AddDate(0, 0, -25).Format(time.DateOnly)
+	due := time.Now().AddDate(0, 0, 5).Format(time.DateOnly)
+	fb, err := svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.Bill), ContactID: &mill, SupplierNumber: ptr("MA-F-88120"),
+		IssueDate: &date, DueDate: &due, Lines: &flour})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Issue(ctx, fb.ID); err != nil {
+		return err
+	}
+	db.SetClock(time.Now)
+	_, err = svc.CreateDocument(ctx, salesdoc.Input{Kind: ptr(salesdoc.PurchaseOrder), ContactID: &mill, Lines: &flour})
+	return err
 }
 
 // sales is the restaurant's story over the last six weeks: an accepted
@@ -225,13 +314,19 @@ func contacts() []crm.Input {
 		return crm.Input{Kind: ptr(crm.Company), CompanyName: &name, Email: &email, SIRET: &siret,
 			Address: &account.Address{Line1: street, City: city, PostalCode: postal, Country: "FR"}, IsSupplier: &supplier, IsClient: ptr(!supplier), Tags: &tags}
 	}
+	supplier := func(c crm.Input, iban, bic string) crm.Input {
+		c.IBAN, c.BIC = &iban, &bic
+		return c
+	}
 	return []crm.Input{
 		person("Mme", "Hélène", "Dupré", "helene.dupre@example.fr", "06 12 34 56 78", "Bayonne", "64100", true, "fidèle", "bio"),
 		person("M.", "Jérôme", "Lefèvre", "jerome.lefevre@example.fr", "06 98 76 54 32", "Anglet", "64600", true, "vrac"),
 		person("Mme", "Léa", "Martin", "lea.martin@example.fr", "07 11 22 33 44", "Biarritz", "64200", false, "zéro déchet"),
 		person("M.", "Iñaki", "Etxeberria", "inaki@example.fr", "06 55 44 33 22", "Bayonne", "64100", true),
-		company("Moulin de l'Adour", "commandes@moulin-adour.example", "Route du Moulin", "Dax", "40100", "73282932000074", true, "farines"),
-		company("Huilerie du Béarn", "contact@huilerie-bearn.example", "8 avenue des Oliviers", "Pau", "64000", "55210055400013", true, "huiles"),
+		supplier(company("Moulin de l'Adour", "commandes@moulin-adour.example", "Route du Moulin", "Dax", "40100", "73282932000074", true, "farines"),
+			"FR7610107001011234567890129", "BREDFRPP"),
+		supplier(company("Huilerie du Béarn", "contact@huilerie-bearn.example", "8 avenue des Oliviers", "Pau", "64000", "55210055400013", true, "huiles"),
+			"FR7630004000031234567890143", "BNPAFRPP"),
 		company("Restaurant Le Chistera", "compta@chistera.example", "42 quai Amiral Jauréguiberry", "Bayonne", "64100", "80123456800005", false, "restauration"),
 	}
 }
