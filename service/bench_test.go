@@ -19,7 +19,7 @@ import (
 // password check dominates, by design.
 func BenchmarkLogin(b *testing.B) {
 	db := storagetest.Open(b, storagetest.Engines()[0])
-	s := newService(nil, db)
+	s := newService(b, db)
 	s.Password = password.Default
 	ctx, _ := mustCreate(b, s, "Bench", "bench@example.fr")
 	for b.Loop() {
@@ -46,7 +46,7 @@ func BenchmarkRequire(b *testing.B) {
 func BenchmarkUserWrite(b *testing.B) {
 	for _, e := range storagetest.Engines() {
 		db := storagetest.Open(b, e)
-		s := newService(nil, db)
+		s := newService(b, db)
 		ctx, _ := mustCreate(b, s, "Bench", "bench@example.fr")
 		label, iban := "Compte", "FR7630006000011234567890189"
 		bank, err := s.CreateBankAccount(ctx, account.BankAccountInput{Label: &label, IBAN: &iban})
@@ -87,7 +87,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	for _, e := range storagetest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
-			s := newService(nil, storagetest.Open(b, e))
+			s := newService(b, storagetest.Open(b, e))
 			for b.Loop() {
 				b.StopTimer()
 				ctx, _ := mustCreate(b, s, fmt.Sprintf("Bench %d", b.N), fmt.Sprintf("bench%d@example.fr", rand.Int()))
