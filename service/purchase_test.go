@@ -147,6 +147,11 @@ func TestPurchaseFlow(t *testing.T) {
 		if bill.IssueDate != "2026-03-09" || bill.DueDate != "2026-04-08" || bill.Status != sales.Issued || bill.Number != "FF-2026-0001" {
 			t.Fatalf("recorded bill %s %s %s %s", bill.IssueDate, bill.DueDate, bill.Status, bill.Number)
 		}
+		for _, q := range []string{"FAC-2026-1", "FF-2026", "Moulins"} {
+			if found, err := s.Documents(ctx, sales.Filter{Kinds: []string{sales.Bill}, Query: q}); err != nil || len(found) != 1 || found[0].ID != bill.ID {
+				t.Fatalf("search %q found %d bills: %v", q, len(found), err)
+			}
+		}
 		if err := s.DeleteAttachment(ctx, bill.ID, att.ID); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("an issued bill's original deleted: %v", err)
 		}

@@ -479,15 +479,18 @@ func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
 // at most 2,000 ids, where a subquery in the list's WHERE could be run
 // once per document.
 func (db *DB) numberMatches(ctx context.Context, acc int64, q string) ([]int64, error) {
-	col := "number"
+	col, supplierCol := "number", "supplier_number"
 	if db.engine == Postgres {
-		col = `number COLLATE "C"`
+		col, supplierCol = `number COLLATE "C"`, `supplier_number COLLATE "C"`
 	}
 	queries := []struct {
 		sql  string
 		args []any
 	}{{`SELECT id FROM documents WHERE account_id = $1 AND ` + col + ` >= $2 AND ` + col + ` < $3
-		ORDER BY ` + col + ` DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}}}
+		ORDER BY ` + col + ` DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}},
+		// A supplier's own number, as printed on their bill or quote.
+		{`SELECT id FROM documents WHERE account_id = $1 AND supplier_number <> '' AND ` + supplierCol + ` >= $2
+		AND ` + supplierCol + ` < $3 ORDER BY id DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}}}
 	if strings.Trim(q, "0123456789") == "" {
 		queries = append(queries, struct {
 			sql  string

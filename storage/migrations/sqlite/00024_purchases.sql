@@ -5,7 +5,7 @@
 -- or out (to suppliers); files attached to a document are kept outside the
 -- database, named here by their SHA-256.
 ALTER TABLE documents ADD COLUMN supplier_number TEXT NOT NULL DEFAULT '';
-CREATE INDEX documents_supplier_number ON documents (account_id, contact_id, supplier_number) WHERE supplier_number <> '';
+CREATE INDEX documents_supplier_number ON documents (account_id, supplier_number) WHERE supplier_number <> '';
 ALTER TABLE payments ADD COLUMN direction TEXT NOT NULL DEFAULT 'in';
 CREATE TABLE attachments (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
