@@ -708,6 +708,9 @@ func (s *Service) Derive(ctx context.Context, id int64, in DeriveInput) (sales.D
 			if parent.Kind == sales.Credit {
 				return errs.E(op, errs.Invalid, "a credit note is made from its invoice, not duplicated")
 			}
+			if parent.Kind == sales.Receipt {
+				return errs.E(op, errs.Invalid, "a receipt is made from its purchase order, not duplicated")
+			}
 			d = sales.Duplicate(parent)
 		} else {
 			if err := access.Require(ctx, moduleOf(kind), access.Create); err != nil {

@@ -106,6 +106,9 @@ func TestPurchaseFlow(t *testing.T) {
 		if _, err := s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Receipt}); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("a third receipt: %v", err)
 		}
+		if _, err := s.Derive(ctx, r2.ID, service.DeriveInput{Kind: "duplicate"}); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("a receipt duplicated: %v", err)
+		}
 
 		// The supplier's bill: from what was received, the sugar a cent
 		// dearer than ordered.
