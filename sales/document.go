@@ -419,14 +419,15 @@ func set[T any](dst *T, v *T) {
 }
 
 // ExportColumns head the CSV export of documents, for an accountant's
-// spreadsheet.
+// spreadsheet. On purchase documents the client is the supplier, and the
+// supplier's own number comes last.
 var ExportColumns = []string{"number", "kind", "status", "issue_date", "delivery_date", "due_date", "client", "client_siren",
-	"client_vat_number", "net_total", "vat_total", "gross_total", "paid", "credited", "balance", "currency"}
+	"client_vat_number", "net_total", "vat_total", "gross_total", "paid", "credited", "balance", "currency", "supplier_number"}
 
 // Row is the document as a row under ExportColumns; amounts are written
 // plainly with a dot ("1234.50").
 func (d Document) Row() []string {
 	return []string{d.Number, d.Kind, d.Status, d.IssueDate, d.DeliveryDate, d.DueDate, d.Buyer.Name, d.Buyer.SIREN,
 		d.Buyer.VATNumber, d.NetTotal.String(), d.VATTotal.String(), d.GrossTotal.String(), d.Paid.String(),
-		d.Credited.String(), d.Balance().String(), d.Currency}
+		d.Credited.String(), d.Balance().String(), d.Currency, d.SupplierNumber}
 }
