@@ -202,7 +202,9 @@ func (d *Document) Validate() error {
 		f.Add("contact_id", "required", "a document needs a client")
 	}
 	d.SupplierNumber = strings.TrimSpace(d.SupplierNumber)
-	tooLong(&f, "supplier_number", d.SupplierNumber, 64)
+	if err := CheckSupplierNumber(d.SupplierNumber); err != nil {
+		f = append(f, errs.FieldsOf(err)...)
+	}
 	d.Title = strings.TrimSpace(d.Title)
 	tooLong(&f, "title", d.Title, 200)
 	tooLong(&f, "notes", d.Notes, 5000)

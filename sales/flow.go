@@ -195,7 +195,7 @@ func Decide(q *Document, status string) error {
 // nothing was delivered of, or a purchase order nothing was received of.
 // Invoices are never cancelled this way: a credit note corrects them. A
 // supplier's bill recorded by mistake is cancelled while nothing was paid
-// on it, and recorded again.
+// on it, and recorded again; so is a receipt.
 func Cancel(d *Document) error {
 	const op = "sales.Cancel"
 	switch {
@@ -207,6 +207,7 @@ func Cancel(d *Document) error {
 	case d.Kind == PurchaseOrder:
 		return errs.E(op, errs.Conflict, "only a sent purchase order nothing was received of can be cancelled")
 	case d.Kind == Bill && d.Status == Issued && d.Paid == 0:
+	case d.Kind == Receipt && d.Status == Issued:
 	case d.Kind == Bill:
 		return errs.E(op, errs.Conflict, "only a recorded bill with nothing paid on it can be cancelled; delete its payments first")
 	case Billing(d.Kind):

@@ -2,7 +2,9 @@ package sales
 
 import (
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
@@ -104,6 +106,17 @@ func CheckPurchase(d Document, buyer account.Account, today string) error {
 	return f.Err("sales.CheckPurchase")
 }
 
+// CheckSupplierNumber checks a supplier's number as typed from their
+// paper: one printable line of at most 64 characters.
+func CheckSupplierNumber(n string) error {
+	var f errs.Fields
+	tooLong(&f, "supplier_number", n, 64)
+	if strings.ContainsFunc(n, unicode.IsControl) {
+		f.Add("supplier_number", "invalid_characters", "the supplier's number is one line of printable characters")
+	}
+	return f.Err("sales.CheckSupplierNumber")
+}
+
 func hasItem(lines []Line) bool {
 	for _, l := range lines {
 		if (l.Kind == Item || l.Kind == "") && l.Quantity != 0 {
@@ -173,9 +186,19 @@ func MatchBill(order Document, receipts, bills []Document, bill Document) Match 
 			m.Billed += b.NetTotal
 		}
 	}
-	m.Billed += bill.NetTotal
-	billed := Consumed(append(others, bill))
+	if bill.Status != Cancelled {
+		m.Billed += bill.NetTotal
+		others = append(others, bill)
+	}
+	billed := Consumed(others)
+	// What this bill takes of each order line, and whether every line of
+	// it that does is priced as ordered.
 	this := map[int64]Line{}
+	dearer := map[int64]bool{}
+	unit := map[int64]money.Amount{}
+	for _, ol := range order.Lines {
+		unit[ol.ID] = netUnit(ol)
+	}
 	for _, l := range bill.Lines {
 		if l.Kind != Item && l.Kind != "" {
 			continue
@@ -184,6 +207,7 @@ func MatchBill(order Document, receipts, bills []Document, bill Document) Match 
 			m.Unordered = append(m.Unordered, l)
 			continue
 		}
+		dearer[l.OriginLineID] = dearer[l.OriginLineID] || netUnit(l) != unit[l.OriginLineID]
 		if prev, ok := this[l.OriginLineID]; ok {
 			l.Quantity += prev.Quantity
 		}
@@ -197,7 +221,7 @@ func MatchBill(order Document, receipts, bills []Document, bill Document) Match 
 			Billed: billed[ol.ID], OrderPrice: netUnit(ol), Flags: []string{}}
 		if bl, ok := this[ol.ID]; ok {
 			ml.ThisBill, ml.BillPrice = bl.Quantity, netUnit(bl)
-			if ml.BillPrice != ml.OrderPrice {
+			if dearer[ol.ID] {
 				ml.Flags = append(ml.Flags, PriceDiffers)
 			}
 		}

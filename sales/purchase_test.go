@@ -70,6 +70,17 @@ func TestMatchBill(t *testing.T) {
 				b.Compute()
 				return b
 			}(), nil, []string{OverBilled, NotOrdered}},
+		{"one order line billed on two lines, one dearer", []Document{child(2, Receipt, Issued, full, nil)}, nil,
+			func() Document {
+				b := child(3, Bill, Draft, map[int64]measure.Quantity{11: 50_000, 13: 50_000}, nil)
+				extra := b.Lines[0]
+				extra.UnitPrice = 150
+				b.Lines = append(b.Lines, extra)
+				b.Compute()
+				return b
+			}(), map[int64][]string{11: {PriceDiffers}}, []string{OverBilled}},
+		{"a cancelled bill does not count itself", []Document{child(2, Receipt, Issued, full, nil)},
+			[]Document{child(4, Bill, Issued, full, nil)}, child(3, Bill, Cancelled, full, nil), nil, nil},
 		{"a partial bill of a partial receipt", []Document{child(2, Receipt, Issued, map[int64]measure.Quantity{11: 60_000}, nil)}, nil,
 			child(3, Bill, Draft, map[int64]measure.Quantity{11: 60_000}, nil), nil, nil},
 	}

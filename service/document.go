@@ -216,8 +216,10 @@ func (s *Service) CreateDocument(ctx context.Context, in sales.Input) (sales.Doc
 			Exemption: st.Exemption, Operation: st.Operation, VATOnDebits: st.VATOnDebits,
 			CreatedBy: identity.ActorFrom(ctx).UserID}
 		if sales.Purchase(*in.Kind) {
-			// The business's own sales choices say nothing of its suppliers'.
-			d.Exemption, d.Operation, d.VATOnDebits = "", "", false
+			// The business's own sales choices say nothing of its
+			// suppliers': a bill's terms are the supplier's (30 days when
+			// none are written).
+			d.Exemption, d.Operation, d.VATOnDebits, d.PaymentTerms = "", "", false, ""
 		}
 		in.Apply(&d)
 		if d.Kind == sales.Quote && d.ValidUntil == "" {
@@ -302,7 +304,9 @@ func (s *Service) fillProducts(ctx context.Context, d *sales.Document) error {
 		if l.Unit == "" {
 			l.Unit = p.Unit
 		}
-		if l.UnitPrice == 0 {
+		if l.UnitPrice == 0 && (!d.Purchase() || access.From(ctx).Sees(access.Amounts)) {
+			// A role that does not see purchase prices in the catalog does
+			// not read them off a purchase order either.
 			l.UnitPrice = p.Price
 		}
 		if l.VATRate == 0 && d.Exemption == "" {
@@ -331,7 +335,9 @@ func (s *Service) supplierTerms(ctx context.Context, supplierID int64, p *catalo
 		p.Price = sup.Price
 	}
 	if sup.Reference != "" {
-		p.Name = p.Name + " (" + p.Reference + ")"
+		if p.Reference != "" {
+			p.Name = p.Name + " (" + p.Reference + ")"
+		}
 		p.Reference = sup.Reference
 	}
 	return nil
@@ -628,12 +634,14 @@ func lineName(l sales.Line) string {
 
 // Decide accepts or refuses an issued quote.
 func (s *Service) Decide(ctx context.Context, id int64, status string) (sales.Document, error) {
-	return s.changeStatus(ctx, "service.Decide", id, status, func(d *sales.Document) error { return sales.Decide(d, status) })
+	return s.changeStatus(ctx, "service.Decide", id, status, func(_ context.Context, d *sales.Document) error { return sales.Decide(d, status) })
 }
 
-// Cancel withdraws an issued quote or an order nothing was delivered of.
+// Cancel withdraws an issued quote or an order nothing was delivered of,
+// a purchase order nothing was received of, a bill nothing was paid on,
+// or a receipt recorded by mistake (its order counts it no more).
 func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) {
-	return s.changeStatus(ctx, "service.Cancel", id, "cancel", func(d *sales.Document) error {
+	return s.changeStatus(ctx, "service.Cancel", id, "cancel", func(ctx context.Context, d *sales.Document) error {
 		kids, err := s.db.Children(ctx, d.ID)
 		if err != nil {
 			return err
@@ -643,13 +651,43 @@ func (s *Service) Cancel(ctx context.Context, id int64) (sales.Document, error) 
 				return errs.E("service.Cancel", errs.Conflict, "documents were issued from it ("+k.Number+"): cancel or credit them first")
 			}
 		}
-		return sales.Cancel(d)
+		if err := sales.Cancel(d); err != nil {
+			return err
+		}
+		if d.Kind == sales.Receipt {
+			return s.unreceive(ctx, *d)
+		}
+		return nil
 	})
+}
+
+// unreceive sets a purchase order's status again once one of its receipts
+// is cancelled.
+func (s *Service) unreceive(ctx context.Context, receipt sales.Document) error {
+	o, err := s.db.DocumentForUpdate(ctx, receipt.OriginID)
+	if err != nil {
+		return err
+	}
+	if o.Status == sales.Cancelled {
+		return nil
+	}
+	kids, err := s.db.Children(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	var issued []sales.Document
+	for _, k := range kidsOf(kids, sales.Receipt) {
+		if k.ID != receipt.ID && k.Status != sales.Draft {
+			issued = append(issued, k)
+		}
+	}
+	o.Status = sales.ReceiptStatus(o, sales.Consumed(issued))
+	return s.db.SaveState(ctx, &o)
 }
 
 // changeStatus applies a change of status by the domain's rule, saves it
 // and records it as action, in one transaction.
-func (s *Service) changeStatus(ctx context.Context, op string, id int64, action string, change func(*sales.Document) error) (sales.Document, error) {
+func (s *Service) changeStatus(ctx context.Context, op string, id int64, action string, change func(context.Context, *sales.Document) error) (sales.Document, error) {
 	var d sales.Document
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -657,7 +695,7 @@ func (s *Service) changeStatus(ctx context.Context, op string, id int64, action 
 			return err
 		}
 		before := d.Status
-		if err := change(&d); err != nil {
+		if err := change(ctx, &d); err != nil {
 			return err
 		}
 		if err := s.db.SaveState(ctx, &d); err != nil {

@@ -85,6 +85,14 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 	const op = "service.RecordPayment"
 	p := sales.Payment{Direction: in.Direction, ContactID: in.ContactID, Date: in.Date, Amount: in.Amount, Method: in.Method,
 		Reference: in.Reference, Note: in.Note}
+	if p.Direction == "" && in.DocumentID != 0 {
+		// The payment of a document goes the document's way.
+		head, err := reach(ctx, s.db.DocumentHead, in.DocumentID, access.Pay)
+		if err != nil {
+			return p, errs.Wrap(op, err)
+		}
+		p.Direction = directionOf(head.Kind)
+	}
 	if p.Direction == "" {
 		p.Direction = sales.In
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
@@ -106,14 +107,14 @@ func (s *Service) timeline(ctx context.Context, contactID, documentID int64, sub
 // Confirm records that the supplier acknowledged a purchase order, with
 // their confirmation's number when they gave one.
 func (s *Service) Confirm(ctx context.Context, id int64, supplierNumber string) (sales.Document, error) {
-	return s.changeStatus(ctx, "service.Confirm", id, "confirm", func(d *sales.Document) error {
+	return s.changeStatus(ctx, "service.Confirm", id, "confirm", func(_ context.Context, d *sales.Document) error {
 		if err := sales.Confirm(d); err != nil {
 			return err
 		}
-		if supplierNumber != "" {
-			d.SupplierNumber = truncate(supplierNumber, 64)
+		if n := strings.TrimSpace(supplierNumber); n != "" {
+			d.SupplierNumber = n
 		}
-		return nil
+		return sales.CheckSupplierNumber(d.SupplierNumber)
 	})
 }
 
@@ -143,6 +144,9 @@ type ToPay struct {
 	Total    money.Amount `json:"total"`
 	Overdue  money.Amount `json:"overdue"`
 	ThisWeek money.Amount `json:"this_week"` // due in the next seven days, not yet overdue
+	// Truncated says the list stopped at its limit: the sums are of the
+	// bills listed, the soonest due.
+	Truncated bool `json:"truncated"`
 }
 
 // ToPayBill is one bill of the list, with the supplier's bank details
@@ -171,6 +175,7 @@ func (s *Service) ToPay(ctx context.Context) (ToPay, error) {
 	if err != nil {
 		return out, err
 	}
+	out.Truncated = len(bills) == maxToPay
 	week := now.AddDate(0, 0, 7).Format("2006-01-02")
 	banks := map[int64]crm.Contact{}
 	seeBank := access.From(ctx).Sees(access.Bank)

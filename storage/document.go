@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -361,7 +362,7 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add("d.created_by = ?", f.CreatedBy)
 	}
 	if q := strings.TrimSpace(f.Query); looksLikeNumber(q) {
-		ids, err := db.numberMatches(ctx, acc, strings.ToUpper(q))
+		ids, err := db.numberMatches(ctx, acc, q)
 		if err != nil || len(ids) == 0 {
 			return nil, err
 		}
@@ -479,24 +480,26 @@ func (db *DB) SaveSalesSettings(ctx context.Context, s sales.Settings) error {
 // at most 2,000 ids, where a subquery in the list's WHERE could be run
 // once per document.
 func (db *DB) numberMatches(ctx context.Context, acc int64, q string) ([]int64, error) {
+	upper := strings.ToUpper(q)
 	col, supplierCol := "number", "supplier_number"
 	if db.engine == Postgres {
 		col, supplierCol = `number COLLATE "C"`, `supplier_number COLLATE "C"`
 	}
-	queries := []struct {
+	type query struct {
 		sql  string
 		args []any
-	}{{`SELECT id FROM documents WHERE account_id = $1 AND ` + col + ` >= $2 AND ` + col + ` < $3
-		ORDER BY ` + col + ` DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}},
-		// A supplier's own number, as printed on their bill or quote.
-		{`SELECT id FROM documents WHERE account_id = $1 AND supplier_number <> '' AND ` + supplierCol + ` >= $2
-		AND ` + supplierCol + ` < $3 ORDER BY id DESC LIMIT 1000`, []any{acc, q, q + "\U0010FFFF"}}}
-	if strings.Trim(q, "0123456789") == "" {
-		queries = append(queries, struct {
-			sql  string
-			args []any
-		}{`SELECT n.id FROM (SELECT id, number FROM documents WHERE account_id = $1 ORDER BY id DESC LIMIT 20000) n
-			WHERE n.number LIKE $2`, []any{acc, "%" + q}})
+	}
+	queries := []query{{`SELECT id FROM documents WHERE account_id = $1 AND ` + col + ` >= $2 AND ` + col + ` < $3
+		ORDER BY ` + col + ` DESC LIMIT 1000`, []any{acc, upper, upper + "\U0010FFFF"}}}
+	// A supplier's own number, as printed on their bill or quote: as typed,
+	// and in capitals.
+	for _, p := range slices.Compact([]string{q, upper}) {
+		queries = append(queries, query{`SELECT id FROM documents WHERE account_id = $1 AND supplier_number <> '' AND ` + supplierCol + ` >= $2
+		AND ` + supplierCol + ` < $3 ORDER BY id DESC LIMIT 1000`, []any{acc, p, p + "\U0010FFFF"}})
+	}
+	if strings.Trim(upper, "0123456789") == "" {
+		queries = append(queries, query{`SELECT n.id FROM (SELECT id, number FROM documents WHERE account_id = $1 ORDER BY id DESC LIMIT 20000) n
+			WHERE n.number LIKE $2`, []any{acc, "%" + upper}})
 	}
 	var ids []int64
 	for _, qr := range queries {
@@ -533,7 +536,7 @@ func (db *DB) SupplierNumberTaken(ctx context.Context, contactID int64, kind, su
 	}
 	var number string
 	err = db.writer(ctx).QueryRowContext(ctx, `SELECT number FROM documents WHERE account_id = $1 AND contact_id = $2
-		AND supplier_number = $3 AND kind = $4 AND id <> $5 AND status <> 'cancelled' ORDER BY id LIMIT 1`,
+		AND UPPER(supplier_number) = UPPER($3) AND kind = $4 AND id <> $5 AND status <> 'cancelled' ORDER BY id LIMIT 1`,
 		acc, contactID, supplierNumber, kind, except).Scan(&number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
