@@ -128,3 +128,44 @@ func FuzzDisplayName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPut: whatever bytes an upload holds, the store either refuses them
+// with one of its errors and keeps nothing, or keeps them under their type
+// as sniffed and gives them back unchanged.
+func FuzzPut(f *testing.F) {
+	for _, s := range []string{"", "%PDF-1.7\n", "\x89PNG\r\n\x1a\n", "\xff\xd8\xff\xe0", "#!/bin/sh\n", "%PDF", "\x7fELF", strings.Repeat("%PDF-", 20)} {
+		f.Add([]byte(s))
+	}
+	s := Store{Dir: f.TempDir()}
+	const max = 64
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := s.Put(1, bytes.NewReader(data), max)
+		switch {
+		case len(data) == 0:
+			if !errors.Is(err, ErrEmpty) {
+				t.Fatalf("empty: %v", err)
+			}
+		case len(data) > max:
+			if !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("%d bytes over %d: %v", len(data), max, err)
+			}
+		case Sniff(data) == "":
+			if !errors.Is(err, ErrUnsupported) {
+				t.Fatalf("%q of no accepted type: %v", data, err)
+			}
+		default:
+			if err != nil || st.MediaType != Sniff(data) || st.Size != int64(len(data)) {
+				t.Fatalf("%q: %+v %v", data, st, err)
+			}
+			got, err := s.Get(1, st.Checksum)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("%q read back as %q: %v", data, got, err)
+			}
+		}
+		for _, p := range entries(t, s.Dir) {
+			if strings.Contains(filepath.Base(p), ".upload-") {
+				t.Fatalf("a temporary file left behind: %s", p)
+			}
+		}
+	})
+}

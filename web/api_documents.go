@@ -12,10 +12,11 @@ import (
 	"github.com/comptoir/comptoir/service"
 )
 
-// routesForDocuments binds the sales documents' API: one set of routes per
-// collection, where a document of another kind is not found.
+// routesForDocuments binds the documents' API, sales and purchases alike:
+// one set of routes per collection, where a document of another kind is
+// not found.
 func (s *Server) routesForDocuments(mux *patternMux) {
-	for _, c := range salesCollections {
+	for _, c := range documentCollections() {
 		base := "/api/v1/" + c.Slug
 		docs := documentAPI{svc: s.svc, kinds: c.Kinds}
 		mux.Handle("GET "+base, s.apiUser(docs.list))
@@ -25,16 +26,22 @@ func (s *Server) routesForDocuments(mux *patternMux) {
 		mux.Handle("DELETE "+base+"/{id}", s.apiUser(apiDelete(docs.delete)))
 		mux.Handle("POST "+base+"/{id}/issue", s.apiUser(apiAct(docs.act(s.svc.Issue))))
 		mux.Handle("POST "+base+"/{id}/derive", s.apiUser(docs.derive))
+		if c.Kind == sales.Quote || c.Kind == sales.SupplierQuote {
+			mux.Handle("POST "+base+"/{id}/accept", s.apiUser(apiAct(docs.act(decide(s.svc, sales.Accepted)))))
+			mux.Handle("POST "+base+"/{id}/refuse", s.apiUser(apiAct(docs.act(decide(s.svc, sales.Refused)))))
+		}
+		if slices.Contains(cancellable, c.Kind) {
+			mux.Handle("POST "+base+"/{id}/cancel", s.apiUser(apiAct(docs.act(s.svc.Cancel))))
+		}
 	}
-	quotes := documentAPI{svc: s.svc, kinds: []string{sales.Quote}}
-	mux.Handle("POST /api/v1/quotes/{id}/accept", s.apiUser(apiAct(quotes.act(decide(s.svc, sales.Accepted)))))
-	mux.Handle("POST /api/v1/quotes/{id}/refuse", s.apiUser(apiAct(quotes.act(decide(s.svc, sales.Refused)))))
-	orders := documentAPI{svc: s.svc, kinds: []string{sales.Order}}
-	mux.Handle("POST /api/v1/quotes/{id}/cancel", s.apiUser(apiAct(quotes.act(s.svc.Cancel))))
-	mux.Handle("POST /api/v1/orders/{id}/cancel", s.apiUser(apiAct(orders.act(s.svc.Cancel))))
 	mux.Handle("GET /api/v1/sales-settings", s.apiUser(s.apiSalesSettingsGet))
 	mux.Handle("PUT /api/v1/sales-settings", s.apiUser(s.apiSalesSettingsPut))
 }
+
+// cancellable are the kinds withdrawn by cancelling them: a quote, an
+// order, a supplier's quote, a purchase order, a bill recorded by mistake.
+// An invoice is corrected by a credit note instead.
+var cancellable = []string{sales.Quote, sales.Order, sales.SupplierQuote, sales.PurchaseOrder, sales.Bill}
 
 // documentAPI serves one collection of documents.
 type documentAPI struct {
@@ -95,17 +102,23 @@ func (d documentAPI) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 // documentStatuses are the statuses a list can be filtered by: the stored
-// ones, overdue (shown, never stored) and unpaid (issued or partly paid).
+// ones (a purchase order's among them), overdue (shown, never stored) and
+// unpaid (issued or partly paid).
 var documentStatuses = []string{sales.Draft, sales.Issued, sales.Accepted, sales.Refused, sales.Expired,
-	sales.PartDelivered, sales.Delivered, sales.PartlyPaid, sales.Paid, sales.Cancelled, sales.Overdue, "unpaid"}
+	sales.PartDelivered, sales.Delivered, sales.PartlyPaid, sales.Paid, sales.Cancelled, sales.Overdue, "unpaid",
+	sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received}
 
 // create makes a draft of the collection's kind; kind may be left out, or
 // name one of the collection's kinds (a deposit among invoices).
 func (d documentAPI) create(ctx context.Context, in sales.Input) (sales.Document, error) {
 	const op = "web.documentAPI.create"
-	if d.kinds[0] == sales.Credit {
+	switch d.kinds[0] {
+	case sales.Credit:
 		return sales.Document{}, errs.E(op, errs.Invalid,
 			"a credit note corrects an invoice: make it from the invoice (POST /api/v1/invoices/{id}/derive with kind credit)")
+	case sales.Receipt:
+		return sales.Document{}, errs.E(op, errs.Invalid,
+			"a receipt records what arrived of a purchase order: make it from the order (POST /api/v1/purchase-orders/{id}/derive with kind receipt)")
 	}
 	if in.Kind == nil {
 		in.Kind = &d.kinds[0]
@@ -170,9 +183,9 @@ func (d documentAPI) derive(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if !slices.Contains(deriveKinds, in.Kind) {
+	if kinds := d.deriveKinds(); !slices.Contains(kinds, in.Kind) {
 		return &errs.Error{Op: "web.documentAPI.derive", Kind: errs.Invalid, Message: "some fields are invalid",
-			Fields: []errs.FieldError{{Field: "kind", Code: "invalid_kind", Message: "kind must be one of " + strings.Join(deriveKinds, ", ")}}}
+			Fields: []errs.FieldError{{Field: "kind", Code: "invalid_kind", Message: "kind must be one of " + strings.Join(kinds, ", ")}}}
 	}
 	doc, err := d.svc.Derive(r.Context(), id, in)
 	if err != nil {
@@ -183,8 +196,14 @@ func (d documentAPI) derive(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// deriveKinds are what can be asked of derive.
-var deriveKinds = []string{sales.Order, sales.Delivery, sales.Invoice, sales.Deposit, sales.Credit, "duplicate"}
+// deriveKinds are what can be asked of derive: a sale leads to sales
+// documents, a purchase to purchase documents.
+func (d documentAPI) deriveKinds() []string {
+	if sales.Purchase(d.kinds[0]) {
+		return []string{sales.PurchaseOrder, sales.Receipt, sales.Bill, "duplicate"}
+	}
+	return []string{sales.Order, sales.Delivery, sales.Invoice, sales.Deposit, sales.Credit, "duplicate"}
+}
 
 // apiAct runs an action without a body on the record the path's {id}
 // names and answers 200 with the record as it now is.

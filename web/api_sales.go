@@ -16,19 +16,25 @@ import (
 )
 
 // routesForSalesAPI binds what is done with issued documents through the
-// API: PDF, e-mail, payments, reminders, statements and the dashboard.
+// API: export, PDF, e-mail, payments, reminders, statements and the
+// dashboard; then what only purchases do.
 func (s *Server) routesForSalesAPI(mux *patternMux) {
-	for _, c := range salesCollections {
+	for _, c := range documentCollections() {
 		base := "/api/v1/" + c.Slug + "/{id}"
 		docs := documentAPI{svc: s.svc, kinds: c.Kinds}
 		mux.Handle("GET /api/v1/"+c.Slug+"/export", s.apiUser(s.documentExport(c)))
+		if sales.Payable(c.Kind) { // a client's invoices, a supplier's bills
+			mux.Handle("GET "+base+"/payments", s.apiUser(apiGet(within(docs, orEmpty(s.svc.DocumentPayments)))))
+			mux.Handle("POST "+base+"/apply-credit", s.apiUser(apiAct(docs.act(s.svc.ApplyInvoiceCredit))))
+		}
+		if sales.Recorded(c.Kind) {
+			continue // a supplier's quote or bill is their paper: neither printed nor sent from here
+		}
 		mux.Handle("GET "+base+"/pdf", s.apiUser(docs.pdf))
 		mux.Handle("GET "+base+"/mail", s.apiUser(apiGet(within(docs, s.svc.DocumentMail))))
 		mux.Handle("POST "+base+"/send", s.apiUser(apiApply(http.StatusOK, withinApply(docs, s.svc.SendDocument))))
 	}
 	inv := documentAPI{svc: s.svc, kinds: []string{sales.Invoice, sales.Deposit}}
-	mux.Handle("GET /api/v1/invoices/{id}/payments", s.apiUser(apiGet(within(inv, s.svc.DocumentPayments))))
-	mux.Handle("POST /api/v1/invoices/{id}/apply-credit", s.apiUser(apiAct(inv.act(s.svc.ApplyInvoiceCredit))))
 	mux.Handle("GET /api/v1/invoices/{id}/reminders", s.apiUser(apiGet(within(inv, s.svc.Reminders))))
 	mux.Handle("POST /api/v1/invoices/{id}/reminders", s.apiUser(apiApply(http.StatusCreated, withinApply(inv, s.apiSendReminder))))
 	mux.Handle("PUT /api/v1/invoices/{id}/dunning", s.apiUser(apiApply(http.StatusOK, withinApply(inv, s.apiPauseDunning))))
@@ -37,9 +43,10 @@ func (s *Server) routesForSalesAPI(mux *patternMux) {
 	mux.Handle("DELETE /api/v1/payments/{id}", s.apiUser(apiDelete(s.svc.DeletePayment)))
 	mux.Handle("GET /api/v1/contacts/{id}/payments", s.apiUser(apiGet(s.svc.Payments)))
 	mux.Handle("PUT /api/v1/contacts/{id}/dunning", s.apiUser(apiApply(http.StatusOK, s.apiPauseClientDunning)))
-	mux.Handle("GET /api/v1/contacts/{id}/statement", s.apiUser(s.apiStatement))
+	mux.Handle("GET /api/v1/contacts/{id}/statement", s.apiUser(apiStatement(s.svc.Statement)))
 	mux.Handle("GET /api/v1/contacts/{id}/statement.pdf", s.apiUser(s.apiStatementPDF))
 	mux.Handle("GET /api/v1/sales/dashboard", s.apiUser(s.apiSalesDashboard))
+	s.routesForPurchasesAPI(mux)
 }
 
 // documentExport streams a collection's documents as a spreadsheet CSV
@@ -159,17 +166,21 @@ func (s *Server) apiDueReminders(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiStatement(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
+// apiStatement answers a contact's statement between ?from= and ?to=: a
+// client's (service.Statement) or a supplier's (SupplierStatement).
+func apiStatement(statement func(ctx context.Context, contactID int64, from, to string) (service.Statement, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		st, err := statement(r.Context(), id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, st)
+		return nil
 	}
-	st, err := s.svc.Statement(r.Context(), id, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
 }
 
 func (s *Server) apiStatementPDF(w http.ResponseWriter, r *http.Request) error {

@@ -98,6 +98,11 @@ var apiBodies = map[string]any{
 	"deliveries":   map[string]any{"title": "stolen"},
 	"invoices":     map[string]any{"title": "stolen"},
 	"credit-notes": map[string]any{"title": "stolen"},
+	// Purchase documents.
+	"supplier-quotes": map[string]any{"title": "stolen"},
+	"purchase-orders": map[string]any{"title": "stolen"},
+	"receipts":        map[string]any{"title": "stolen"},
+	"bills":           map[string]any{"title": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -105,7 +110,7 @@ var apiBodies = map[string]any{
 // id, with A's ids, through the API and the UI. Every call must answer not
 // found and change nothing.
 func TestTenantIsolation(t *testing.T) {
-	eachEngine(t, func(t *testing.T, a *app) {
+	eachEngineWithFiles(t, func(t *testing.T, a *app) {
 		A := a.mustTenant("Alpha", "alpha@example.fr")
 		B := a.mustTenant("Beta", "beta@example.fr")
 		created := a.api("POST", "/api/v1/bank-accounts", A.Token, map[string]any{"label": "A's", "iban": "FR7630006000011234567890189"})
@@ -196,6 +201,12 @@ func TestTenantIsolation(t *testing.T) {
 			"documents": document, "payments": payment}
 		sales := salesChain(t, a, A.Token)
 		maps.Copy(ids, sales)
+		// A's purchase documents, and a file attached to the bill: a
+		// path's {file} names it.
+		purchases := purchaseChain(t, a, A.Token)
+		for _, c := range []string{"supplier-quotes", "purchase-orders", "receipts", "bills"} {
+			ids[c] = purchases[c]
+		}
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -206,7 +217,7 @@ func TestTenantIsolation(t *testing.T) {
 				a.api("GET", "/api/v1/contact-views", A.Token, nil).Body + a.api("GET", "/api/v1/products", A.Token, nil).Body +
 				a.api("GET", "/api/v1/products/"+formatInt(product.ID)+"/suppliers", A.Token, nil).Body +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text() +
-				salesSnapshot(a, A.Token, sales) +
+				salesSnapshot(a, A.Token, sales) + purchaseSnapshot(a, A.Token, purchases) +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find("main").Text() +
 				doc(t, a.get(A.Browser, "/contacts/"+formatInt(contact.ID))).Find("main").Text()
 		}
@@ -233,9 +244,14 @@ func TestTenantIsolation(t *testing.T) {
 				continue
 			}
 			target := strings.Replace(path, "{id}", formatInt(id), 1)
-			target = strings.NewReplacer("{contact}", formatInt(supplier.ID), "{contact_id}", formatInt(supplier.ID)).Replace(target)
+			target = strings.NewReplacer("{contact}", formatInt(supplier.ID), "{contact_id}", formatInt(supplier.ID),
+				"{file}", formatInt(purchases["file"])).Replace(target)
 			var r response
-			if strings.HasPrefix(path, "/api/") {
+			if method == "POST" && strings.HasPrefix(path, "/api/") && strings.HasSuffix(path, "/files") {
+				// An upload is multipart: a valid file, which A's document
+				// would take if B could reach it.
+				r = a.upload(target, B.Token, "file", "stolen.pdf", []byte("%PDF-1.4\nstolen\n%%EOF\n"))
+			} else if strings.HasPrefix(path, "/api/") {
 				body := apiBodies[collection]
 				switch {
 				case strings.HasSuffix(path, "/conversations"):
@@ -258,6 +274,8 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"paused": true}
 				case strings.HasSuffix(path, "/suppliers/{contact_id}"):
 					body = map[string]any{"reference": "stolen", "price": 1}
+				case strings.HasSuffix(path, "/confirm"):
+					body = map[string]any{"supplier_number": "stolen"}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
