@@ -39,9 +39,10 @@ func (s *Server) routesForDocuments(mux *patternMux) {
 }
 
 // cancellable are the kinds withdrawn by cancelling them: a quote, an
-// order, a supplier's quote, a purchase order, a bill recorded by mistake.
+// order, a supplier's quote, a purchase order, a bill or a receipt recorded
+// by mistake.
 // An invoice is corrected by a credit note instead.
-var cancellable = []string{sales.Quote, sales.Order, sales.SupplierQuote, sales.PurchaseOrder, sales.Bill}
+var cancellable = []string{sales.Quote, sales.Order, sales.SupplierQuote, sales.PurchaseOrder, sales.Bill, sales.Receipt}
 
 // documentAPI serves one collection of documents.
 type documentAPI struct {
