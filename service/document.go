@@ -7,8 +7,8 @@ import (
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
-	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/catalog"
 	"github.com/comptoir/comptoir/crm"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
