@@ -256,7 +256,9 @@ func fileFieldError(code string) error {
 
 // openFile sends an attached file as it was kept: its media type, never
 // sniffed, never run (a sandbox policy), as a download unless ?inline=1
-// asks to view a PDF or an image in the browser.
+// asks to view a PDF or an image in the browser. The sandbox allows
+// downloads: Chromium refuses to save a response whose own policy is a
+// bare sandbox.
 func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -275,7 +277,7 @@ func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", a.MediaType)
 	h.Set("Content-Disposition", contentDisposition(disposition, a.Name))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Content-Security-Policy", "sandbox allow-downloads")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)

@@ -491,6 +491,9 @@ func (s *Server) addClientSales(r *http.Request, p *contactPage, c crm.Contact) 
 	if err != nil {
 		return err
 	}
+	if len(docs) == 0 && c.IsSupplier && !c.IsClient && !c.IsProspect {
+		return nil // a supplier only: their record shows their purchases
+	}
 	cs := &clientSales{CanPause: p.Can("sales", "edit")}
 	for _, d := range docs {
 		cs.Documents = append(cs.Documents, salesRow{Document: d, Shown: d.Shown(today)})
