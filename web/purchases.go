@@ -46,6 +46,29 @@ func sendable(d sales.Document) bool {
 	return !sales.Recorded(d.Kind) && (!d.IsDraft() || d.Kind == sales.PurchaseOrder)
 }
 
+// mailFieldsOnly reports whether err is about the e-mail's own fields,
+// shown on the send form; a draft purchase order that sending could not
+// issue (the business's address missing) is shown on its page instead,
+// with where to fill in what it lacks.
+func mailFieldsOnly(err error) bool {
+	fields := errs.FieldsOf(err)
+	for _, f := range fields {
+		if f.Field != "to" && f.Field != "subject" && f.Field != "body" {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// ExportStatus is the list's status filter as the export takes it ("" for
+// a status the export does not filter by).
+func (p salesListPage) ExportStatus() string {
+	if slices.Contains(documentStatuses, p.Status) {
+		return p.Status
+	}
+	return ""
+}
+
 // purchaseIssueProblems name what a purchase document lacks to be
 // recorded, by field and code.
 var purchaseIssueProblems = map[string]string{

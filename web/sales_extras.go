@@ -218,7 +218,7 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) error {
 	in := service.SendInput{To: strings.TrimSpace(r.PostFormValue("to")), Subject: strings.TrimSpace(r.PostFormValue("subject")),
 		Body: strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n")}
 	out, err := s.svc.SendDocument(r.Context(), id, in)
-	if errs.Is(err, errs.Invalid) && len(errs.FieldsOf(err)) > 0 {
+	if errs.Is(err, errs.Invalid) && mailFieldsOnly(err) {
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "sales_send", &sendPage{Page: s.basePage(r), Doc: v, Form: in, Errors: salesErrors(err)})
 		return nil
 	}

@@ -126,6 +126,19 @@ func purchasePages(t *testing.T, a *app, smtp *mailtest.Server) {
 		t.Error("the ordered quote still offers an order")
 	}
 
+	// Sending the draft order issues it; without the business's address
+	// to deliver to, the order's page says what to fill in, and where.
+	if r := a.get(A.Browser, page(order)+"/send"); r.Status != 200 || doc(t, r).Find("#send-issues").Length() != 1 {
+		t.Errorf("the draft order's send form: %d", r.Status)
+	}
+	r := a.post(A.Browser, page(order)+"/send", url.Values{"to": {"commandes@moulins.example"}, "subject": {"Commande {number}"}, "body": {"Bonjour"}})
+	if p := doc(t, r).Find(`#issue-problems [data-field="seller.address"] a[href="/settings/account"]`); r.Status != 422 || p.Length() != 1 {
+		t.Errorf("a draft order sent without the business's address: %d %q", r.Status, doc(t, r).Find("main").Text())
+	}
+	if got := doc(t, a.get(A.Browser, page(order))).Find("#document-status").AttrOr("data-status", ""); got != "draft" {
+		t.Errorf("the order not sent is %q", got)
+	}
+
 	// A document shown under the other menu lands under its own.
 	if r := a.get(A.Browser, "/sales/documents/"+formatInt(order)); r.Status != 301 || r.Header.Get("Location") != page(order) {
 		t.Errorf("a purchase order under /sales: %d %s", r.Status, r.Header.Get("Location"))
@@ -137,7 +150,7 @@ func purchasePages(t *testing.T, a *app, smtp *mailtest.Server) {
 	// A bill typed from scratch is recorded once the supplier's number
 	// and date are written.
 	bill := created(a.post(A.Browser, "/purchases/bills", form(map[string]string{"contact_id": formatInt(supplier.ID)})))
-	r := a.post(A.Browser, page(bill)+"/issue", nil)
+	r = a.post(A.Browser, page(bill)+"/issue", nil)
 	problems := doc(t, r).Find("#issue-problems")
 	if r.Status != 422 || problems.Find(`[data-field=supplier_number]`).Length() != 1 || problems.Find(`[data-field=issue_date]`).Length() != 1 ||
 		!strings.Contains(problems.Text(), "numéro du document du fournisseur") || problems.Find(`a[href="`+page(bill)+`/edit"]`).Length() != 2 {
