@@ -405,6 +405,18 @@ func (supplierStatementPage) RowKind(kind string) string {
 	return "sales.kind." + kind
 }
 
+// RowLabel is a statement row's label, a payment's method in words.
+func (p supplierStatementPage) RowLabel(r service.StatementRow) string {
+	if r.Kind != "payment" {
+		return r.Label
+	}
+	method, rest, _ := strings.Cut(r.Label, " ")
+	if !slices.Contains(sales.Methods, method) {
+		return r.Label
+	}
+	return strings.TrimSpace(p.T("sales.method."+method) + " " + rest)
+}
+
 func (s *Server) supplierStatement(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

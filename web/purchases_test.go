@@ -113,7 +113,7 @@ func TestPurchasePagesRender(t *testing.T) {
 			{"contact", contact, []string{`id="supplier-purchases"`, `href="/contacts/2/supplier-statement"`, `href="/purchases/documents/8" data-document-link`}},
 			{"sales_send", send, []string{`action="/purchases/documents/8/send"`, `id="send-issues"`}},
 			{"purchases_to_pay", samplePurchasePage(p, "purchases_to_pay", at), []string{`href="/purchases/documents/12#payment-form"`, `data-badge="overdue"`, `data-badge="due_soon"`}},
-			{"supplier_statement", samplePurchasePage(p, "supplier_statement", at), []string{`href="/purchases/documents/12"`, `data-total="closing"`}},
+			{"supplier_statement", samplePurchasePage(p, "supplier_statement", at), []string{`href="/purchases/documents/12"`, `data-total="closing"`, p.T("sales.method.transfer") + " VIR 1"}},
 		}
 		for _, pg := range pages {
 			var buf bytes.Buffer

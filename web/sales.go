@@ -866,8 +866,10 @@ func (s *Server) salesShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !canonical(r, p.Doc.Kind) {
 		// A document's page lives under its menu: a link that names the
-		// other one (a timeline entry, an old bookmark) lands there.
-		http.Redirect(w, r, documentPath(p.Doc.Kind, id), http.StatusMovedPermanently)
+		// other one (an old bookmark) lands there. Not a permanent
+		// redirect: a member of several accounts meets other documents
+		// under the same path.
+		http.Redirect(w, r, documentPath(p.Doc.Kind, id), http.StatusFound)
 		return nil
 	}
 	return s.render(w, r, "sales_document", p)

@@ -140,7 +140,7 @@ func purchasePages(t *testing.T, a *app, smtp *mailtest.Server) {
 	}
 
 	// A document shown under the other menu lands under its own.
-	if r := a.get(A.Browser, "/sales/documents/"+formatInt(order)); r.Status != 301 || r.Header.Get("Location") != page(order) {
+	if r := a.get(A.Browser, "/sales/documents/"+formatInt(order)); r.Status != 302 || r.Header.Get("Location") != page(order) {
 		t.Errorf("a purchase order under /sales: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	if r := a.get(A.Browser, "/sales/documents/"+formatInt(order)+"/edit"); r.Status != 303 || r.Header.Get("Location") != page(order) {
