@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -104,7 +105,18 @@ func purchasesWalkthrough(t *testing.T, a *app, smtp *mailtest.Server) {
 	const notice = `.alert-success[role=status]`
 	const origin = `#document-chain li[data-chain=origin] a`
 
+	// Bootstrap scrolls smoothly unless the user asks for less motion: a
+	// click computed mid-scroll lands beside its button on a loaded
+	// machine. This user asks for less motion.
+	b.run(t, "reduced motion", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return err
+	}))
 	b.run(t, "log in", b.login(a.URL, A.Email, A.Password)...)
+	if eval(`String(matchMedia("(prefers-reduced-motion: reduce)").matches && getComputedStyle(document.documentElement).scrollBehavior)`) != "auto" {
+		t.Fatal("the page still scrolls smoothly")
+	}
 	if got := b.text(t, `#nav-main a[href="/purchases"]`); got != "Achats" {
 		t.Errorf("the menu's purchases entry: %q", got)
 	}
@@ -314,15 +326,14 @@ func purchasesWalkthrough(t *testing.T, a *app, smtp *mailtest.Server) {
 	fileHref := b.attr(t, `#file-list tr[data-file] a[data-download]`, "href")
 	downloads := t.TempDir()
 	progress := chromedp.Events(b.ctx, cdpbrowser.DownloadProgress)
-	b.run(t, "download the original",
+	b.run(t, "allow downloads",
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: downloads, EventsEnabled: new(true)})
 			return err
 		}),
-		chromedp.Click(css(`#file-list tr[data-file] a[data-download]`)),
 	)
-	if got := waitFile(t, progress, downloads); got != string(original) {
+	if got := downloadFile(t, b, progress, downloads, `#file-list tr[data-file] a[data-download]`); got != string(original) {
 		t.Errorf("the downloaded file differs: %q", got)
 	}
 	// Served as kept: its type, never sniffed nor run, under its name.
@@ -480,33 +491,44 @@ func httpGet(t *testing.T, c *http.Client, url string) fetched {
 	return fetched{Status: resp.StatusCode, Header: resp.Header, Body: body}
 }
 
-// waitFile waits for a download to complete and returns its content.
-func waitFile(t *testing.T, progress iter.Seq2[cdpbrowser.EventDownloadProgress, error], dir string) string {
+// downloadFile clicks the link sel and returns the file it downloads. A
+// click that starts no download (it can fall while the page settles on a
+// loaded machine) is tried again, as a user would, and logged.
+func downloadFile(t *testing.T, b *browser, progress iter.Seq2[cdpbrowser.EventDownloadProgress, error], dir, sel string) string {
 	t.Helper()
-	done := make(chan string, 1)
+	events := make(chan cdpbrowser.EventDownloadProgress, 64)
 	go func() {
-		for ev, err := range progress {
-			t.Logf("download %s %s %v", ev.GUID, ev.State, err)
+		for ev, err := range progress { // ends with the browser's context
 			if err != nil {
-				done <- ""
 				return
 			}
-			switch ev.State {
-			case cdpbrowser.DownloadProgressStateCompleted:
-				b, _ := os.ReadFile(filepath.Join(dir, ev.GUID))
-				done <- string(b)
-				return
-			case cdpbrowser.DownloadProgressStateCanceled:
-				done <- "(canceled)"
-				return
-			}
+			events <- ev
 		}
 	}()
-	select {
-	case s := <-done:
-		return s
-	case <-time.After(20 * time.Second):
-		t.Fatal("the file was not downloaded")
-		return ""
+	for attempt := 1; attempt <= 3; attempt++ {
+		b.run(t, "download", chromedp.Click(chromedp.CSS(sel)))
+		timeout := time.After(10 * time.Second)
+	wait:
+		for {
+			select {
+			case ev := <-events:
+				switch ev.State {
+				case cdpbrowser.DownloadProgressStateCompleted:
+					data, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return string(data)
+				case cdpbrowser.DownloadProgressStateCanceled:
+					t.Fatalf("the download of %s was canceled", sel)
+				}
+			case <-timeout:
+				t.Logf("clicking %s started no download (attempt %d)", sel, attempt)
+				break wait
+			}
+		}
 	}
+	b.screenshot(t, "download")
+	t.Fatalf("%s was not downloaded", sel)
+	return ""
 }
