@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -70,9 +71,24 @@ func (s *Service) today(ctx context.Context, acc account.Account) (string, time.
 
 // Documents lists documents matching f that the actor may see.
 func (s *Service) Documents(ctx context.Context, f sales.Filter) ([]sales.Document, error) {
+	// No kind named lists the sales documents: purchases are listed by
+	// naming their kinds, under the Purchases module's right.
+	if len(f.Kinds) == 0 {
+		f.Kinds = sales.Kinds
+	}
 	m := access.Sales
-	if len(f.Kinds) == 1 {
+	switch {
+	case len(f.Kinds) == 1:
 		m = moduleOf(f.Kinds[0])
+	case slices.ContainsFunc(f.Kinds, sales.Purchase):
+		m = access.Purchases
+		if !slices.ContainsFunc(f.Kinds, func(k string) bool { return !sales.Purchase(k) }) {
+			break
+		}
+		// Sales and purchases at once: both rights.
+		if err := access.Require(ctx, access.Sales, access.View); err != nil {
+			return nil, err
+		}
 	}
 	if err := access.Require(ctx, m, access.View); err != nil {
 		return nil, err

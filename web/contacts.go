@@ -58,6 +58,12 @@ type contactPage struct {
 	People    []crm.Contact
 	// Sales is the client's documents and reminders, for those who see sales.
 	Sales *clientSales
+	// Purchases is a supplier's documents, the payments made to them and
+	// what is owed, for those who see purchases.
+	Purchases *supplierPurchases
+	// DocPaths are the pages of the documents the timeline names, by id
+	// ("" for one out of the viewer's sight).
+	DocPaths map[int64]string
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
@@ -141,7 +147,12 @@ func (s *Server) contactNew(w http.ResponseWriter, r *http.Request) error {
 	if err := access.Require(r.Context(), access.Contacts, access.Create); err != nil {
 		return err
 	}
-	p, err := s.withCompanies(r, s.contactPageData(r, crm.Contact{Kind: crm.Person, IsProspect: true, Address: account.Address{Country: "FR"}}))
+	c := crm.Contact{Kind: crm.Person, IsProspect: true, Address: account.Address{Country: "FR"}}
+	if r.URL.Query().Get("role") == "supplier" {
+		// From a purchase's editor: a supplier, most often a company.
+		c.Kind, c.IsProspect, c.IsSupplier = crm.Company, false, true
+	}
+	p, err := s.withCompanies(r, s.contactPageData(r, c))
 	if err != nil {
 		return err
 	}
@@ -200,6 +211,10 @@ func (s *Server) contactDetail(r *http.Request, c crm.Contact) (*contactPage, er
 	if err := s.addClientSales(r, p, c); err != nil {
 		return nil, err
 	}
+	if err := s.addSupplierPurchases(r, p, c); err != nil {
+		return nil, err
+	}
+	s.timelineLinks(r, p)
 	return p, nil
 }
 

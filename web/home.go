@@ -18,7 +18,7 @@ var modules = []module{
 	{"nav.contacts", "home.contacts", "/contacts"},
 	{"nav.products", "home.products", "/products"},
 	{"nav.sales", "home.sales", "/sales"},
-	{"nav.purchases", "home.purchases", ""},
+	{"nav.purchases", "home.purchases", "/purchases"},
 	{"nav.pos", "home.pos", ""},
 	{"nav.privacy", "home.privacy", ""},
 	{"nav.activity", "home.activity", "/activity"},

@@ -94,7 +94,9 @@ func noticeID(n string) string {
 	case "saved", "deleted", "created", "logged_out", "password_reset", "invited", "invited_unsent", "joined", "email_verified", "code_sent", "password_changed", "2fa_required", "merged", "invitation_sent", "invitation_unsent",
 		"sent", "sent_unsent", "payment_recorded", "reminder_sent", "reminder_unsent", "reminder_no_email", "reminders_sent",
 		"issued_quote", "issued_order", "issued_delivery", "issued_invoice", "issued_deposit", "issued_credit",
-		"accepted", "refused", "cancelled", "cancelled_quote", "cancelled_order":
+		"accepted", "refused", "cancelled", "cancelled_quote", "cancelled_order",
+		"issued_supplier_quote", "issued_purchase_order", "issued_receipt", "issued_bill", "cancelled_purchase_order", "cancelled_bill",
+		"confirmed", "file_attached", "file_deleted":
 		return "notice." + n
 	}
 	return ""
@@ -119,7 +121,8 @@ func (f formErrors) Err(field string) string { return f[field] }
 // pageNames are the templates under templates/, each rendered inside layout.html.
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
 	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge", "products", "product", "product_import",
-	"sales", "sales_editor", "sales_document", "sales_settings", "sales_send", "sales_reminders", "sales_dashboard"}
+	"sales", "sales_editor", "sales_document", "sales_settings", "sales_send", "sales_reminders", "sales_dashboard",
+	"purchases_to_pay", "supplier_statement"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

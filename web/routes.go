@@ -53,6 +53,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForProducts(mux)
 	s.routesForSales(mux)
 	s.routesForSalesExtras(mux)
+	s.routesForPurchases(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

@@ -74,6 +74,58 @@ func (c salesCollection) Module() string {
 // Purchase reports whether the collection is one of the Purchases menu.
 func (c salesCollection) Purchase() bool { return sales.Purchase(c.Kind) }
 
+// Base is the path the collection's pages live under: /sales or /purchases.
+func (c salesCollection) Base() string { return documentBase(c.Kind) }
+
+// Path is the collection's list.
+func (c salesCollection) Path() string { return c.Base() + "/" + c.Slug }
+
+// Payable reports whether the collection's documents are paid: invoices
+// by clients, bills to suppliers.
+func (c salesCollection) Payable() bool { return sales.Payable(c.Kind) }
+
+// Party is the message id naming the other party: the client, or the
+// supplier.
+func (c salesCollection) Party() string {
+	if c.Purchase() {
+		return "purchases.supplier"
+	}
+	return "sales.client"
+}
+
+// Title is the message id of the menu the collection belongs to.
+func (c salesCollection) Title() string {
+	if c.Purchase() {
+		return "purchases.title"
+	}
+	return "sales.title"
+}
+
+// collectionsOf are the lists shown as tabs beside c.
+func collectionsOf(c salesCollection) []salesCollection {
+	if c.Purchase() {
+		return purchaseCollections
+	}
+	return salesCollections
+}
+
+// documentBase is the path a document's pages live under: purchases
+// under /purchases, the rest under /sales.
+func documentBase(kind string) string {
+	if sales.Purchase(kind) {
+		return "/purchases"
+	}
+	return "/sales"
+}
+
+// documentPath is a document's page.
+func documentPath(kind string, id int64) string {
+	return documentBase(kind) + "/documents/" + strconv.FormatInt(id, 10)
+}
+
+// DocPath is a document's page, for templates.
+func (p Page) DocPath(kind string, id int64) string { return documentPath(kind, id) }
+
 // Creatable reports whether a new document of the collection is written
 // from scratch (a credit note is made from its invoice, a receipt from
 // its purchase order).
@@ -104,11 +156,11 @@ func (p Page) StatusClass(status string) string {
 	switch status {
 	case sales.Draft:
 		return "text-bg-secondary"
-	case sales.Issued:
+	case sales.Issued, sales.Sent:
 		return "text-bg-primary"
-	case sales.Accepted, sales.Paid, sales.Delivered:
+	case sales.Accepted, sales.Paid, sales.Delivered, sales.Received:
 		return "text-bg-success"
-	case sales.PartlyPaid, sales.PartDelivered:
+	case sales.PartlyPaid, sales.PartDelivered, sales.Confirmed, sales.PartReceived:
 		return "text-bg-info"
 	case sales.Refused, sales.Overdue:
 		return "text-bg-danger"
@@ -138,7 +190,7 @@ func (s *Server) today(p Page) string { return time.Now().In(p.loc).Format(time.
 
 func (s *Server) salesList(c salesCollection) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p := &salesListPage{Page: s.basePage(r), Collection: c, Collections: salesCollections}
+		p := &salesListPage{Page: s.basePage(r), Collection: c, Collections: collectionsOf(c)}
 		q := r.URL.Query()
 		p.Query = strings.TrimSpace(q.Get("q"))
 		if st := q.Get("status"); slices.Contains(c.Statuses, st) {
@@ -183,22 +235,26 @@ type lineForm struct {
 
 // docForm is the editor's form as typed.
 type docForm struct {
-	ID           int64
-	Kind         string
-	OriginID     int64
-	ContactID    string
-	Title        string
-	DeliveryDate string
-	DueDate      string
-	ValidUntil   string
-	PaymentTerms string
-	Exemption    string
-	Operation    string
-	VATOnDebits  bool
-	Discount     string
-	Notes        string
-	Locale       string
-	Lines        []lineForm
+	ID        int64
+	Kind      string
+	OriginID  int64
+	ContactID string
+	Title     string
+	// SupplierNumber and IssueDate are the supplier's own number and date,
+	// on purchase documents (the date on a supplier's quote or bill only).
+	SupplierNumber string
+	IssueDate      string
+	DeliveryDate   string
+	DueDate        string
+	ValidUntil     string
+	PaymentTerms   string
+	Exemption      string
+	Operation      string
+	VATOnDebits    bool
+	Discount       string
+	Notes          string
+	Locale         string
+	Lines          []lineForm
 }
 
 // defaultChoice is the value of the "the business's default" option,
@@ -208,7 +264,10 @@ const defaultChoice = "default"
 func formOfDocument(d sales.Document, lang string) docForm {
 	f := docForm{ID: d.ID, Kind: d.Kind, OriginID: d.OriginID, Title: d.Title, DeliveryDate: d.DeliveryDate, DueDate: d.DueDate,
 		ValidUntil: d.ValidUntil, PaymentTerms: d.PaymentTerms, Exemption: string(d.Exemption), Operation: d.Operation,
-		VATOnDebits: d.VATOnDebits, Notes: d.Notes, Locale: d.Locale}
+		VATOnDebits: d.VATOnDebits, Notes: d.Notes, Locale: d.Locale, SupplierNumber: d.SupplierNumber}
+	if sales.Recorded(d.Kind) {
+		f.IssueDate = d.IssueDate
+	}
 	if d.ContactID != 0 {
 		f.ContactID = strconv.FormatInt(d.ContactID, 10)
 	}
@@ -245,7 +304,8 @@ func readDocForm(r *http.Request) docForm {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := docForm{ContactID: v("contact_id"), Title: v("title"), DeliveryDate: v("delivery_date"), DueDate: v("due_date"),
 		ValidUntil: v("valid_until"), PaymentTerms: v("payment_terms"), Exemption: v("exemption"), Operation: v("operation"),
-		VATOnDebits: r.PostFormValue("vat_on_debits") != "", Discount: v("discount"), Notes: strings.TrimSpace(r.PostFormValue("notes")), Locale: v("locale")}
+		VATOnDebits: r.PostFormValue("vat_on_debits") != "", Discount: v("discount"), Notes: strings.TrimSpace(r.PostFormValue("notes")), Locale: v("locale"),
+		SupplierNumber: v("supplier_number"), IssueDate: v("issue_date")}
 	var idx []int
 	for k := range r.PostForm {
 		if rest, ok := strings.CutPrefix(k, "lines."); ok {
@@ -290,7 +350,7 @@ func (f docForm) input(creating bool) (sales.Input, errs.Fields) {
 	var fe errs.Fields
 	str := func(s string) *string { return &s }
 	in := sales.Input{Title: str(f.Title), DeliveryDate: str(f.DeliveryDate), Notes: str(f.Notes), Locale: str(f.Locale)}
-	if f.Kind == sales.Quote {
+	if f.Kind == sales.Quote || f.Kind == sales.SupplierQuote {
 		in.ValidUntil = str(f.ValidUntil)
 	}
 	if sales.Payable(f.Kind) {
@@ -303,6 +363,20 @@ func (f docForm) input(creating bool) (sales.Input, errs.Fields) {
 		fe.Add("contact_id", "not_found", "no such client")
 	}
 	in.ContactID = &cid
+	if sales.Purchase(f.Kind) {
+		// A purchase carries the supplier's number and, when recorded
+		// from the supplier's paper, their date; the business's own VAT
+		// choices (exemption, category, VAT on debits) are the seller's
+		// business, not the buyer's.
+		in.SupplierNumber = str(f.SupplierNumber)
+		if sales.Recorded(f.Kind) {
+			in.IssueDate = str(f.IssueDate)
+		}
+		if f.PaymentTerms != defaultChoice || !creating {
+			in.PaymentTerms = str(f.PaymentTerms)
+		}
+		return in, f.lines(&in, fe)
+	}
 	// "default" leaves the business's default in place on a new document.
 	if f.PaymentTerms != defaultChoice || !creating {
 		in.PaymentTerms = str(f.PaymentTerms)
@@ -317,6 +391,13 @@ func (f docForm) input(creating bool) (sales.Input, errs.Fields) {
 	if defaults := creating && f.Operation == defaultChoice; !defaults || f.VATOnDebits {
 		in.VATOnDebits = &f.VATOnDebits
 	}
+	return in, f.lines(&in, fe)
+}
+
+// lines reads the document's discount and lines into in, adding what
+// cannot be read to fe.
+func (f docForm) lines(in *sales.Input, fe errs.Fields) errs.Fields {
+	var err error
 	pct := func(field, s string) sales.Percent {
 		if s == "" {
 			return 0
@@ -356,7 +437,7 @@ func (f docForm) input(creating bool) (sales.Input, errs.Fields) {
 		lines[i] = l
 	}
 	in.Lines = &lines
-	return in, fe
+	return fe
 }
 
 type termChoice struct{ Value, Label string }
@@ -430,12 +511,17 @@ func (s *Server) productChoices(r *http.Request, p *salesEditorPage) error {
 	}
 	sees := p.SeesAmounts()
 	for _, prod := range list {
+		if p.Collection.Purchase() {
+			// Bought, not sold: the line is completed on save with the
+			// supplier's price and reference (else the purchase price).
+			prod.Price = prod.PurchasePrice
+		}
 		c := productChoice{ID: prod.ID, Label: prod.Reference + " — " + prod.Name, Reference: prod.Reference, Description: prod.Name,
 			Unit: prod.Unit, Price: prod.Price.Format(p.lang), VATRate: prod.VATRate.Format(p.lang)}
 		if prod.Description != "" {
 			c.Description += "\n" + prod.Description
 		}
-		if sees {
+		if sees && prod.Price != 0 {
 			c.Shown = p.Money(prod.Price) + " / " + p.T("unit."+prod.Unit)
 		}
 		p.Products = append(p.Products, c)
@@ -485,7 +571,12 @@ func (s *Server) editorPage(r *http.Request, c salesCollection, f docForm) (*sal
 		p.Rates = append(p.Rates, rt.Format(p.lang))
 	}
 	p.Defaults = f.PaymentTerms == defaultChoice
-	clients, err := s.svc.Contacts(r.Context(), crm.Filter{Limit: 500})
+	// A purchase is made from a supplier: the picker offers them only.
+	cf := crm.Filter{Limit: 500}
+	if c.Purchase() {
+		cf.Role = "supplier"
+	}
+	clients, err := s.svc.Contacts(r.Context(), cf)
 	if err != nil {
 		return nil, err
 	}
@@ -520,6 +611,10 @@ func (s *Server) salesNew(c salesCollection) handlerFunc {
 		default:
 			f.PaymentTerms, f.Exemption, f.Operation, f.VATOnDebits = st.PaymentTerms, string(st.Exemption), st.Operation, st.VATOnDebits
 		}
+		if c.Purchase() {
+			// The business's own VAT choices say nothing of its suppliers'.
+			f.Exemption, f.Operation, f.VATOnDebits = "", "", false
+		}
 		p, err := s.editorPage(r, c, f)
 		if err != nil {
 			return err
@@ -538,8 +633,8 @@ func (s *Server) salesEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !v.IsDraft() {
-		return redirectAfterPost(w, r, documentPath(v.ID))
+	if !v.IsDraft() || !canonical(r, v.Kind) {
+		return redirectAfterPost(w, r, documentPath(v.Kind, v.ID))
 	}
 	p, err := s.editorPage(r, collectionOf(v.Kind), formOfDocument(v.Document, negotiate(r)))
 	if err != nil {
@@ -552,8 +647,6 @@ func (s *Server) salesEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, "sales_editor", p)
 }
-
-func documentPath(id int64) string { return "/sales/documents/" + strconv.FormatInt(id, 10) }
 
 // salesCreate and salesUpdate save the editor; on invalid input the form
 // comes back as typed with each error next to its field.
@@ -622,7 +715,7 @@ func (s *Server) saveDocument(w http.ResponseWriter, r *http.Request, c salesCol
 	if err != nil {
 		return err
 	}
-	return redirectAfterPost(w, r, documentPath(d.ID)+"?notice=saved")
+	return redirectAfterPost(w, r, documentPath(d.Kind, d.ID)+"?notice=saved")
 }
 
 // salesErrors maps fields to sales.error.<code> messages: the sales
@@ -648,8 +741,9 @@ type issueProblem struct {
 
 // docAction is a button that derives a document.
 type docAction struct {
-	Kind      string // order, delivery, invoice, deposit, credit, duplicate
+	Kind      string // order, delivery, invoice, deposit, credit, purchase_order, receipt, bill, duplicate
 	Delivered bool
+	Received  bool   // a bill of what was received
 	Label     string // message id
 }
 
@@ -671,6 +765,15 @@ type salesDocPage struct {
 	Deposit     bool
 	DepositPct  string
 	Extras      docExtras
+	// CanConfirm: a sent purchase order the supplier may acknowledge.
+	CanConfirm bool
+	// Attachments are a purchase document's files; CanAttach and
+	// CanDetach say whether files can be added and removed (drafts only),
+	// FileError the message id of an upload's refusal.
+	Attachments []sales.Attachment
+	CanAttach   bool
+	CanDetach   bool
+	FileError   string
 }
 
 // Lines are the document's lines as shown: a delivery note leaves out the
@@ -725,6 +828,10 @@ func (s *Server) documentPage(r *http.Request, id int64) (*salesDocPage, error) 
 		p.CanEdit, p.CanDelete, p.CanIssue = p.Can(m, "edit"), p.Can(m, "delete"), p.Can(m, "issue")
 		return p, nil
 	}
+	if v.Purchase() {
+		purchaseActions(p)
+		return p, nil
+	}
 	p.CanDecide = v.Kind == sales.Quote && v.Status == sales.Issued && p.Can(m, "edit")
 	p.CanCancel = p.Can(m, "edit") && ((v.Kind == sales.Quote && (v.Status == sales.Issued || v.Status == sales.Accepted)) ||
 		(v.Kind == sales.Order && v.Status == sales.Issued))
@@ -745,7 +852,7 @@ func (s *Server) documentPage(r *http.Request, id int64) (*salesDocPage, error) 
 
 // DuplicateOK reports whether the document can be copied as a new draft.
 func (p salesDocPage) DuplicateOK() bool {
-	return p.Doc.Kind != sales.Credit && p.Can(p.Collection.Module(), "create")
+	return p.Doc.Kind != sales.Credit && p.Doc.Kind != sales.Receipt && p.Can(p.Collection.Module(), "create")
 }
 
 func (s *Server) salesShow(w http.ResponseWriter, r *http.Request) error {
@@ -756,6 +863,14 @@ func (s *Server) salesShow(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.documentPage(r, id)
 	if err != nil {
 		return err
+	}
+	if !canonical(r, p.Doc.Kind) {
+		// A document's page lives under its menu: a link that names the
+		// other one (an old bookmark) lands there. Not a permanent
+		// redirect: a member of several accounts meets other documents
+		// under the same path.
+		http.Redirect(w, r, documentPath(p.Doc.Kind, id), http.StatusFound)
+		return nil
 	}
 	return s.render(w, r, "sales_document", p)
 }
@@ -784,6 +899,10 @@ func (s *Server) showActionError(w http.ResponseWriter, r *http.Request, id int6
 // issueProblemOf says what is missing and links to where it is filled in.
 func issueProblemOf(f errs.FieldError, d sales.Document) issueProblem {
 	p := issueProblem{Field: f.Field, Message: "sales.issue." + f.Field}
+	if id, ok := purchaseIssueProblems[f.Field+"."+f.Code]; ok {
+		// The supplier's number and date, written from their paper.
+		return issueProblem{Field: f.Field, Message: id, Link: documentPath(d.Kind, d.ID) + "/edit", Where: "sales.where.edit"}
+	}
 	switch {
 	case strings.HasPrefix(f.Field, "seller."):
 		p.Link, p.Where = "/settings/account", "sales.where.account"
@@ -796,7 +915,7 @@ func issueProblemOf(f errs.FieldError, d sales.Document) issueProblem {
 		if !knownIssueFields[f.Field] {
 			p.Message = "sales.issue.field"
 		}
-		p.Link, p.Where = documentPath(d.ID)+"/edit", "sales.where.edit"
+		p.Link, p.Where = documentPath(d.Kind, d.ID)+"/edit", "sales.where.edit"
 	}
 	if strings.HasPrefix(f.Field, "seller.") || strings.HasPrefix(f.Field, "buyer.") || strings.HasPrefix(f.Field, "settings.") {
 		if !knownIssueFields[f.Field] {
@@ -822,21 +941,22 @@ func (s *Server) salesDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteDocument(r.Context(), id); err != nil {
 		return s.showActionError(w, r, id, err)
 	}
-	return redirectAfterPost(w, r, "/sales/"+collectionOf(v.Kind).Slug+"?notice=deleted")
+	return redirectAfterPost(w, r, collectionOf(v.Kind).Path()+"?notice=deleted")
 }
 
 // documentAction runs a one-click action on the document of the path,
 // then shows the document again, with the action's refusal if any.
-func (s *Server) documentAction(act func(r *http.Request, id int64) error, notice, fragment string) handlerFunc {
+func (s *Server) documentAction(act func(r *http.Request, id int64) (sales.Document, error), notice, fragment string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err
 		}
-		if err := act(r, id); err != nil {
+		d, err := act(r, id)
+		if err != nil {
 			return s.showActionError(w, r, id, err)
 		}
-		return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice+fragment)
+		return redirectAfterPost(w, r, documentPath(d.Kind, id)+"?notice="+notice+fragment)
 	}
 }
 
@@ -853,7 +973,7 @@ func (s *Server) documentChange(act func(r *http.Request, id int64) (sales.Docum
 		if err != nil {
 			return s.showActionError(w, r, id, err)
 		}
-		return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice(d))
+		return redirectAfterPost(w, r, documentPath(d.Kind, id)+"?notice="+notice(d))
 	}
 }
 
@@ -869,7 +989,7 @@ func decidedNotice(d sales.Document) string { return d.Status }
 
 // cancelledNotice is "Devis annulé", "Commande annulée", or "Document annulé".
 func cancelledNotice(d sales.Document) string {
-	if d.Kind == sales.Quote || d.Kind == sales.Order {
+	if d.Kind == sales.Quote || d.Kind == sales.Order || d.Kind == sales.PurchaseOrder || d.Kind == sales.Bill {
 		return "cancelled_" + d.Kind
 	}
 	return "cancelled"
@@ -888,7 +1008,7 @@ func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := service.DeriveInput{Kind: r.PostFormValue("kind"), Delivered: r.PostFormValue("delivered") != ""}
+	in := service.DeriveInput{Kind: r.PostFormValue("kind"), Delivered: r.PostFormValue("delivered") != "", Received: r.PostFormValue("received") != ""}
 	if in.Kind == sales.Deposit {
 		v, err := money.ParseDecimal(strings.TrimSuffix(strings.TrimSpace(r.PostFormValue("deposit")), "%"), 2)
 		if err != nil {
@@ -900,7 +1020,7 @@ func (s *Server) salesDerive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.showActionError(w, r, id, err)
 	}
-	return redirectAfterPost(w, r, documentPath(d.ID)+"?notice=created")
+	return redirectAfterPost(w, r, documentPath(d.Kind, d.ID)+"?notice=created")
 }
 
 func (s *Server) routesForSales(mux *patternMux) {
@@ -912,22 +1032,29 @@ func (s *Server) routesForSales(mux *patternMux) {
 		}
 		return redirectAfterPost(w, r, "/sales/quotes")
 	}))
-	for _, c := range salesCollections {
-		mux.Handle("GET /sales/"+c.Slug, s.user(s.salesList(c)))
-		mux.Handle("GET /sales/"+c.Slug+"/export.csv", s.user(s.documentExport(c)))
+	mux.Handle("GET /purchases", s.user(func(w http.ResponseWriter, r *http.Request) error {
+		return redirectAfterPost(w, r, purchaseCollections[0].Path())
+	}))
+	// The Sales and the Purchases menus: the same lists, editor and
+	// document pages, each under its own path.
+	for _, c := range slices.Concat(salesCollections, purchaseCollections) {
+		mux.Handle("GET "+c.Path(), s.user(s.salesList(c)))
+		mux.Handle("GET "+c.Path()+"/export.csv", s.user(s.documentExport(c)))
 		if c.Creatable() {
-			mux.Handle("GET /sales/"+c.Slug+"/new", s.user(s.salesNew(c)))
-			mux.Handle("POST /sales/"+c.Slug, s.user(s.salesCreate(c)))
+			mux.Handle("GET "+c.Path()+"/new", s.user(s.salesNew(c)))
+			mux.Handle("POST "+c.Path(), s.user(s.salesCreate(c)))
 		}
 	}
-	mux.Handle("GET /sales/documents/{id}", s.user(s.salesShow))
-	mux.Handle("GET /sales/documents/{id}/edit", s.user(s.salesEdit))
-	mux.Handle("POST /sales/documents/{id}", s.user(s.salesUpdate))
-	mux.Handle("POST /sales/documents/{id}/delete", s.user(s.salesDelete))
-	mux.Handle("POST /sales/documents/{id}/issue", s.user(s.documentChange(s.salesIssue, issuedNotice)))
-	mux.Handle("POST /sales/documents/{id}/decide", s.user(s.documentChange(s.salesDecide, decidedNotice)))
-	mux.Handle("POST /sales/documents/{id}/cancel", s.user(s.documentChange(s.salesCancel, cancelledNotice)))
-	mux.Handle("POST /sales/documents/{id}/derive", s.user(s.salesDerive))
+	for _, base := range []string{"/sales", "/purchases"} {
+		mux.Handle("GET "+base+"/documents/{id}", s.user(s.salesShow))
+		mux.Handle("GET "+base+"/documents/{id}/edit", s.user(s.salesEdit))
+		mux.Handle("POST "+base+"/documents/{id}", s.user(s.salesUpdate))
+		mux.Handle("POST "+base+"/documents/{id}/delete", s.user(s.salesDelete))
+		mux.Handle("POST "+base+"/documents/{id}/issue", s.user(s.documentChange(s.salesIssue, issuedNotice)))
+		mux.Handle("POST "+base+"/documents/{id}/decide", s.user(s.documentChange(s.salesDecide, decidedNotice)))
+		mux.Handle("POST "+base+"/documents/{id}/cancel", s.user(s.documentChange(s.salesCancel, cancelledNotice)))
+		mux.Handle("POST "+base+"/documents/{id}/derive", s.user(s.salesDerive))
+	}
 	mux.Handle("GET /settings/sales", s.user(s.salesSettingsForm))
 	mux.Handle("POST /settings/sales", s.user(s.salesSettingsSave))
 }

@@ -21,14 +21,19 @@ func (s *Server) routesForSalesExtras(mux *patternMux) {
 	mux.Handle("GET /sales/dashboard", s.user(s.salesDashboard))
 	mux.Handle("GET /sales/reminders", s.user(s.remindersPage))
 	mux.Handle("POST /sales/reminders/send-all", s.user(s.remindersSendAll))
-	mux.Handle("GET /sales/documents/{id}/pdf", s.user(s.documentPDF))
-	mux.Handle("GET /sales/documents/{id}/send", s.user(s.sendForm))
-	mux.Handle("POST /sales/documents/{id}/send", s.user(s.sendDocument))
-	mux.Handle("POST /sales/documents/{id}/payments", s.user(s.recordPayment))
-	mux.Handle("POST /sales/documents/{id}/apply-credit", s.user(s.documentAction(s.applyCredit, "payment_recorded", "#document-payments")))
+	// The PDF, the e-mail and the payments, for sales and purchases alike
+	// (a supplier's bill is paid out; a purchase order is e-mailed).
+	for _, base := range []string{"/sales", "/purchases"} {
+		mux.Handle("GET "+base+"/documents/{id}/pdf", s.user(s.documentPDF))
+		mux.Handle("GET "+base+"/documents/{id}/send", s.user(s.sendForm))
+		mux.Handle("POST "+base+"/documents/{id}/send", s.user(s.sendDocument))
+		mux.Handle("POST "+base+"/documents/{id}/payments", s.user(s.recordPayment))
+		mux.Handle("POST "+base+"/documents/{id}/apply-credit", s.user(s.documentAction(s.applyCredit, "payment_recorded", "#document-payments")))
+		mux.Handle("POST "+base+"/payments/{id}/delete", s.user(s.deletePayment))
+	}
+	// Reminders chase clients only.
 	mux.Handle("POST /sales/documents/{id}/remind", s.user(s.sendReminder))
 	mux.Handle("POST /sales/documents/{id}/dunning", s.user(s.documentAction(s.pauseDunning, "saved", "#document-reminders")))
-	mux.Handle("POST /sales/payments/{id}/delete", s.user(s.deletePayment))
 	mux.Handle("POST /contacts/{id}/dunning", s.user(s.pauseClientDunning))
 	mux.Handle("GET /contacts/{id}/statement.pdf", s.user(s.statementPDF))
 }
@@ -82,6 +87,8 @@ type payForm struct {
 // e-mail, the payments and the reminders.
 type docExtras struct {
 	CanSend bool
+	// SendDraft is a draft purchase order, which sending issues.
+	SendDraft bool
 	// Payable is an issued invoice or deposit invoice; Open one with
 	// something left to pay.
 	Payable   bool
@@ -106,7 +113,14 @@ func (s *Server) addExtras(r *http.Request, p *salesDocPage) error {
 	ctx := r.Context()
 	d := p.Doc.Document
 	x := &p.Extras
-	x.CanSend = p.Can(p.Collection.Module(), "send")
+	// A supplier's quote or bill came from the supplier: it is not sent.
+	x.CanSend = p.Can(p.Collection.Module(), "send") && !sales.Recorded(d.Kind)
+	x.SendDraft = d.Kind == sales.PurchaseOrder && d.IsDraft()
+	if d.Purchase() {
+		if err := s.addAttachments(r, p); err != nil {
+			return err
+		}
+	}
 	if !sales.Payable(d.Kind) || d.IsDraft() {
 		return nil
 	}
@@ -116,16 +130,25 @@ func (s *Server) addExtras(r *http.Request, p *salesDocPage) error {
 		return err
 	}
 	x.Open = (d.Status == sales.Issued || d.Status == sales.PartlyPaid) && d.Balance() > 0
-	x.CanPay = p.Can("sales", "pay") && p.SeesAmounts()
+	x.CanPay = p.Can(p.Collection.Module(), "pay") && p.SeesAmounts()
 	x.PayForm = payForm{Date: s.today(p.Page), Amount: d.Balance().Format(p.lang), Method: "transfer"}
 	if x.Open && x.CanPay {
-		payments, err := s.svc.Payments(ctx, d.ContactID)
+		// What the client paid beyond their invoices, or what was paid to
+		// the supplier in advance.
+		list := s.svc.Payments
+		if d.Purchase() {
+			list = s.svc.SupplierPayments
+		}
+		payments, err := list(ctx, d.ContactID)
 		if err != nil && !errs.Is(err, errs.Forbidden) {
 			return err
 		}
 		for _, pay := range payments {
 			x.Credit += pay.Credit()
 		}
+	}
+	if d.Purchase() {
+		return nil // suppliers are not reminded
 	}
 	if x.Reminders, err = s.svc.Reminders(ctx, d.ID); err != nil {
 		return err
@@ -173,8 +196,8 @@ func (s *Server) sendForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v.IsDraft() {
-		return redirectAfterPost(w, r, documentPath(id))
+	if !sendable(v.Document) {
+		return redirectAfterPost(w, r, documentPath(v.Kind, id))
 	}
 	m, err := s.svc.DocumentMail(r.Context(), id)
 	if err != nil {
@@ -195,7 +218,7 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) error {
 	in := service.SendInput{To: strings.TrimSpace(r.PostFormValue("to")), Subject: strings.TrimSpace(r.PostFormValue("subject")),
 		Body: strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n")}
 	out, err := s.svc.SendDocument(r.Context(), id, in)
-	if errs.Is(err, errs.Invalid) && len(errs.FieldsOf(err)) > 0 {
+	if errs.Is(err, errs.Invalid) && mailFieldsOnly(err) {
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "sales_send", &sendPage{Page: s.basePage(r), Doc: v, Form: in, Errors: salesErrors(err)})
 		return nil
 	}
@@ -206,7 +229,7 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) error {
 	if !out.MailSent {
 		notice = "sent_unsent"
 	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice="+notice)
+	return redirectAfterPost(w, r, documentPath(v.Kind, id)+"?notice="+notice)
 }
 
 func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request) error {
@@ -214,7 +237,8 @@ func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Document(r.Context(), id); err != nil {
+	doc, err := s.svc.Document(r.Context(), id)
+	if err != nil {
 		return err
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
@@ -223,7 +247,12 @@ func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil {
 		err = errs.Fields{{Field: "amount", Code: perr.Error(), Message: "not an amount"}}.Err("web.recordPayment")
 	} else {
-		_, err = s.svc.RecordPayment(r.Context(), service.PaymentInput{DocumentID: id, Date: f.Date, Amount: amount,
+		// A client's invoice is paid in, a supplier's bill out.
+		direction := sales.In
+		if doc.Purchase() {
+			direction = sales.Out
+		}
+		_, err = s.svc.RecordPayment(r.Context(), service.PaymentInput{Direction: direction, DocumentID: id, Date: f.Date, Amount: amount,
 			Method: f.Method, Reference: f.Reference, Note: f.Note})
 	}
 	if errs.Is(err, errs.Invalid) && len(errs.FieldsOf(err)) > 0 {
@@ -238,7 +267,7 @@ func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.showActionError(w, r, id, err)
 	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice=payment_recorded#document-payments")
+	return redirectAfterPost(w, r, documentPath(doc.Kind, id)+"?notice=payment_recorded#document-payments")
 }
 
 func (s *Server) deletePayment(w http.ResponseWriter, r *http.Request) error {
@@ -250,14 +279,18 @@ func (s *Server) deletePayment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if doc, _ := strconv.ParseInt(r.PostFormValue("document"), 10, 64); doc > 0 {
-		return redirectAfterPost(w, r, documentPath(doc)+"?notice=deleted#document-payments")
+		if kind, err := s.svc.DocumentKind(r.Context(), doc); err == nil {
+			return redirectAfterPost(w, r, documentPath(kind, doc)+"?notice=deleted#document-payments")
+		}
+	}
+	if strings.HasPrefix(r.URL.Path, "/purchases/") {
+		return redirectAfterPost(w, r, "/purchases/bills?notice=deleted")
 	}
 	return redirectAfterPost(w, r, "/sales/invoices?notice=deleted")
 }
 
-func (s *Server) applyCredit(r *http.Request, id int64) error {
-	_, err := s.svc.ApplyInvoiceCredit(r.Context(), id)
-	return err
+func (s *Server) applyCredit(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.ApplyInvoiceCredit(r.Context(), id)
 }
 
 // reminderNotice is the notice after a reminder, by its mail status.
@@ -284,12 +317,11 @@ func (s *Server) sendReminder(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("back") == "reminders" {
 		return redirectAfterPost(w, r, "/sales/reminders?notice="+reminderNotice(rem.MailStatus))
 	}
-	return redirectAfterPost(w, r, documentPath(id)+"?notice="+reminderNotice(rem.MailStatus)+"#document-reminders")
+	return redirectAfterPost(w, r, documentPath(sales.Invoice, id)+"?notice="+reminderNotice(rem.MailStatus)+"#document-reminders")
 }
 
-func (s *Server) pauseDunning(r *http.Request, id int64) error {
-	_, err := s.svc.PauseDunning(r.Context(), id, r.PostFormValue("paused") == "1")
-	return err
+func (s *Server) pauseDunning(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.PauseDunning(r.Context(), id, r.PostFormValue("paused") == "1")
 }
 
 func (s *Server) pauseClientDunning(w http.ResponseWriter, r *http.Request) error {
@@ -455,9 +487,12 @@ func (s *Server) addClientSales(r *http.Request, p *contactPage, c crm.Contact) 
 		return nil
 	}
 	today := s.today(p.Page)
-	docs, err := s.svc.Documents(r.Context(), sales.Filter{ContactID: c.ID, Today: today, Limit: 20})
+	docs, err := s.svc.Documents(r.Context(), sales.Filter{Kinds: sales.Kinds, ContactID: c.ID, Today: today, Limit: 20})
 	if err != nil {
 		return err
+	}
+	if len(docs) == 0 && c.IsSupplier && !c.IsClient && !c.IsProspect {
+		return nil // a supplier only: their record shows their purchases
 	}
 	cs := &clientSales{CanPause: p.Can("sales", "edit")}
 	for _, d := range docs {

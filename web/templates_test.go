@@ -11,10 +11,12 @@ import (
 // TestFileLinksAreNotBoosted: the layout boosts every link with htmx, which
 // fetches a boosted link's target and swaps it into the page; a link to a
 // file (a PDF, a CSV, a vCard) must opt out, or its bytes land in the page
-// instead of the download (the document page's PDF button once did).
+// instead of the download (the document page's PDF button once did), and
+// an attached file's link must never be fetched into the page either.
 func TestFileLinksAreNotBoosted(t *testing.T) {
 	anchor := regexp.MustCompile(`<a\s[^>]*>`)
-	file := regexp.MustCompile(`href="[^"]*(/pdf|\.pdf|\.csv|\.vcf|\.ics)(\?[^"]*)?"|\sdownload[\s>]`)
+	// Attached files (/files/{id}) are served by their stored type.
+	file := regexp.MustCompile(`href="[^"]*(/pdf|\.pdf|\.csv|\.vcf|\.ics|/files/[^"]*)(\?[^"]*)?"|\sdownload[\s>]`)
 	paths, err := filepath.Glob("templates/*.html")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("templates: %v", err)

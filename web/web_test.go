@@ -44,7 +44,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // untranslated matches a message id left in a rendered page.
-var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal|products|sales|unit)\.[a-z_]+(\.[a-z_]+)*\b`)
+var untranslated = regexp.MustCompile(`(?:^|[^.\w-])(nav|home|login|account|bank|form|notice|activity|error|errorpage|users|roles|explain|invitation|role|right|access|reset|me|signup|verify|totp|operator|support|contacts|conv|agenda|case|support_q|import|merge|cal|products|sales|purchases|unit)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestEveryPageRendersInBothLanguages renders every page template with
 // sample data in French and English: no template error and no message id
@@ -131,9 +131,11 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				Errors: salesErrors(errs.Fields{{Field: "to", Code: "invalid_email"}, {Field: "subject", Code: "invalid_subject"}, {Field: "body", Code: "too_long"}}.Err("t"))},
 			"sales_reminders": &remindersPage{Page: owner(p), CanSend: true, Items: []service.DueReminder{{Document: sampleDocument(at), Level: 1, OverdueDays: 12, Step: sales.Level{Days: 10, Channel: "email", Tone: "friendly"}, Email: "a@example.fr"},
 				{Document: sampleDocument(at), Level: 3, OverdueDays: 70, Step: sales.Level{Days: 60, Channel: "letter", Tone: "formal"}}}},
-			"sales_dashboard": &dashboardPage{Page: owner(p), Figures: sampleFigures()},
-			"sales_settings":  sampleSettingsPage(s, owner(p)),
-			"password_reset":  &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
+			"sales_dashboard":    &dashboardPage{Page: owner(p), Figures: sampleFigures()},
+			"sales_settings":     sampleSettingsPage(s, owner(p)),
+			"purchases_to_pay":   samplePurchasePage(owner(p), "purchases_to_pay", at),
+			"supplier_statement": samplePurchasePage(owner(p), "supplier_statement", at),
+			"password_reset":     &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))

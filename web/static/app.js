@@ -105,10 +105,19 @@ document.addEventListener("submit", function (e) {
     if (!row) { return; }
     picker.value = opt.value;
     setField(row, "product_id", opt.dataset.productId);
-    setField(row, "reference", opt.dataset.reference);
-    setField(row, "description", opt.dataset.description);
     setField(row, "unit", opt.dataset.unit);
-    setField(row, "unit_price", opt.dataset.price);
+    if (form.dataset.purchase) {
+      // A purchase: the server completes the line on save with what the
+      // supplier charges and calls it (their price and reference), which
+      // depends on the supplier chosen; the fields are left for it.
+      setField(row, "reference", "");
+      setField(row, "description", "");
+      setField(row, "unit_price", "");
+    } else {
+      setField(row, "reference", opt.dataset.reference);
+      setField(row, "description", opt.dataset.description);
+      setField(row, "unit_price", opt.dataset.price);
+    }
     var exemption = form.querySelector("#f-exemption");
     if (!exemption || exemption.value === "" || exemption.value === "default") {
       setField(row, "vat_rate", opt.dataset.vatRate);
