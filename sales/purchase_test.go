@@ -93,12 +93,12 @@ func TestMatchBill(t *testing.T) {
 			ok := len(tt.flags) == 0
 			for _, l := range m.Lines {
 				want := tt.lineFlags[l.OrderLineID]
-				if !slices.Equal(l.Flags, want) && !(len(l.Flags) == 0 && len(want) == 0) {
+				if !sameFlags(l.Flags, want) {
 					t.Errorf("line %d flags %v, want %v", l.OrderLineID, l.Flags, want)
 				}
 				ok = ok && len(want) == 0
 			}
-			if !slices.Equal(m.Flags, tt.flags) && !(len(m.Flags) == 0 && len(tt.flags) == 0) {
+			if !sameFlags(m.Flags, tt.flags) {
 				t.Errorf("flags %v, want %v", m.Flags, tt.flags)
 			}
 			if m.OK != ok {
@@ -107,6 +107,9 @@ func TestMatchBill(t *testing.T) {
 		})
 	}
 }
+
+// sameFlags compares flags, an empty list and none being the same.
+func sameFlags(a, b []string) bool { return len(a) == 0 && len(b) == 0 || slices.Equal(a, b) }
 
 func TestReceiptStatus(t *testing.T) {
 	tests := []struct {

@@ -5,13 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 
 	"github.com/comptoir/comptoir/errs"
-	"github.com/comptoir/comptoir/files"
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 )
@@ -208,10 +206,8 @@ func attachmentPath(r *http.Request) (id, file int64, err error) {
 	return id, file, nil
 }
 
-// download sends an attached file as it was kept, as a download that a
-// browser neither sniffs nor runs: its own media type (one of those the
-// store recognises), nosniff, a sandboxing policy, and its name encoded
-// for the header (RFC 2231 when it is not plain ASCII).
+// download sends an attached file as it was kept, as a download (see
+// serveAttachment).
 func (d documentAPI) download(w http.ResponseWriter, r *http.Request) error {
 	id, file, err := attachmentPath(r)
 	if err != nil {
@@ -224,28 +220,8 @@ func (d documentAPI) download(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	typ := a.MediaType
-	if typ != files.PDF && typ != files.PNG && typ != files.JPEG {
-		typ = "application/octet-stream"
-	}
-	h := w.Header()
-	h.Set("Content-Type", typ)
-	h.Set("Content-Disposition", attachmentDisposition(a.Name))
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(data)
+	serveAttachment(w, a, data, "attachment")
 	return nil
-}
-
-// attachmentDisposition is the Content-Disposition of a download named
-// name: quoted, or as RFC 2231 UTF-8 when the name is not plain ASCII.
-func attachmentDisposition(name string) string {
-	if d := mime.FormatMediaType("attachment", map[string]string{"filename": name}); d != "" {
-		return d
-	}
-	return "attachment"
 }
 
 // detach removes a file from a draft; 204.

@@ -144,7 +144,7 @@ func FuzzAttachmentDisposition(f *testing.F) {
 	f.Fuzz(func(t *testing.T, upload string) {
 		for _, typ := range []string{files.PDF, files.PNG, files.JPEG} {
 			name := files.DisplayName(upload, typ)
-			d := attachmentDisposition(name)
+			d := contentDisposition("attachment", name)
 			kind, params, err := mime.ParseMediaType(d)
 			if err != nil || kind != "attachment" || params["filename"] != name {
 				t.Fatalf("%q stored as %q: Content-Disposition %q reads back as %q %v %v", upload, name, d, kind, params, err)

@@ -24,6 +24,10 @@ var idempotentRoutes = map[string]bool{
 	"POST /api/v1/orders":     true,
 	"POST /api/v1/deliveries": true,
 	"POST /api/v1/invoices":   true,
+	// Purchase documents: the same.
+	"POST /api/v1/supplier-quotes": true,
+	"POST /api/v1/purchase-orders": true,
+	"POST /api/v1/bills":           true,
 }
 
 // maxAPIBody bounds JSON request bodies.

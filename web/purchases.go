@@ -296,15 +296,27 @@ func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("inline") == "1" && viewable(a.MediaType) {
 		disposition = "inline"
 	}
+	serveAttachment(w, a, data, disposition)
+	return nil
+}
+
+// serveAttachment writes an attached file for the page and the API alike:
+// its own media type (one the store recognised, else a plain byte
+// stream), never sniffed, under a sandbox policy so that nothing in it
+// runs, its name encoded for the header, and not kept in caches.
+func serveAttachment(w http.ResponseWriter, a sales.Attachment, data []byte, disposition string) {
+	typ := a.MediaType
+	if !viewable(typ) {
+		typ = "application/octet-stream"
+	}
 	h := w.Header()
-	h.Set("Content-Type", a.MediaType)
+	h.Set("Content-Type", typ)
 	h.Set("Content-Disposition", contentDisposition(disposition, a.Name))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox allow-downloads")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
-	return nil
 }
 
 // viewable reports whether a browser may show a file of mediaType itself.

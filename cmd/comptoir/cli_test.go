@@ -139,6 +139,9 @@ func TestDemoGivesAWorkingLogin(t *testing.T) {
 			if r := a.get(c, "/products?q=cafe"); !strings.Contains(r.Body, "Café en grains Éthiopie") {
 				t.Errorf("demo products missing: %d", r.Status)
 			}
+			if r := a.get(c, "/purchases/to-pay"); !strings.Contains(r.Body, "MA-F-88120") || !strings.Contains(r.Body, "HB-2026-0412") {
+				t.Errorf("demo bills to pay missing: %d", r.Status)
+			}
 			// Running demo again resets the password: the old one stops working.
 			_, second := login()
 			if second == first {

@@ -289,7 +289,7 @@ func TestPurchasesWalkthroughAPI(t *testing.T) {
 				t.Errorf("Content-Disposition %q: %v %v", r.Header.Get("Content-Disposition"), params, err)
 			}
 			for h, want := range map[string]string{"Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
-				"Content-Security-Policy": "sandbox"} {
+				"Content-Security-Policy": "sandbox allow-downloads"} {
 				if got := r.Header.Get(h); got != want {
 					t.Errorf("%s: %q, want %q", h, got, want)
 				}
