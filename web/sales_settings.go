@@ -13,7 +13,8 @@ import (
 )
 
 // salesSeries are the numbering series, in the order the form shows them.
-var salesSeries = []string{sales.Quote, sales.Order, sales.Delivery, sales.Invoice, sales.Credit}
+var salesSeries = []string{sales.Quote, sales.Order, sales.Delivery, sales.Invoice, sales.Credit,
+	sales.SupplierQuote, sales.PurchaseOrder, sales.Receipt, sales.Bill}
 
 type seriesRow struct {
 	Kind, Pattern, Default, Preview string
