@@ -171,7 +171,7 @@ func purchases(ctx context.Context, svc *service.Service, oil, mill int64, refs 
 	if err != nil {
 		return err
 	}
-	date := time.Now().AddDate(0, 0, -21).Format(time.DateOnly)
+	date := time.Now().AddDate(0, 0, -20).Format(time.DateOnly)
 	if _, err := svc.UpdateDocument(ctx, bill.ID, salesdoc.Input{SupplierNumber: ptr("HB-2026-0412"), IssueDate: &date}); err != nil {
 		return err
 	}

@@ -213,9 +213,13 @@ func layoutDocument(d sales.Document, p printed) pdf.Document {
 		fact("valid", formatDate(d.ValidUntil, loc))
 	}
 	if p.origin != nil && p.origin.Number != "" {
-		if d.Kind == sales.Credit {
+		switch {
+		case d.Kind == sales.Credit:
 			fact("corrects", p.origin.Number+" ("+formatDate(p.origin.IssueDate, loc)+")")
-		} else {
+		case p.origin.SupplierNumber != "" && sales.Recorded(p.origin.Kind):
+			// The supplier knows their quote by their own number.
+			fact("origin", p.origin.SupplierNumber)
+		default:
 			fact("origin", p.origin.Number)
 		}
 	}

@@ -132,6 +132,9 @@ func (s *Service) SendDocument(ctx context.Context, id int64, in SendInput) (Doc
 		if sales.Recorded(d.Kind) {
 			return errs.E(op, errs.Invalid, "a supplier's quote or bill is not sent from here: it came from the supplier")
 		}
+		if d.Kind == sales.PurchaseOrder && d.Status == sales.Cancelled {
+			return errs.E(op, errs.Conflict, "the purchase order is cancelled: it is not sent again")
+		}
 		number := map[string]string{"number": d.Number}
 		in.Subject, in.Body = sales.Merge(in.Subject, number), sales.Merge(in.Body, number)
 		file, name, err := s.documentPDF(ctx, d)

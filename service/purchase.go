@@ -50,19 +50,21 @@ func (s *Service) preparePurchase(ctx context.Context, d *sales.Document, acc ac
 	if d.Kind == sales.Bill && d.DueDate == "" {
 		d.DueDate = sales.DueFrom(d.IssueDate, d.PaymentTerms)
 	}
-	if err := sales.CheckPurchase(*d, acc, today); err != nil {
-		return err
+	// Every problem at once, the supplier's number recorded twice included.
+	f := errs.Fields(errs.FieldsOf(sales.CheckPurchase(*d, acc, today)))
+	if sales.Recorded(d.Kind) && d.SupplierNumber != "" {
+		taken, err := s.db.SupplierNumberTaken(ctx, d.ContactID, d.Kind, d.SupplierNumber, d.ID)
+		if err != nil {
+			return err
+		}
+		if taken != "" {
+			f.Add("supplier_number", "duplicate", "the supplier's "+d.SupplierNumber+" is already recorded ("+taken+"): the same document is not recorded twice")
+			if len(f) == 1 { // alone, it is a conflict with what is recorded
+				return &errs.Error{Op: "service.Issue", Kind: errs.Conflict, Message: "this supplier's number is already recorded", Fields: f}
+			}
+		}
 	}
-	if !sales.Recorded(d.Kind) {
-		return nil
-	}
-	taken, err := s.db.SupplierNumberTaken(ctx, d.ContactID, d.Kind, d.SupplierNumber, d.ID)
-	if err != nil || taken == "" {
-		return err
-	}
-	return &errs.Error{Op: "service.Issue", Kind: errs.Conflict, Message: "this supplier's number is already recorded",
-		Fields: []errs.FieldError{{Field: "supplier_number", Code: "duplicate",
-			Message: "the supplier's " + d.SupplierNumber + " is already recorded (" + taken + "): the same document is not recorded twice"}}}
+	return f.Err("service.Issue")
 }
 
 // purchaseLabels name purchase documents on the supplier's timeline.

@@ -185,6 +185,13 @@ func TestPurchaseFlow(t *testing.T) {
 		if _, err := s.Issue(ctx, dup.ID); errs.FieldsOf(err) == nil || errs.FieldsOf(err)[0].Code != "duplicate" {
 			t.Fatalf("a bill recorded twice: %v", err)
 		}
+		// With another problem, both are said at once.
+		if _, err := s.UpdateDocument(ctx, dup.ID, sales.Input{IssueDate: ptr("2026-12-31")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Issue(ctx, dup.ID); len(errs.FieldsOf(err)) != 2 || !errs.Is(err, errs.Invalid) {
+			t.Fatalf("a bill from the future recorded twice: %v", err)
+		}
 
 		// To pay, then two instalments.
 		toPay, err := s.ToPay(ctx)

@@ -181,6 +181,8 @@ func purchaseActions(p *salesDocPage) {
 		p.CanCancel = edit && (v.Status == sales.Sent || v.Status == sales.Confirmed)
 	case sales.Bill:
 		p.CanCancel = edit && v.Status == sales.Issued && v.Paid == 0
+	case sales.Receipt:
+		p.CanCancel = edit && v.Status == sales.Issued // recorded by mistake
 	}
 	if !p.Can(m, "create") {
 		return

@@ -47,7 +47,7 @@ var purchaseCollections = []salesCollection{
 	{"supplier-quotes", sales.SupplierQuote, []string{sales.SupplierQuote}, []string{sales.Draft, sales.Issued, sales.Expired, sales.Accepted, sales.Refused, sales.Cancelled}},
 	{"purchase-orders", sales.PurchaseOrder, []string{sales.PurchaseOrder}, []string{sales.Draft, sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received, sales.Cancelled}},
 	{"receipts", sales.Receipt, []string{sales.Receipt}, []string{sales.Draft, sales.Issued}},
-	{"bills", sales.Bill, []string{sales.Bill}, []string{sales.Draft, "unpaid", sales.Overdue, sales.Issued, sales.PartlyPaid, sales.Paid, sales.Cancelled}},
+	{"bills", sales.Bill, []string{sales.Bill}, []string{sales.Draft, "unpaid", sales.Overdue, sales.PartlyPaid, sales.Paid, sales.Cancelled}},
 }
 
 // collectionOf is the list a document of kind belongs to.
@@ -989,7 +989,7 @@ func decidedNotice(d sales.Document) string { return d.Status }
 
 // cancelledNotice is "Devis annulé", "Commande annulée", or "Document annulé".
 func cancelledNotice(d sales.Document) string {
-	if d.Kind == sales.Quote || d.Kind == sales.Order || d.Kind == sales.PurchaseOrder || d.Kind == sales.Bill {
+	if d.Kind == sales.Quote || d.Kind == sales.Order || d.Kind == sales.PurchaseOrder || d.Kind == sales.Bill || d.Kind == sales.Receipt {
 		return "cancelled_" + d.Kind
 	}
 	return "cancelled"

@@ -252,8 +252,13 @@ func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request) error {
 		if doc.Purchase() {
 			direction = sales.Out
 		}
-		_, err = s.svc.RecordPayment(r.Context(), service.PaymentInput{Direction: direction, DocumentID: id, Date: f.Date, Amount: amount,
+		var p sales.Payment
+		p, err = s.svc.RecordPayment(r.Context(), service.PaymentInput{Direction: direction, DocumentID: id, Date: f.Date, Amount: amount,
 			Method: f.Method, Reference: f.Reference, Note: f.Note})
+		if err == nil && p.Credit() > 0 {
+			// More than the balance: say where the rest went, a typo shows.
+			return redirectAfterPost(w, r, documentPath(doc.Kind, id)+"?notice=payment_recorded_"+direction+"_credit#document-payments")
+		}
 	}
 	if errs.Is(err, errs.Invalid) && len(errs.FieldsOf(err)) > 0 {
 		p, perr := s.documentPage(r, id)
