@@ -64,6 +64,9 @@ type contactPage struct {
 	// DocPaths are the pages of the documents the timeline names, by id
 	// ("" for one out of the viewer's sight).
 	DocPaths map[int64]string
+	// PurchaseDocs are those of them that are purchases: what a supplier
+	// sent or was paid is not a "document sent".
+	PurchaseDocs map[int64]bool
 }
 
 func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {

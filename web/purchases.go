@@ -534,5 +534,11 @@ func (s *Server) timelineLinks(r *http.Request, p *contactPage) {
 			continue
 		}
 		p.DocPaths[c.DocumentID] = documentPath(kind, c.DocumentID)
+		if sales.Purchase(kind) {
+			if p.PurchaseDocs == nil {
+				p.PurchaseDocs = map[int64]bool{}
+			}
+			p.PurchaseDocs[c.DocumentID] = true
+		}
 	}
 }

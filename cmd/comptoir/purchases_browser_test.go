@@ -434,6 +434,11 @@ func purchasesWalkthrough(t *testing.T, a *app, smtp *mailtest.Server) {
 			t.Errorf("a timeline entry links to %s", l)
 		}
 	}
+	// Badged as purchases, not as documents the business sent.
+	badges, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#conversations li[data-kind=document] .badge')].map(e => e.textContent.trim())`))
+	if err != nil || len(badges) != 6 || slices.ContainsFunc(badges, func(s string) bool { return s != "Achats" }) {
+		t.Errorf("timeline badges: %v (%v), want 6 × Achats", badges, err)
+	}
 	clean("supplier record")
 	shot("05-supplier")
 	b.run(t, "supplier statement", press(`#supplier-statement-link`), chromedp.WaitVisible(css(`#statement-table`)))
