@@ -152,7 +152,7 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 			return err
 		}
 		if p.Direction == sales.Out {
-			if err := s.paymentTimeline(ctx, p, d); err != nil {
+			if err := s.paymentTimeline(ctx, p, d, false); err != nil {
 				return err
 			}
 		}
@@ -310,6 +310,16 @@ func (s *Service) DeletePayment(ctx context.Context, id int64) error {
 				return err
 			}
 			changes = append(changes, activity.Change{Field: "status " + d.Number, Before: before, After: d.Status})
+		}
+		if p.Direction == sales.Out {
+			// The timeline said it was paid: it says it was not, after all.
+			var bill sales.Document
+			if len(docs) > 0 {
+				bill = docs[0]
+			}
+			if err := s.paymentTimeline(ctx, p, bill, true); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, activity.Entry{Module: string(module), Action: activity.Delete, RecordType: "payment",
 			RecordID: p.ID, Summary: p.Amount.Format("fr") + " — " + p.Date, Changes: changes})

@@ -70,9 +70,9 @@ func (s *Service) preparePurchase(ctx context.Context, d *sales.Document, acc ac
 // purchaseLabels name purchase documents on the supplier's timeline.
 var purchaseLabels = map[string]map[string]string{
 	"fr": {sales.SupplierQuote: "Devis fournisseur", sales.PurchaseOrder: "Bon de commande", sales.Receipt: "Réception",
-		sales.Bill: "Facture fournisseur", "payment": "Paiement"},
+		sales.Bill: "Facture fournisseur", "payment": "Paiement", "payment_deleted": "Paiement supprimé (saisi par erreur) :"},
 	"en": {sales.SupplierQuote: "Supplier quote", sales.PurchaseOrder: "Purchase order", sales.Receipt: "Receipt",
-		sales.Bill: "Supplier bill", "payment": "Payment"},
+		sales.Bill: "Supplier bill", "payment": "Payment", "payment_deleted": "Payment deleted (recorded by mistake):"},
 }
 
 func purchaseLabel(kind, locale string) string {
@@ -236,8 +236,9 @@ func attachEntry(d sales.Document, action string, a sales.Attachment) activity.E
 	return e
 }
 
-// paymentTimeline puts a payment made to a supplier on their timeline.
-func (s *Service) paymentTimeline(ctx context.Context, p sales.Payment, bill sales.Document) error {
+// paymentTimeline puts a payment made to a supplier on their timeline, or
+// its deletion (a payment recorded by mistake).
+func (s *Service) paymentTimeline(ctx context.Context, p sales.Payment, bill sales.Document, deleted bool) error {
 	locale := bill.Locale
 	if locale == "" {
 		acc, err := s.db.Account(ctx)
@@ -246,7 +247,11 @@ func (s *Service) paymentTimeline(ctx context.Context, p sales.Payment, bill sal
 		}
 		locale = acc.Locale
 	}
-	subject := purchaseLabel("payment", locale) + " " + p.Amount.Format(locale) + " €"
+	label := "payment"
+	if deleted {
+		label = "payment_deleted"
+	}
+	subject := purchaseLabel(label, locale) + " " + p.Amount.Format(locale) + " €"
 	if bill.Number != "" {
 		subject += " — " + bill.Number
 		if bill.SupplierNumber != "" {

@@ -300,6 +300,18 @@ func TestPurchaseGuards(t *testing.T) {
 		if _, err := s.Cancel(ctx, bill.ID); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("a bill with a payment cancelled: %v", err)
 		}
+		// Deleted, the payment is said so on the supplier's timeline.
+		pays, err := s.SupplierPayments(ctx, sup.ID)
+		if err != nil || len(pays) != 1 {
+			t.Fatalf("supplier payments %v %v", pays, err)
+		}
+		if err := s.DeletePayment(ctx, pays[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		conv, err := s.Conversations(ctx, sup.ID)
+		if err != nil || len(conv) != 3 || !strings.HasPrefix(conv[0].Subject, "Paiement supprimé (saisi par erreur) : 1,00 €") {
+			t.Fatalf("timeline after a payment deleted: %+v %v", conv, err)
+		}
 		if _, err := s.AttachFile(ctx, bill.ID, "big.pdf", bytes.NewReader(append([]byte("%PDF-"), make([]byte, service.MaxAttachment)...))); errs.FieldsOf(err) == nil ||
 			errs.FieldsOf(err)[0].Code != "too_large" {
 			t.Fatalf("an 10 MB file attached: %v", err)
