@@ -159,6 +159,9 @@ type ToPayBill struct {
 	Balance money.Amount `json:"balance"`
 	IBAN    string       `json:"iban,omitempty"`
 	BIC     string       `json:"bic,omitempty"`
+	// Check says the bill does not match its order and receipts (see
+	// sales.MatchBill): look before paying.
+	Check bool `json:"check"`
 }
 
 // maxToPay bounds the "to pay" list; a business with more bills open at
@@ -185,6 +188,17 @@ func (s *Service) ToPay(ctx context.Context) (ToPay, error) {
 		row := ToPayBill{Document: b, Shown: b.Shown(today), Balance: b.Balance()}
 		if row.Balance <= 0 {
 			continue
+		}
+		if b.OriginID != 0 {
+			full, err := s.db.Document(ctx, b.ID)
+			if err != nil {
+				return out, err
+			}
+			m, err := s.billMatch(ctx, full)
+			if err != nil {
+				return out, err
+			}
+			row.Check = m != nil && !m.OK
 		}
 		out.Total += row.Balance
 		switch {

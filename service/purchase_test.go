@@ -195,7 +195,7 @@ func TestPurchaseFlow(t *testing.T) {
 
 		// To pay, then two instalments.
 		toPay, err := s.ToPay(ctx)
-		if err != nil || len(toPay.Bills) != 1 || toPay.Total != bill.GrossTotal || toPay.Bills[0].IBAN == "" {
+		if err != nil || len(toPay.Bills) != 1 || toPay.Total != bill.GrossTotal || toPay.Bills[0].IBAN == "" || !toPay.Bills[0].Check {
 			t.Fatalf("to pay %+v %v", toPay, err)
 		}
 		half := bill.GrossTotal / 2
