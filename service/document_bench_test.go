@@ -2,9 +2,12 @@ package service_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/comptoir/comptoir/sales"
+	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
 
@@ -65,6 +68,50 @@ func BenchmarkAttachFile(b *testing.B) {
 				scan[len(scan)-2] = byte(i >> 8)
 				if _, err := s.AttachFile(ctx, bill.ID, "scan.pdf", bytes.NewReader(scan)); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkToPay measures the "to pay" list of 200 open bills, each made
+// from its own purchase order and receipt and matched against them.
+func BenchmarkToPay(b *testing.B) {
+	for _, e := range storagetest.Engines() {
+		s := newService(b, storagetest.Open(b, e))
+		ctx, _ := mustCreate(b, s, "Bench", "bench@example.fr")
+		sellerReady(b, s, ctx)
+		sup := supplier(b, s, ctx)
+		for i := range 200 {
+			po, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.PurchaseOrder), ContactID: &sup.ID,
+				Lines: lines(item("Farine", 10_000, 120, 550), item("Sucre", 5_000, 200, 550))})
+			if err == nil {
+				_, err = s.Issue(ctx, po.ID)
+			}
+			var r, bill sales.Document
+			if err == nil {
+				r, err = s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Receipt})
+			}
+			if err == nil {
+				_, err = s.Issue(ctx, r.ID)
+			}
+			if err == nil {
+				bill, err = s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Bill, Received: true})
+			}
+			if err == nil {
+				_, err = s.UpdateDocument(ctx, bill.ID, sales.Input{SupplierNumber: ptr(fmt.Sprint("F-", i)), IssueDate: ptr(time.Now().Format(time.DateOnly))})
+			}
+			if err == nil {
+				_, err = s.Issue(ctx, bill.ID)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(e.Name, func(b *testing.B) {
+			for b.Loop() {
+				if l, err := s.ToPay(ctx); err != nil || len(l.Bills) != 200 {
+					b.Fatal(len(l.Bills), err)
 				}
 			}
 		})

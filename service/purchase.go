@@ -189,17 +189,7 @@ func (s *Service) ToPay(ctx context.Context) (ToPay, error) {
 		if row.Balance <= 0 {
 			continue
 		}
-		if b.OriginID != 0 {
-			full, err := s.db.Document(ctx, b.ID)
-			if err != nil {
-				return out, err
-			}
-			m, err := s.billMatch(ctx, full)
-			if err != nil {
-				return out, err
-			}
-			row.Check = m != nil && !m.OK
-		}
+
 		out.Total += row.Balance
 		switch {
 		case row.Shown == sales.Overdue:
@@ -219,7 +209,48 @@ func (s *Service) ToPay(ctx context.Context) (ToPay, error) {
 		}
 		out.Bills = append(out.Bills, row)
 	}
-	return out, nil
+	return out, s.checkBills(ctx, out.Bills)
+}
+
+// checkBills matches each bill made from an order against the order and
+// its receipts, reading them all in three queries whatever their number.
+func (s *Service) checkBills(ctx context.Context, rows []ToPayBill) error {
+	var billIDs, orderIDs []int64
+	for _, r := range rows {
+		if r.OriginID != 0 {
+			billIDs, orderIDs = append(billIDs, r.ID), append(orderIDs, r.OriginID)
+		}
+	}
+	bills, err := s.db.DocumentsByID(ctx, billIDs)
+	if err != nil {
+		return err
+	}
+	orders, err := s.db.DocumentsByID(ctx, orderIDs)
+	if err != nil {
+		return err
+	}
+	kids, err := s.db.ChildrenOfMany(ctx, orderIDs)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]sales.Document{}
+	for _, d := range append(bills, orders...) {
+		byID[d.ID] = d
+	}
+	children := map[int64][]sales.Document{}
+	for _, k := range kids {
+		children[k.OriginID] = append(children[k.OriginID], k)
+	}
+	for i, r := range rows {
+		order, ok := byID[r.OriginID]
+		if r.OriginID == 0 || !ok || order.Kind != sales.PurchaseOrder {
+			continue
+		}
+		of := children[order.ID]
+		m := sales.MatchBill(order, kidsOf(of, sales.Receipt), kidsOf(of, sales.Bill), byID[r.ID])
+		rows[i].Check = !m.OK
+	}
+	return nil
 }
 
 // directionOf is the way a payment on a document goes: out for a

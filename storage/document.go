@@ -389,24 +389,44 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 // Children returns the documents made from origin, with their lines,
 // oldest first.
 func (db *DB) Children(ctx context.Context, origin int64) ([]sales.Document, error) {
+	return db.documentsWhere(ctx, "storage.Children", "d.origin_id", []int64{origin})
+}
+
+// ChildrenOfMany is Children of several origins at once: a list that
+// matches many bills reads their orders' receipts and bills in one go.
+func (db *DB) ChildrenOfMany(ctx context.Context, origins []int64) ([]sales.Document, error) {
+	return db.documentsWhere(ctx, "storage.ChildrenOfMany", "d.origin_id", origins)
+}
+
+// DocumentsByID returns documents of the current account with their
+// lines, by id; ids not found are left out.
+func (db *DB) DocumentsByID(ctx context.Context, ids []int64) ([]sales.Document, error) {
+	return db.documentsWhere(ctx, "storage.DocumentsByID", "d.id", ids)
+}
+
+// documentsWhere reads the documents whose column is one of ids, with
+// their lines, oldest first.
+func (db *DB) documentsWhere(ctx context.Context, op, column string, ids []int64) ([]sales.Document, error) {
 	acc, err := scope(ctx)
-	if err != nil {
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d
-		WHERE d.account_id = $1 AND d.origin_id = $2 ORDER BY d.id`, acc, origin)
+	c := conds{}
+	c.add("d.account_id = ?", acc)
+	c.add(c.in(column, anys(ids)))
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+documentColumns+` FROM documents d WHERE `+c.String()+` ORDER BY d.id`, c.args...)
 	if err != nil {
-		return nil, dbErr("storage.Children", err)
+		return nil, dbErr(op, err)
 	}
 	docs, err := collect(rows, func(r *sql.Rows) (sales.Document, error) { return scanDocument(r) })
 	if err != nil || len(docs) == 0 {
 		return docs, err
 	}
-	ids := make([]int64, len(docs))
+	found := make([]int64, len(docs))
 	for i, d := range docs {
-		ids[i] = d.ID
+		found[i] = d.ID
 	}
-	lines, err := db.documentLines(ctx, acc, ids)
+	lines, err := db.documentLines(ctx, acc, found)
 	for i := range docs {
 		docs[i].Lines = lines[docs[i].ID]
 	}
