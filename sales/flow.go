@@ -22,7 +22,7 @@ var next = map[string]struct {
 	// Purchases: a supplier's quote becomes a purchase order, which is
 	// received in one or more receipts and billed by the supplier.
 	SupplierQuote: {[]string{PurchaseOrder}, []string{Issued, Accepted}},
-	PurchaseOrder: {[]string{Receipt, Bill}, []string{Sent, Confirmed, PartReceived, Received}},
+	PurchaseOrder: {[]string{Receipt, Bill}, []string{Sent, Confirmed, PartReceived, Received, Closed}},
 }
 
 // CanDerive says whether a document of kind can be made from parent now,
@@ -32,6 +32,9 @@ func CanDerive(parent Document, kind string) error {
 	n, ok := next[parent.Kind]
 	if !ok || !slices.Contains(n.kinds, kind) {
 		return errs.E(op, errs.Invalid, "a "+kind+" cannot be made from a "+parent.Kind)
+	}
+	if parent.Status == Closed && kind == Receipt {
+		return errs.E(op, errs.Conflict, "the purchase order is closed: nothing more is received of it")
 	}
 	if !slices.Contains(n.statuses, parent.Status) {
 		if parent.Kind == SupplierQuote {

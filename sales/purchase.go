@@ -33,6 +33,7 @@ const (
 	Confirmed    = "confirmed" // the supplier acknowledged it
 	PartReceived = "partially_received"
 	Received     = "received"
+	Closed       = "closed" // partly received, and the rest will not come
 )
 
 // Purchase reports whether kind is a purchase document.
@@ -70,6 +71,16 @@ func Confirm(d *Document) error {
 		return errs.E("sales.Confirm", errs.Conflict, "only a purchase order that was sent, and not yet confirmed or received, can be confirmed")
 	}
 	d.Status = Confirmed
+	return nil
+}
+
+// Close ends a partly received purchase order: the rest will not come.
+// It can still be billed, not received.
+func Close(d *Document) error {
+	if d.Kind != PurchaseOrder || d.Status != PartReceived {
+		return errs.E("sales.Close", errs.Conflict, "only a partly received purchase order is closed; one nothing was received of is cancelled")
+	}
+	d.Status = Closed
 	return nil
 }
 

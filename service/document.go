@@ -684,7 +684,7 @@ func (s *Service) unreceive(ctx context.Context, receipt sales.Document) error {
 	if err != nil {
 		return err
 	}
-	if o.Status == sales.Cancelled {
+	if o.Status == sales.Cancelled || o.Status == sales.Closed {
 		return nil
 	}
 	kids, err := s.db.Children(ctx, o.ID)

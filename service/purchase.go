@@ -120,6 +120,11 @@ func (s *Service) Confirm(ctx context.Context, id int64, supplierNumber string) 
 	})
 }
 
+// Close ends a partly received purchase order: the rest will not come.
+func (s *Service) Close(ctx context.Context, id int64) (sales.Document, error) {
+	return s.changeStatus(ctx, "service.Close", id, "close", func(_ context.Context, d *sales.Document) error { return sales.Close(d) })
+}
+
 // billMatch compares a supplier's bill with the purchase order it comes
 // from and what was received of it; nil when the bill has no order.
 func (s *Service) billMatch(ctx context.Context, bill sales.Document) (*sales.Match, error) {

@@ -249,6 +249,55 @@ func TestPurchaseFlow(t *testing.T) {
 	})
 }
 
+// TestCloseShort: a partly received order is closed when the rest will
+// not come: no more receipts, still billed, and a receipt cancelled
+// afterwards leaves it closed.
+func TestCloseShort(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Épicerie", "owner@epicerie.example")
+		sellerReady(t, s, ctx)
+		sup := supplier(t, s, ctx)
+		po, err := s.CreateDocument(ctx, sales.Input{Kind: ptr(sales.PurchaseOrder), ContactID: &sup.ID, Lines: lines(item("Farine", 10_000, 120, 550))})
+		if err == nil {
+			po, err = s.Issue(ctx, po.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Close(ctx, po.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("an order nothing was received of closed: %v", err)
+		}
+		r, err := s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Receipt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Lines[0].Quantity = 4_000
+		if _, err := s.UpdateDocument(ctx, r.ID, sales.Input{Lines: &r.Lines}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Issue(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if po, err = s.Close(ctx, po.ID); err != nil || po.Status != sales.Closed {
+			t.Fatalf("close: %s %v", po.Status, err)
+		}
+		if _, err := s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Receipt}); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("a receipt of a closed order: %v", err)
+		}
+		bill, err := s.Derive(ctx, po.ID, service.DeriveInput{Kind: sales.Bill, Received: true})
+		if err != nil || bill.Lines[0].Quantity != 4_000 {
+			t.Fatalf("the bill of a closed order: %+v %v", bill.Lines, err)
+		}
+		if _, err := s.Cancel(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if po = doc(t, s, ctx, po.ID); po.Status != sales.Closed {
+			t.Fatalf("a closed order after its receipt was cancelled: %s", po.Status)
+		}
+	})
+}
+
 // TestPurchaseGuards: what a purchase document refuses.
 func TestPurchaseGuards(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

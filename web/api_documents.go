@@ -107,7 +107,7 @@ func (d documentAPI) list(w http.ResponseWriter, r *http.Request) error {
 // unpaid (issued or partly paid).
 var documentStatuses = []string{sales.Draft, sales.Issued, sales.Accepted, sales.Refused, sales.Expired,
 	sales.PartDelivered, sales.Delivered, sales.PartlyPaid, sales.Paid, sales.Cancelled, sales.Overdue, "unpaid",
-	sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received}
+	sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received, sales.Closed}
 
 // create makes a draft of the collection's kind; kind may be left out, or
 // name one of the collection's kinds (a deposit among invoices).

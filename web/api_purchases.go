@@ -28,6 +28,7 @@ func documentCollections() []salesCollection {
 func (s *Server) routesForPurchasesAPI(mux *patternMux) {
 	orders := documentAPI{svc: s.svc, kinds: []string{sales.PurchaseOrder}}
 	mux.Handle("POST /api/v1/purchase-orders/{id}/confirm", s.apiUser(orders.confirm))
+	mux.Handle("POST /api/v1/purchase-orders/{id}/close", s.apiUser(apiAct(orders.act(s.svc.Close))))
 	for _, c := range purchaseCollections {
 		docs := documentAPI{svc: s.svc, kinds: c.Kinds}
 		base := "/api/v1/" + c.Slug + "/{id}/files"

@@ -26,6 +26,7 @@ import (
 // routesForPurchases are the purchase screens beyond the shared ones.
 func (s *Server) routesForPurchases(mux *patternMux) {
 	mux.Handle("GET /purchases/to-pay", s.user(s.toPayPage))
+	mux.Handle("POST /purchases/documents/{id}/close", s.user(s.documentChange(s.purchaseClose, func(sales.Document) string { return "closed" })))
 	mux.Handle("POST /purchases/documents/{id}/confirm", s.user(s.documentChange(s.purchaseConfirm, func(sales.Document) string { return "confirmed" })))
 	mux.Handle("POST /purchases/documents/{id}/files", s.user(s.attachFile))
 	mux.Handle("GET /purchases/documents/{id}/files/{file}", s.user(s.openFile))
@@ -178,6 +179,7 @@ func purchaseActions(p *salesDocPage) {
 		p.CanCancel = edit && (v.Status == sales.Issued || v.Status == sales.Accepted)
 	case sales.PurchaseOrder:
 		p.CanConfirm = edit && v.Status == sales.Sent
+		p.CanClose = edit && v.Status == sales.PartReceived
 		p.CanCancel = edit && (v.Status == sales.Sent || v.Status == sales.Confirmed)
 	case sales.Bill:
 		p.CanCancel = edit && v.Status == sales.Issued && v.Paid == 0
@@ -216,6 +218,10 @@ func purchaseActions(p *salesDocPage) {
 		}
 		p.Derive = append(p.Derive, a)
 	}
+}
+
+func (s *Server) purchaseClose(r *http.Request, id int64) (sales.Document, error) {
+	return s.svc.Close(r.Context(), id)
 }
 
 func (s *Server) purchaseConfirm(r *http.Request, id int64) (sales.Document, error) {

@@ -45,7 +45,7 @@ var salesCollections = []salesCollection{
 // documents seen from the other side, served by the same handlers.
 var purchaseCollections = []salesCollection{
 	{"supplier-quotes", sales.SupplierQuote, []string{sales.SupplierQuote}, []string{sales.Draft, sales.Issued, sales.Expired, sales.Accepted, sales.Refused, sales.Cancelled}},
-	{"purchase-orders", sales.PurchaseOrder, []string{sales.PurchaseOrder}, []string{sales.Draft, sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received, sales.Cancelled}},
+	{"purchase-orders", sales.PurchaseOrder, []string{sales.PurchaseOrder}, []string{sales.Draft, sales.Sent, sales.Confirmed, sales.PartReceived, sales.Received, sales.Closed, sales.Cancelled}},
 	{"receipts", sales.Receipt, []string{sales.Receipt}, []string{sales.Draft, sales.Issued}},
 	{"bills", sales.Bill, []string{sales.Bill}, []string{sales.Draft, "unpaid", sales.Overdue, sales.PartlyPaid, sales.Paid, sales.Cancelled}},
 }
@@ -164,7 +164,7 @@ func (p Page) StatusClass(status string) string {
 		return "text-bg-info"
 	case sales.Refused, sales.Overdue:
 		return "text-bg-danger"
-	case sales.Cancelled, sales.Expired:
+	case sales.Cancelled, sales.Expired, sales.Closed:
 		return "text-bg-dark"
 	}
 	return "text-bg-light"
@@ -767,6 +767,8 @@ type salesDocPage struct {
 	Extras      docExtras
 	// CanConfirm: a sent purchase order the supplier may acknowledge.
 	CanConfirm bool
+	// CanClose: a partly received purchase order whose rest will not come.
+	CanClose bool
 	// Attachments are a purchase document's files; CanAttach and
 	// CanDetach say whether files can be added and removed (drafts only),
 	// FileError the message id of an upload's refusal.
