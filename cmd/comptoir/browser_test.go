@@ -146,6 +146,23 @@ func (b *browser) checkClean(t *testing.T) {
 }
 
 // text reads the text of the first element matching a CSS selector.
+// activityActions opens the Activity page at path and returns the action
+// of each entry shown, and how many of them are issues.
+func (b *browser) activityActions(t *testing.T, url string) (actions []string, issues int) {
+	t.Helper()
+	b.run(t, "activity", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`.activity-entries`)))
+	actions, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.activity-entries li[data-action]')].map(e => e.dataset.action)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range actions {
+		if a == "issue" {
+			issues++
+		}
+	}
+	return actions, issues
+}
+
 func (b *browser) text(t *testing.T, sel string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)

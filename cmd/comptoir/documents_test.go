@@ -217,11 +217,10 @@ func TestDocumentAPIScenarios(t *testing.T) {
 	})
 }
 
-// salesChain makes, in account token's name, one document of every
-// collection along the flow, and returns their ids by collection.
-func salesChain(t *testing.T, a *app, token string) map[string]int64 {
-	t.Helper()
-	call := func(method, path string, body any, want int) int64 {
+// idCaller calls the API in account token's name, fails the test unless
+// the status is want, and returns the id of the record answered.
+func idCaller(t *testing.T, a *app, token string) func(method, path string, body any, want int) int64 {
+	return func(method, path string, body any, want int) int64 {
 		t.Helper()
 		r := a.api(method, path, token, body)
 		if r.Status != want {
@@ -231,6 +230,13 @@ func salesChain(t *testing.T, a *app, token string) map[string]int64 {
 		r.JSON(t, &out)
 		return out.ID
 	}
+}
+
+// salesChain makes, in account token's name, one document of every
+// collection along the flow, and returns their ids by collection.
+func salesChain(t *testing.T, a *app, token string) map[string]int64 {
+	t.Helper()
+	call := idCaller(t, a, token)
 	call("PATCH", "/api/v1/account", sellerIdentity, 200)
 	client := call("POST", "/api/v1/contacts", businessClient, 201)
 	quote := call("POST", "/api/v1/quotes", map[string]any{"contact_id": client, "title": "A's quote",

@@ -546,16 +546,7 @@ func TestPurchasesAPIRights(t *testing.T) {
 // "file".
 func purchaseChain(t *testing.T, a *app, token string) map[string]int64 {
 	t.Helper()
-	call := func(method, path string, body any, want int) int64 {
-		t.Helper()
-		r := a.api(method, path, token, body)
-		if r.Status != want {
-			t.Fatalf("%s %s = %d: %s", method, path, r.Status, r.Body)
-		}
-		var out struct{ ID int64 }
-		r.JSON(t, &out)
-		return out.ID
-	}
+	call := idCaller(t, a, token)
 	call("PATCH", "/api/v1/account", sellerIdentity, 200)
 	supplier := call("POST", "/api/v1/contacts", map[string]any{"kind": "company", "company_name": "A's mill", "is_supplier": true}, 201)
 	line := []map[string]any{{"description": "A's flour", "quantity": "10", "unit": "kg", "unit_price": 120, "vat_rate": "5.5"}}
