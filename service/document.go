@@ -796,17 +796,7 @@ func (s *Service) derive(ctx context.Context, parent sales.Document, kind string
 	if err != nil {
 		return sales.Document{}, err
 	}
-	of := func(kinds ...string) []sales.Document {
-		var out []sales.Document
-		for _, k := range kids {
-			for _, kd := range kinds {
-				if k.Kind == kd {
-					out = append(out, k)
-				}
-			}
-		}
-		return out
-	}
+	of := func(kind string) []sales.Document { return kidsOf(kids, kind) }
 	live := func(docs []sales.Document) []sales.Document { // not cancelled
 		out := docs[:0:0]
 		for _, k := range docs {

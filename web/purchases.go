@@ -291,11 +291,10 @@ func fileFieldError(code string) error {
 // downloads: Chromium refuses to save a response whose own policy is a
 // bare sandbox.
 func (s *Server) openFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, fileID, err := attachmentPath(r)
 	if err != nil {
 		return err
 	}
-	fileID, _ := strconv.ParseInt(r.PathValue("file"), 10, 64)
 	a, data, err := s.svc.OpenAttachment(r.Context(), id, fileID)
 	if err != nil {
 		return err
@@ -367,7 +366,7 @@ func encodeRFC5987(s string) string {
 
 // detachFile removes a file from a draft.
 func (s *Server) detachFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, fileID, err := attachmentPath(r)
 	if err != nil {
 		return err
 	}
@@ -375,7 +374,6 @@ func (s *Server) detachFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fileID, _ := strconv.ParseInt(r.PathValue("file"), 10, 64)
 	if err := s.svc.DeleteAttachment(r.Context(), id, fileID); err != nil {
 		return s.showActionError(w, r, id, err)
 	}

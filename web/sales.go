@@ -949,17 +949,7 @@ func (s *Server) salesDelete(w http.ResponseWriter, r *http.Request) error {
 // documentAction runs a one-click action on the document of the path,
 // then shows the document again, with the action's refusal if any.
 func (s *Server) documentAction(act func(r *http.Request, id int64) (sales.Document, error), notice, fragment string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
-		if err != nil {
-			return err
-		}
-		d, err := act(r, id)
-		if err != nil {
-			return s.showActionError(w, r, id, err)
-		}
-		return redirectAfterPost(w, r, documentPath(d.Kind, id)+"?notice="+notice+fragment)
-	}
+	return s.documentChange(act, func(sales.Document) string { return notice + fragment })
 }
 
 // documentChange runs a one-click change of a document's state, then
