@@ -126,10 +126,13 @@ func (s *Service) Document(ctx context.Context, id int64) (DocumentView, error) 
 		return DocumentView{}, err
 	}
 	v := DocumentView{Document: d, Children: []sales.Document{}}
+	var origin *sales.Document // with its lines, for matching
 	if d.OriginID != 0 {
 		if o, err := s.db.Document(ctx, d.OriginID); err == nil {
-			o.Lines = nil
-			v.Origin = &o
+			origin = &o
+			head := o
+			head.Lines = nil
+			v.Origin = &head
 			v.OriginNumber = o.Number
 		}
 	}
@@ -149,7 +152,9 @@ func (s *Service) Document(ctx context.Context, id int64) (DocumentView, error) 
 	v.Status = d.Shown(today)
 	switch d.Kind {
 	case sales.Bill:
-		v.Match, err = s.billMatch(ctx, d)
+		if origin != nil && origin.Kind == sales.PurchaseOrder {
+			v.Match, err = s.billMatch(ctx, *origin, d)
+		}
 	case sales.PurchaseOrder:
 		m := sales.MatchBill(d, kidsOf(kids, sales.Receipt), kidsOf(kids, sales.Bill), sales.Document{})
 		v.Match = &m

@@ -126,15 +126,8 @@ func (s *Service) Close(ctx context.Context, id int64) (sales.Document, error) {
 }
 
 // billMatch compares a supplier's bill with the purchase order it comes
-// from and what was received of it; nil when the bill has no order.
-func (s *Service) billMatch(ctx context.Context, bill sales.Document) (*sales.Match, error) {
-	if bill.Kind != sales.Bill || bill.OriginID == 0 {
-		return nil, nil
-	}
-	order, err := s.db.Document(ctx, bill.OriginID)
-	if err != nil {
-		return nil, err
-	}
+// from (already read, with its lines) and what was received of it.
+func (s *Service) billMatch(ctx context.Context, order, bill sales.Document) (*sales.Match, error) {
 	kids, err := s.db.Children(ctx, order.ID)
 	if err != nil {
 		return nil, err
