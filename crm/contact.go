@@ -80,24 +80,6 @@ func (c Contact) DisplayName() string {
 	return name
 }
 
-// Field declares one personal field and its data category, the one
-// declaration the register, retention, export and erasure all read.
-type Field struct {
-	Name     string
-	Category string // identity, contact, birth, bank, professional, notes, consent
-}
-
-// PersonalFields are the contact's fields that hold personal data.
-var PersonalFields = []Field{
-	{"civility", "identity"}, {"last_name", "identity"}, {"first_name", "identity"},
-	{"email", "contact"}, {"phone", "contact"}, {"address", "contact"},
-	{"birth_date", "birth"}, {"iban", "bank"}, {"bic", "bank"},
-	{"company_name", "professional"}, {"shop_name", "professional"}, {"siren", "professional"},
-	{"siret", "professional"}, {"vat_number", "professional"},
-	{"notes", "notes"}, {"marketing_consent", "consent"}, {"consent_proof", "consent"},
-	{"addresses", "contact"}, // the extra addresses (Address), kept beside the contact
-}
-
 // Validate normalizes and checks a contact, reporting every problem.
 func (c *Contact) Validate() error {
 	var f errs.Fields
