@@ -7,6 +7,7 @@ package crm
 import (
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -66,10 +67,19 @@ type Contact struct {
 	LastContactAt  *time.Time `json:"last_contact_at,omitempty"`
 	BecameClientAt *time.Time `json:"became_client_at,omitempty"`
 	EndedAt        *time.Time `json:"ended_at,omitempty"`
+	// ArchivedAt: the contact left active data for the intermediate
+	// archive. ErasedAt: the person was erased; the row stays, emptied,
+	// only as the party of documents under a legal hold. Neither is set
+	// by an edit.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	ErasedAt   *time.Time `json:"erased_at,omitempty"`
 }
 
 // DisplayName is how lists show the contact.
 func (c Contact) DisplayName() string {
+	if c.ErasedAt != nil {
+		return "#" + strconv.FormatInt(c.ID, 10)
+	}
 	if c.Kind == Company {
 		return c.CompanyName
 	}

@@ -63,9 +63,16 @@ func (s *Service) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // record appends an activity entry for the actor of ctx in the current
 // account. Call it inside the write's transaction.
 func (s *Service) record(ctx context.Context, e activity.Entry) error {
+	_, err := s.recordEntry(ctx, e)
+	return err
+}
+
+// recordEntry is record returning the entry's id.
+func (s *Service) recordEntry(ctx context.Context, e activity.Entry) (int64, error) {
 	a := identity.ActorFrom(ctx)
 	e.UserID, e.IP, e.UserAgent, e.ViaSupport = a.UserID, a.IP, a.UserAgent, a.Support
-	return s.db.AppendActivity(ctx, &e)
+	err := s.db.AppendActivity(ctx, &e)
+	return e.ID, err
 }
 
 // Account returns the current account.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/privacy"
 )
 
 // AppendActivity writes an entry to the current account's activity log,
@@ -144,7 +145,7 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT id, at, COALESCE(user_id, 0), module, action, record_type, COALESCE(record_id, 0), summary, changes,
-			ip, user_agent, via_support, seq, hash
+			ip, user_agent, via_support, seq, hash, COALESCE(redacted_by, 0)
 		FROM activity WHERE account_id = $1 AND seq > 0 AND seq <= $2 ORDER BY seq`, acc, headSeq)
 	if err != nil {
 		return nil, 0, dbErr("storage.VerifyActivity", err)
@@ -153,19 +154,29 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	// After a purge by retention the chain goes on from the last entry purged.
 	want, prev := purgedSeq+1, purgedHash
 	var checked int64
+	// A redacted entry's text is gone, so its hash cannot be computed again:
+	// it must be pinned by the erasure entry that redacted it, itself
+	// verified in the chain.
+	redacted := map[int64][]LogEntry{} // by the redacting entry's id
+	pins := map[int64]string{}
 	for rows.Next() {
 		var e activity.Entry
 		var changes, hash string
-		var seq int64
+		var seq, by int64
 		if err := rows.Scan(&e.ID, utc(&e.At), &e.UserID, &e.Module, &e.Action, &e.RecordType, &e.RecordID,
-			&e.Summary, &changes, &e.IP, &e.UserAgent, &e.ViaSupport, &seq, &hash); err != nil {
+			&e.Summary, &changes, &e.IP, &e.UserAgent, &e.ViaSupport, &seq, &hash, &by); err != nil {
 			return nil, checked, dbErr("storage.VerifyActivity", err)
 		}
 		if seq != want {
 			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "sequence_gap"}, checked, nil
 		}
-		if activity.ChainHash(prev, seq, acc, e, changes) != hash {
+		if by != 0 {
+			redacted[by] = append(redacted[by], LogEntry{ID: e.ID, Seq: seq, Hash: hash})
+		} else if activity.ChainHash(prev, seq, acc, e, changes) != hash {
 			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "hash_mismatch"}, checked, nil
+		}
+		if pin := pinOf(changes); pin != "" {
+			pins[e.ID] = pin
 		}
 		prev, want, checked = hash, want+1, checked+1
 	}
@@ -174,6 +185,13 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	}
 	if headSeq != want-1 || headHash != prev {
 		return &activity.Break{Seq: want, Reason: "missing_tail"}, checked, nil
+	}
+	for by, entries := range redacted {
+		for _, r := range entries {
+			if !privacy.Pinned(pins[by], r.Seq, r.Hash) {
+				return &activity.Break{EntryID: r.ID, Seq: r.Seq, Reason: "hash_mismatch"}, checked, nil
+			}
+		}
 	}
 	return nil, checked, nil
 }
@@ -208,4 +226,21 @@ func (db *DB) PurgeActivity(ctx context.Context, before time.Time) (int64, error
 		return dbErr("storage.PurgeActivity", err)
 	})
 	return n, err
+}
+
+// pinOf returns the list of redacted entries an erasure's changes pin, if any.
+func pinOf(changes string) string {
+	if !strings.Contains(changes, privacy.RedactionField) {
+		return ""
+	}
+	var cs []activity.Change
+	if json.Unmarshal([]byte(changes), &cs) != nil {
+		return ""
+	}
+	for _, c := range cs {
+		if c.Field == privacy.RedactionField {
+			return c.After
+		}
+	}
+	return ""
 }

@@ -65,3 +65,16 @@ func (db *DB) DeleteAttachment(ctx context.Context, documentID, id int64) error 
 		acc, documentID, id)
 	return mustAffect("storage.DeleteAttachment", res, err)
 }
+
+// ChecksumInUse reports whether an attachment of the current account still
+// refers to the content with checksum.
+func (db *DB) ChecksumInUse(ctx context.Context, checksum string) (bool, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.writer(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE account_id = $1 AND checksum = $2`,
+		acc, checksum).Scan(&n)
+	return n > 0, dbErr("storage.ChecksumInUse", err)
+}

@@ -12,7 +12,7 @@ import (
 const contactColumns = `id, kind, civility, last_name, first_name, company_name, shop_name, email, phone,
 	address_line1, address_line2, postal_code, city, country, birth_date, siren, siret, vat_number, iban, bic,
 	is_prospect, is_client, is_supplier, tags, notes, COALESCE(owner_id, 0), source, marketing_consent, consent_at,
-	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at, COALESCE(company_id, 0)`
+	consent_proof, created_at, updated_at, last_contact_at, became_client_at, ended_at, COALESCE(company_id, 0), archived_at, erased_at`
 
 func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 	var c crm.Contact
@@ -21,7 +21,8 @@ func scanContact(row interface{ Scan(...any) error }) (crm.Contact, error) {
 		&c.Address.Line1, &c.Address.Line2, &c.Address.PostalCode, &c.Address.City, &c.Address.Country, &c.BirthDate,
 		&c.SIREN, &c.SIRET, &c.VATNumber, &c.IBAN, &c.BIC, &c.IsProspect, &c.IsClient, &c.IsSupplier, &tags, &c.Notes,
 		&c.OwnerID, &c.Source, &c.MarketingConsent, nullUTC(&c.ConsentAt), &c.ConsentProof, utc(&c.CreatedAt), utc(&c.UpdatedAt),
-		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt), &c.CompanyID)
+		nullUTC(&c.LastContactAt), nullUTC(&c.BecameClientAt), nullUTC(&c.EndedAt), &c.CompanyID,
+		nullUTC(&c.ArchivedAt), nullUTC(&c.ErasedAt))
 	c.Tags = crm.ParseTags(tags)
 	return c, err
 }

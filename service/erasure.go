@@ -1,0 +1,72 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/privacy"
+)
+
+// EraseContact erases a person from the current account, as the personal
+// data declaration says (privacy.Fields): what may go goes, accounting
+// records stay under their legal hold with restricted access, the activity
+// log keeps its entries without the text about the person. why says what
+// asked for it ("data-subject request #3", "retention: prospects") and is
+// written in the log, which never names the person. The report lists each
+// record and what was done to it.
+func (s *Service) EraseContact(ctx context.Context, id int64, why string) (privacy.Report, error) {
+	const op = "service.EraseContact"
+	if err := access.Require(ctx, access.Privacy, access.Delete); err != nil {
+		return privacy.Report{}, err
+	}
+	var report privacy.Report
+	var files []string
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		er, err := s.db.EraseContact(ctx, id)
+		if err != nil {
+			return err
+		}
+		seqs, hashes := make([]int64, len(er.Log)), make([]string, len(er.Log))
+		for i, l := range er.Log {
+			seqs[i], hashes[i] = l.Seq, l.Hash
+		}
+		summary := fmt.Sprintf("contact #%d erased (%s): %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
+			id, why, er.Report.Count(privacy.Deleted), er.Report.Count(privacy.Anonymised),
+			er.Report.Count(privacy.Redacted), er.Report.Count(privacy.Kept))
+		entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "erase", RecordType: "erasure",
+			RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: privacy.Pin(seqs, hashes)}}})
+		if err != nil {
+			return err
+		}
+		report, files = er.Report, er.Files
+		return s.db.RedactActivity(ctx, er.Log, entry)
+	})
+	if err != nil {
+		return privacy.Report{}, errs.Wrap(op, err)
+	}
+	s.removeUnused(ctx, files)
+	return report, nil
+}
+
+// removeUnused deletes from the file store the contents no attachment of
+// the account refers to any more. A failure is logged: the content stays
+// until the retention sweep.
+func (s *Service) removeUnused(ctx context.Context, checksums []string) {
+	acc, err := account.IDFrom(ctx)
+	if err != nil {
+		return
+	}
+	for _, sum := range checksums {
+		used, err := s.db.ChecksumInUse(ctx, sum)
+		if err == nil && !used {
+			err = s.Files.Delete(acc, sum)
+		}
+		if err != nil {
+			s.log.Warn("remove an erased file", "account", acc, "err", err)
+		}
+	}
+}
