@@ -152,6 +152,9 @@ func (s *Service) UpdateContact(ctx context.Context, id int64, in crm.Input) (cr
 		if err != nil {
 			return err
 		}
+		if before.ErasedAt != nil {
+			return errs.E(op, errs.Conflict, "this person was erased: only the documents the law obliges to keep still name them")
+		}
 		after := before
 		in.Apply(&after)
 		if err := after.Validate(); err != nil {

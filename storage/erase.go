@@ -332,8 +332,9 @@ func (e *eraser) contactRow(crm.Contact) error {
 		}
 	}
 	now := e.db.Now(e.ctx)
-	n, err := e.exec(op, `UPDATE contacts SET `+strings.Join(sets, ", ")+`, erased_at = $3, archived_at = COALESCE(archived_at, $3), updated_at = $3
-		WHERE account_id = $1 AND id = $2`, e.id, now)
+	query := strings.Replace(`UPDATE contacts SET erased_at = $3, archived_at = COALESCE(archived_at, $3), updated_at = $3, {blanks}
+		WHERE account_id = $1 AND id = $2`, "{blanks}", strings.Join(sets, ", "), 1)
+	n, err := e.exec(op, query, e.id, now)
 	e.report.Add(privacy.Line{Table: "contacts", Record: "#" + strconv.FormatInt(e.id, 10), Count: n, Outcome: privacy.Anonymised, Reason: privacy.ReasonMinimised})
 	return err
 }
