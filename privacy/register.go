@@ -336,3 +336,16 @@ func (r *Register) Strings() []string {
 	}, func(string, int) {})
 	return out
 }
+
+// Version is one saved state of an account's register: the register as
+// the user saved it, the generated register their edit started from (Base,
+// see Merge), who saved it and when.
+type Version struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id,omitempty"`
+	Author    string    `json:"author,omitempty"` // the author's e-mail, when known
+	Note      string    `json:"note,omitempty"`   // "import", "edit", what changed
+	CreatedAt time.Time `json:"created_at"`
+	Register  *Register `json:"register,omitempty"`
+	Base      *Register `json:"-"`
+}
