@@ -1,0 +1,72 @@
+package web
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comptoir/comptoir/errs"
+	"github.com/comptoir/comptoir/identity"
+	"github.com/comptoir/comptoir/privacy"
+	"github.com/comptoir/comptoir/service"
+)
+
+// samplePrivacyPages are the privacy pages with data that shows every part.
+func samplePrivacyPages(p Page, at time.Time) map[string]any {
+	f, _ := os.Open("../privacy/testdata/seed000.json")
+	reg, _ := privacy.ImportRegister(f)
+	_ = f.Close()
+	reg.Activities[0].Retention = []privacy.Retention{{Category: "Clients", Policy: "clients", Period: &privacy.Period{Years: 6}}}
+	reg.Activities[0].Transfers = []privacy.Transfer{{Recipient: "OVH", Country: "CA", Safeguard: "<b>SCC</b>"}}
+	findings := privacy.Check(reg, privacy.DefaultPolicies, &privacy.Facts{Modules: []string{"sales", "pos"}, HostingCountry: "US", Processors: []string{"OVH"}})
+	v := &privacy.Version{ID: 3, Author: "a@example.fr", Note: "import", CreatedAt: at}
+	view := service.RegisterView{Register: reg, Findings: findings, Version: v}
+	sheet := reg.Activities[0]
+	sheet.Retention = append(sheet.Retention, privacy.Retention{})
+	return map[string]any{
+		"privacy":          &privacyHubPage{Page: p, Sections: privacySections},
+		"privacy_register": &registerPage{Page: p, View: view, Register: reg, Findings: findingViews(p, reg, findings), Formats: service.ExportFormats, Problem: "activities[0].name : required"},
+		"privacy_register_controller": &registerControllerPage{Page: p, Register: reg, Sections: sectionsText(reg.Sections),
+			Errors: fieldErrors(errs.Fields{{Field: "title", Code: "too_long"}}.Err("t"))},
+		"privacy_register_sheet": &registerSheetPage{Page: p, Sheet: sheet, Policies: []string{"clients", "prospects"}, Data: "Identité : nom",
+			Errors: fieldErrors(errs.Fields{{Field: "name", Code: "required"}, {Field: "created", Code: "invalid_date"}}.Err("t"))},
+		"privacy_register_history": &registerHistoryPage{Page: p, Versions: []privacy.Version{*v, {ID: 2, CreatedAt: at, Note: "api"}}, Formats: service.ExportFormats},
+		"operator_register": &operatorRegisterPage{Page: p, Operator: identity.Operator{Email: "ops@example.fr"}, Formats: service.ExportFormats,
+			Register: privacy.ProcessorRegister{Operator: privacy.Contact{Organisation: "Hébergeur"}, DPO: privacy.Contact{LastName: "Martin"},
+				Controllers: []privacy.ControllerEntry{{AccountID: 1, Name: "A", Email: "a@example.fr"}}, Categories: []string{"Hébergement"},
+				SubProcessors: []string{"OVH"}, Transfers: []privacy.Transfer{{Recipient: "OVH", Country: "CA"}}, Security: []string{"TLS"}}},
+	}
+}
+
+func TestSectionsText(t *testing.T) {
+	in := []privacy.Section{{Title: "Mesures de sécurité", Level: 1}, {Title: "Accès", Level: 2, Paragraphs: []string{"Un.", "Deux."}}, {Title: "Liste", Level: 1, Paragraphs: []string{"Cf module."}}}
+	text := sectionsText(in)
+	if got := parseSections(text); len(got) != 3 || got[1].Level != 2 || len(got[1].Paragraphs) != 2 || got[2].Paragraphs[0] != "Cf module." {
+		t.Fatalf("%q → %+v", text, got)
+	}
+	if got := parseSections("Sans titre\n# T\nx"); len(got) != 2 || got[0].Title != "" || got[0].Paragraphs[0] != "Sans titre" {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestFindingLinks(t *testing.T) {
+	reg := privacy.Register{Activities: []privacy.Sheet{{Key: "sales", Name: "Ventes"}}}
+	fs := privacy.Check(reg, privacy.DefaultPolicies, &privacy.Facts{Modules: []string{"sales", "support"}, BackupDestinations: 2})
+	s := newTestServer(t)
+	views := findingViews(Page{translator: s.translator("fr")}, reg, fs)
+	var hrefs []string
+	for _, v := range views {
+		hrefs = append(hrefs, v.Code+"="+v.Href)
+		if strings.HasPrefix(v.Message, "register.") {
+			t.Errorf("untranslated %s", v.Message)
+		}
+	}
+	got := strings.Join(hrefs, " ")
+	for _, want := range []string{"controller_missing=/privacy/register/controller#f-controller_organisation", "legal_basis_missing=/privacy/register/sheets/sales#f-legal_basis",
+		"retention_missing=/privacy/register/sheets/sales#f-retention", "module_without_sheet=#add-sheet"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("links %s lack %s", got, want)
+		}
+	}
+}
