@@ -249,7 +249,8 @@ func validKey(k string) bool {
 		return false
 	}
 	for _, c := range k {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+		lower, digit := c >= 'a' && c <= 'z', c >= '0' && c <= '9'
+		if !lower && !digit && c != '-' && c != '_' {
 			return false
 		}
 	}

@@ -18,7 +18,7 @@ func loadSeed(t testing.TB, name string) Register {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	r, err := ImportRegister(f)
 	if err != nil {
 		t.Fatalf("%s: %v %v", name, err, errs.FieldsOf(err))

@@ -75,7 +75,7 @@ func runRegisterImport(ctx context.Context, env *environment, args []string) err
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		v, err := in.svc.ImportRegister(account.WithID(in.ctx, *accountID), f)
 		if err != nil {
 			return err
