@@ -281,3 +281,23 @@ func FuzzImportRegister(f *testing.F) {
 		_ = Check(r, DefaultPolicies, &Facts{Modules: []string{"sales"}, HostingCountry: "US"})
 	})
 }
+
+func TestOutlineLanguages(t *testing.T) {
+	r := loadSeed(t, "seed004.json")
+	en := Markdown(Outline(r, "en"))
+	fr := Markdown(Outline(r, "fr"))
+	for _, want := range []string{"## Record of activity 1 – Gestion des clients", "**Sheet created on** : 21 May 2018", "### Retention periods of the categories of data", "**Processors**"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English lacks %q", want)
+		}
+	}
+	for _, want := range []string{"## Fiche de registre de l'activité 1 – Gestion des clients", "**Date de création de la fiche** : 21/05/2018", "**Sous-traitants**",
+		"| Activité 4 | Solutions logiciel de caisse, distributeur vrac et application mobile |"} {
+		if !strings.Contains(fr, want) {
+			t.Errorf("French lacks %q", want)
+		}
+	}
+	if strings.Contains(en, "Fiche de registre") || strings.Contains(fr, "Record of activity") {
+		t.Error("labels of one language in the other")
+	}
+}
