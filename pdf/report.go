@@ -45,6 +45,8 @@ const (
 
 type reportWriter struct {
 	f      *fpdf.Fpdf
+	simple map[string]*simpleFont // the classic fonts when every character is in Windows-1252
+	font   string
 	acc    rgb
 	tint   rgb
 	y      float64
@@ -72,11 +74,20 @@ func RenderReport(w io.Writer, rep Report, o Options) error {
 	f.SetCreator("Comptoir", true)
 	f.SetProducer("Comptoir", true)
 	f.SetLang(o.Locale)
-	ff := fonts()
-	for _, s := range []string{"", "B", "I"} {
-		f.AddUTF8FontFromBytes(family, s, ff[s])
-	}
+	rep = cleanReport(rep)
 	r := &reportWriter{f: f, acc: acc, tint: mix(acc, white, 0.88), bottom: pageH - 18}
+	// Like documents, a report in Windows-1252 takes the fast fonts.
+	if latinReport(rep, wd) {
+		r.simple = simpleFonts()
+		for _, s := range []string{"", "B", "I"} {
+			f.AddFontFromBytes(family, s, r.simple[s].def, r.simple[s].z)
+		}
+	} else {
+		ff := fonts()
+		for _, s := range []string{"", "B", "I"} {
+			f.AddUTF8FontFromBytes(family, s, ff[s])
+		}
+	}
 	r.page()
 	for _, b := range rep.Blocks {
 		r.block(b)
@@ -89,7 +100,7 @@ func RenderReport(w io.Writer, rep Report, o Options) error {
 		f.SetDrawColor(rule.r, rule.g, rule.b)
 		f.SetLineWidth(0.2)
 		f.Line(margin, pageH-14, pageW-margin, pageH-14)
-		r.put(margin, pageH-12, contentW-pageNoW, clean(rep.Footer, false), style{"", 7.5, grey}, "L")
+		r.put(margin, pageH-12, contentW-pageNoW, rep.Footer, style{"", 7.5, grey}, "L")
 		r.put(pageW-margin-pageNoW, pageH-12, pageNoW, fmt.Sprintf(wd.page, p, n), style{"", 7.5, grey}, "R")
 	}
 	if f.Err() {
@@ -107,6 +118,7 @@ func (r *reportWriter) page() {
 func (r *reportWriter) ink(c rgb) { r.f.SetTextColor(c.r, c.g, c.b) }
 
 func (r *reportWriter) use(st style) {
+	r.font = st.font
 	r.f.SetFont(family, st.font, st.size)
 	r.ink(st.ink)
 }
@@ -114,6 +126,9 @@ func (r *reportWriter) use(st style) {
 func (r *reportWriter) put(x, y, w float64, s string, st style, align string) {
 	r.use(st)
 	r.f.SetXY(x, y)
+	if r.simple != nil {
+		s = toCP1252(s)
+	}
 	r.f.CellFormat(w, lh(st.size), s, "", 0, align, false, 0, "")
 }
 
@@ -121,8 +136,14 @@ func (r *reportWriter) put(x, y, w float64, s string, st style, align string) {
 func (r *reportWriter) lines(s string, w float64, st style) []string {
 	r.use(st)
 	var out []string
-	for p := range strings.SplitSeq(clean(s, true), "\n") {
-		ls := splitUTF8(r.f, p, w)
+	for p := range strings.SplitSeq(s, "\n") {
+		var ls []string
+		if r.simple != nil {
+			_, size := r.f.GetFontSize() // in millimetres
+			ls = splitText(p, w, size, &r.simple[r.font].w)
+		} else {
+			ls = splitUTF8(r.f, p, w)
+		}
 		if len(ls) == 0 {
 			ls = []string{""}
 		}
@@ -251,8 +272,8 @@ func (r *reportWriter) table(b Block) {
 	r.need(lh(head.size) + 2*pad + lh(bodyStyle.size))
 	r.f.SetFillColor(r.tint.r, r.tint.g, r.tint.b)
 	r.f.Rect(margin, r.y, contentW, lh(head.size)+2*pad, "F")
-	r.put(margin+pad, r.y+pad, c1-2*pad, clean(b.Head[0], false), head, "L")
-	r.put(margin+c1+pad, r.y+pad, contentW-c1-2*pad, clean(b.Head[1], false), head, "L")
+	r.put(margin+pad, r.y+pad, c1-2*pad, b.Head[0], head, "L")
+	r.put(margin+c1+pad, r.y+pad, contentW-c1-2*pad, b.Head[1], head, "L")
 	r.y += lh(head.size) + 2*pad
 	for _, row := range b.Rows {
 		a := r.lines(row[0], c1-2*pad, bodyStyle)
@@ -272,4 +293,43 @@ func (r *reportWriter) table(b Block) {
 		r.fresh = false
 	}
 	r.y += 3
+}
+
+// cleanReport makes every text of rep safe for fpdf (see clean); only
+// paragraphs, fields and list items keep their line breaks.
+func cleanReport(rep Report) Report {
+	rep.Title, rep.Author, rep.Footer = clean(rep.Title, false), clean(rep.Author, false), clean(rep.Footer, false)
+	blocks := make([]Block, len(rep.Blocks))
+	for i, b := range rep.Blocks {
+		b.Label, b.Text = clean(b.Label, false), clean(b.Text, true)
+		b.Head = [2]string{clean(b.Head[0], false), clean(b.Head[1], false)}
+		items := make([]string, len(b.Items))
+		for j, it := range b.Items {
+			items[j] = clean(it, true)
+		}
+		rows := make([][2]string, len(b.Rows))
+		for j, row := range b.Rows {
+			rows[j] = [2]string{clean(row[0], true), clean(row[1], true)}
+		}
+		b.Items, b.Rows = items, rows
+		blocks[i] = b
+	}
+	rep.Blocks = blocks
+	return rep
+}
+
+// latinReport reports whether every text of rep, cleaned, and the page
+// numbers are in Windows-1252.
+func latinReport(rep Report, wd words) bool {
+	ok := latin(wd.page) && latin(rep.Footer) && latin("•")
+	for _, b := range rep.Blocks {
+		ok = ok && latin(b.Label) && latin(b.Text) && latin(b.Head[0]) && latin(b.Head[1])
+		for _, it := range b.Items {
+			ok = ok && latin(it)
+		}
+		for _, row := range b.Rows {
+			ok = ok && latin(row[0]) && latin(row[1])
+		}
+	}
+	return ok
 }
