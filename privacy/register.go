@@ -223,6 +223,11 @@ func (r *Register) Validate() error {
 		if s.Name == "" {
 			f.Add(p+".name", "required", "an activity needs a name")
 		}
+		for j, x := range s.Retention {
+			if x.Period != nil && (x.Period.Years < 0 || x.Period.Months < 0 || x.Period.Days < 0 || x.Period.ApproxDays() > 200*365) {
+				f.Add(fmt.Sprintf("%s.retention[%d].period", p, j), "invalid_period", "a period is made of whole numbers from 0, at most 200 years in all")
+			}
+		}
 		for name, d := range map[string]string{"created": s.Created, "updated": s.Updated} {
 			if d == "" {
 				continue

@@ -81,6 +81,7 @@ func TestImportIsStrict(t *testing.T) {
 		{"duplicate key", `{"activities":[{"key":"a","name":"A"},{"key":"a","name":"B"}]}`, "activities[1].key", "duplicate"},
 		{"bad date", `{"activities":[{"key":"a","name":"A","created":"01/05/2018"}]}`, "activities[0].created", "invalid_date"},
 		{"bad key", `{"activities":[{"key":"a b","name":"A"}]}`, "activities[0].key", "invalid"},
+		{"negative period", `{"activities":[{"key":"a","name":"A","retention":[{"text":"x","period":{"years":-1}}]}]}`, "activities[0].retention[0].period", "invalid_period"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ImportRegister(strings.NewReader(tc.body))

@@ -299,7 +299,7 @@ func sheetFromForm(r *http.Request, sh *privacy.Sheet) error {
 			}
 			v, err := strconv.Atoi(strings.TrimSpace(n.v))
 			if err != nil || v < 0 || v > 100*365 {
-				fe.Add(fmt.Sprintf("retention[%d].%s", i, n.name), "invalid_number", "a whole number of "+n.name)
+				fe.Add("retention", "invalid_number", fmt.Sprintf("row %d: a whole number of %s", i+1, n.name))
 				continue
 			}
 			*n.dst = v

@@ -30,7 +30,7 @@ func samplePrivacyPages(p Page, at time.Time) map[string]any {
 		"privacy_register_controller": &registerControllerPage{Page: p, Register: reg, Sections: sectionsText(reg.Sections),
 			Errors: fieldErrors(errs.Fields{{Field: "title", Code: "too_long"}}.Err("t"))},
 		"privacy_register_sheet": &registerSheetPage{Page: p, Sheet: sheet, Policies: []string{"clients", "prospects"}, Data: "Identité : nom",
-			Errors: fieldErrors(errs.Fields{{Field: "name", Code: "required"}, {Field: "created", Code: "invalid_date"}}.Err("t"))},
+			Errors: fieldErrors(errs.Fields{{Field: "name", Code: "required"}, {Field: "created", Code: "invalid_date"}, {Field: "retention", Code: "invalid_period"}}.Err("t"))},
 		"privacy_register_history": &registerHistoryPage{Page: p, Versions: []privacy.Version{*v, {ID: 2, CreatedAt: at, Note: "api"}}, Formats: service.ExportFormats},
 		"operator_register": &operatorRegisterPage{Page: p, Operator: identity.Operator{Email: "ops@example.fr"}, Formats: service.ExportFormats,
 			Register: privacy.ProcessorRegister{Operator: privacy.Contact{Organisation: "Hébergeur"}, DPO: privacy.Contact{LastName: "Martin"},

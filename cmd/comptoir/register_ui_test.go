@@ -85,7 +85,7 @@ func TestRegisterPages(t *testing.T) {
 			t.Errorf("findings: %s", reg.Find("#findings").Text())
 		}
 		sheet.Set("retention_years", "douze")
-		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 422 || doc(t, r).Find(".is-invalid, .alert-danger").Length() == 0 {
+		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 422 || doc(t, r).Find("#retention-error").Length() != 1 {
 			t.Errorf("bad number: %d", r.Status)
 		}
 
