@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/comptoir/comptoir/access"
+	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/privacy"
@@ -84,6 +86,7 @@ type registerPage struct {
 	Version  *privacy.Version // a past version shown (history), nil for the current register
 	Problem  string           // the import's error, in words
 	Formats  []string
+	History  []activity.Entry // what the version shown changed, from the activity log
 }
 
 // SheetDate writes a sheet's ISO date in the page's language.
@@ -444,7 +447,13 @@ func (s *Server) registerHistoryVersion(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "privacy_register", &registerPage{Page: s.basePage(r), Register: *v.Register, Version: &v, Formats: service.ExportFormats})
+	p := &registerPage{Page: s.basePage(r), Register: *v.Register, Version: &v, Formats: service.ExportFormats}
+	if p.Can("activity", "view") {
+		if p.History, err = s.svc.RecordHistory(r.Context(), access.Privacy, "register", id); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, "privacy_register", p)
 }
 
 // registerExport sends the register (or a version, ?version=) as a file.

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/comptoir/comptoir/activity"
+	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/privacy"
@@ -36,6 +40,44 @@ func samplePrivacyPages(p Page, at time.Time) map[string]any {
 			Register: privacy.ProcessorRegister{Operator: privacy.Contact{Organisation: "Hébergeur"}, DPO: privacy.Contact{LastName: "Martin"},
 				Controllers: []privacy.ControllerEntry{{AccountID: 1, Name: "A", Email: "a@example.fr"}}, Categories: []string{"Hébergement"},
 				SubProcessors: []string{"OVH"}, Transfers: []privacy.Transfer{{Recipient: "OVH", Country: "CA"}}, Security: []string{"TLS"}}},
+	}
+}
+
+// TestPrivacyPagesTranslated renders the privacy pages, and a past
+// version of the register with its changes, in both languages: no
+// message id of theirs is left untranslated.
+func TestPrivacyPagesTranslated(t *testing.T) {
+	s := newTestServer(t)
+	at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	leftover := regexp.MustCompile(`\b(privacy|register)\.[a-z_]+(\.[a-z_]+)*\b`)
+	for _, lang := range []string{"fr", "en"} {
+		acc := account.New("Fleurs")
+		v := &viewer{User: identity.User{Email: "a@example.fr"}, Membership: identity.Membership{AccountName: acc.Name}, Account: acc}
+		p := owner(Page{translator: s.translator(lang), Viewer: v, Account: &acc, Path: "/privacy", Version: "test", assets: s.assets, loc: time.UTC})
+		pages := samplePrivacyPages(p, at)
+		old := *pages["privacy_register"].(*registerPage)
+		old.Version = &privacy.Version{ID: 2, CreatedAt: at}
+		old.History = []activity.Entry{{At: at, Module: "privacy", Action: "update", RecordType: "register", RecordID: 2,
+			Changes: []activity.Change{{Field: "activities.sales.legal_basis", After: "Contrat"}}}}
+		for name, data := range map[string]any{"privacy_register#version": &old} {
+			pages[name] = data
+		}
+		for name, data := range pages {
+			var buf bytes.Buffer
+			tmpl, _, _ := strings.Cut(name, "#")
+			if err := s.pages[tmpl].Execute(&buf, data); err != nil {
+				t.Fatalf("%s/%s: %v", lang, name, err)
+			}
+			out := buf.String()
+			// Routes and form names such as /privacy/register are not ids.
+			out = regexp.MustCompile(`(href|action|id|for|name|data-[a-z]+)="[^"]*"`).ReplaceAllString(out, "")
+			if m := leftover.FindString(out); m != "" {
+				t.Errorf("%s/%s: untranslated %q", lang, name, m)
+			}
+			if name == "privacy_register#version" && !strings.Contains(buf.String(), `id="history"`) {
+				t.Errorf("%s: the version's changes are not shown", lang)
+			}
+		}
 	}
 }
 

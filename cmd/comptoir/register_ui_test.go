@@ -109,7 +109,8 @@ func TestRegisterPages(t *testing.T) {
 		}
 		first, _ := rows.Last().Attr("data-version")
 		old := doc(t, a.get(c, "/privacy/register/history/"+first))
-		if old.Find("#register-version").Length() != 1 || strings.Contains(old.Find("#controller").Text(), "dpo@alpha.fr") {
+		if old.Find("#register-version").Length() != 1 || strings.Contains(old.Find("#controller").Text(), "dpo@alpha.fr") ||
+			old.Find(`#history li[data-action="update"]`).Length() != 1 {
 			t.Errorf("old version: %s", old.Find("main").Text())
 		}
 		for format, ctype := range map[string]string{"pdf": "application/pdf", "md": "text/markdown; charset=utf-8", "json": "application/json"} {
