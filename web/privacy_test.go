@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/account"
+	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/privacy"
