@@ -144,6 +144,18 @@ func TestRegisterVersions(t *testing.T) {
 		if err != nil || saved.ID == 0 {
 			t.Fatalf("save: %+v %v", saved, err)
 		}
+		// An edit made on the register before this save is refused.
+		if _, err := s.SaveRegisterOver(ctx, reg, "stale", 0); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("stale save: %v", err)
+		}
+		reg.DPO.Phone = "01 02 03 04 05"
+		if v, err := s.SaveRegisterOver(ctx, reg, "phone", saved.ID); err != nil || v.ID == 0 {
+			t.Fatalf("save over the latest: %+v %v", v, err)
+		}
+		reg.DPO.Phone = ""
+		if _, err := s.SaveRegister(ctx, reg, "DPO"); err != nil {
+			t.Fatal(err)
+		}
 		// Saving the same again makes no version.
 		again, err := s.SaveRegister(ctx, reg, "again")
 		if err != nil || again.ID != 0 {
@@ -156,7 +168,7 @@ func TestRegisterVersions(t *testing.T) {
 		if v.Register.DPO.Email != "dpo@fleurs.fr" || !slices.Equal(sheetKeys(v.Register), []string{"users", "activity_log", "paper"}) {
 			t.Fatalf("effective %+v", v.Register)
 		}
-		if v.Version == nil || v.Version.Author != "owner@fleurs.fr" || v.Version.ID != saved.ID {
+		if v.Version == nil || v.Version.Author != "owner@fleurs.fr" || v.Version.ID != saved.ID+2 {
 			t.Errorf("version %+v", v.Version)
 		}
 		if p, _ := v.Register.Sheet("paper"); p.Created == "" || p.Updated != p.Created {
@@ -166,7 +178,7 @@ func TestRegisterVersions(t *testing.T) {
 			t.Errorf("findings %+v", v.Findings)
 		}
 		list, err := s.RegisterVersions(ctx)
-		if err != nil || len(list) != 1 || list[0].Note != "DPO" {
+		if err != nil || len(list) != 3 || list[0].Note != "DPO" || list[1].Note != "phone" {
 			t.Fatalf("versions %+v %v", list, err)
 		}
 		entries, err := s.Activity(ctx, activity.Filter{Limit: 5})

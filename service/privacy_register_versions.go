@@ -82,7 +82,17 @@ func (s *Service) SaveRegister(ctx context.Context, reg privacy.Register, note s
 	if err := access.Require(ctx, access.Privacy, access.Edit); err != nil {
 		return privacy.Version{}, err
 	}
-	return s.saveRegister(ctx, reg, note, true)
+	return s.saveRegister(ctx, reg, note, true, -1)
+}
+
+// SaveRegisterOver is SaveRegister for an edit made on version basedOn (0:
+// the register never saved): if someone saved another version since, it
+// is refused as a conflict rather than silently undoing their changes.
+func (s *Service) SaveRegisterOver(ctx context.Context, reg privacy.Register, note string, basedOn int64) (privacy.Version, error) {
+	if err := access.Require(ctx, access.Privacy, access.Edit); err != nil {
+		return privacy.Version{}, err
+	}
+	return s.saveRegister(ctx, reg, note, true, basedOn)
 }
 
 // ImportRegister reads a register from JSON (as the JSON export writes it)
@@ -95,19 +105,28 @@ func (s *Service) ImportRegister(ctx context.Context, r io.Reader) (privacy.Vers
 	if err != nil {
 		return privacy.Version{}, err
 	}
-	return s.saveRegister(ctx, reg, "import", false)
+	return s.saveRegister(ctx, reg, "import", false, -1)
 }
 
-func (s *Service) saveRegister(ctx context.Context, reg privacy.Register, note string, stamp bool) (privacy.Version, error) {
+func (s *Service) saveRegister(ctx context.Context, reg privacy.Register, note string, stamp bool, basedOn int64) (privacy.Version, error) {
 	reg.Normalize()
 	if err := reg.Validate(); err != nil {
 		return privacy.Version{}, err
 	}
 	var v privacy.Version
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		before, _, gen, _, err := s.effectiveRegister(ctx)
+		before, _, gen, latest, err := s.effectiveRegister(ctx)
 		if err != nil {
 			return err
+		}
+		if basedOn >= 0 {
+			current := int64(0)
+			if latest != nil {
+				current = latest.ID
+			}
+			if current != basedOn {
+				return errs.E("service.SaveRegister", errs.Conflict, "someone saved the register meanwhile: reload it and make your change again")
+			}
 		}
 		acc, err := s.db.Account(ctx)
 		if err != nil {

@@ -153,15 +153,46 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) error {
 
 // registerSave saves an edited register and goes back to the register.
 func (s *Server) registerSave(w http.ResponseWriter, r *http.Request, reg privacy.Register, note, back string) error {
-	_, err := s.svc.SaveRegister(r.Context(), reg, note)
-	if err != nil {
+	if err := s.saveEdit(r, reg, note); err != nil {
 		return err
 	}
 	return redirectAfterPost(w, r, back)
 }
 
+// saveEdit saves reg edited in a form, refused as a conflict when the form
+// was made from a version (based_on) that is no longer the latest.
+func (s *Server) saveEdit(r *http.Request, reg privacy.Register, note string) error {
+	v := r.PostFormValue("based_on")
+	if v == "" {
+		_, err := s.svc.SaveRegister(r.Context(), reg, note)
+		return err
+	}
+	return s.saveOver(r, reg, note, v)
+}
+
+func (s *Server) saveOver(r *http.Request, reg privacy.Register, note, basedOn string) error {
+	id, err := strconv.ParseInt(strings.Trim(basedOn, `" `), 10, 64)
+	if err != nil || id < 0 {
+		var f errs.Fields
+		f.Add("based_on", "invalid", "the version an edit starts from is a whole number")
+		return f.Err("web.saveOver")
+	}
+	_, err = s.svc.SaveRegisterOver(r.Context(), reg, note, id)
+	return err
+}
+
+// versionID is the id of the version a register view comes from, 0 when
+// it was never saved.
+func versionID(v service.RegisterView) int64 {
+	if v.Version == nil {
+		return 0
+	}
+	return v.Version.ID
+}
+
 type registerControllerPage struct {
 	Page
+	BasedOn  int64 // the version the form shows
 	Register privacy.Register
 	Sections string
 	Errors   formErrors
@@ -172,7 +203,7 @@ func (s *Server) registerControllerForm(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "privacy_register_controller", &registerControllerPage{Page: s.basePage(r), Register: v.Register,
+	return s.render(w, r, "privacy_register_controller", &registerControllerPage{Page: s.basePage(r), Register: v.Register, BasedOn: versionID(v),
 		Sections: sectionsText(v.Register.Sections)})
 }
 
@@ -240,6 +271,7 @@ func parseSections(text string) []privacy.Section {
 
 type registerSheetPage struct {
 	Page
+	BasedOn  int64 // the version the form shows
 	Sheet    privacy.Sheet
 	Index    int
 	Policies []string
@@ -256,7 +288,7 @@ func (s *Server) registerSheetForm(w http.ResponseWriter, r *http.Request) error
 	if !ok {
 		return errs.E("web.registerSheetForm", errs.NotFound, "no such activity")
 	}
-	p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh}
+	p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh, BasedOn: versionID(v)}
 	for _, pol := range privacy.DefaultPolicies {
 		p.Policies = append(p.Policies, pol.Key)
 	}
@@ -339,7 +371,7 @@ func (s *Server) registerSheetSave(w http.ResponseWriter, r *http.Request) error
 	}
 	err = sheetFromForm(r, sh)
 	if err == nil {
-		_, err = s.svc.SaveRegister(r.Context(), reg, "activity "+sh.Key)
+		err = s.saveEdit(r, reg, "activity "+sh.Key)
 	}
 	if errs.Is(err, errs.Invalid) {
 		// Field errors of the register name the sheet's fields by their
@@ -352,7 +384,7 @@ func (s *Server) registerSheetSave(w http.ResponseWriter, r *http.Request) error
 			}
 			fe[name] = "error." + f.Code
 		}
-		p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh, Data: r.PostFormValue("data"), Errors: fe}
+		p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh, Data: r.PostFormValue("data"), Errors: fe, BasedOn: versionID(v)}
 		for _, pol := range privacy.DefaultPolicies {
 			p.Policies = append(p.Policies, pol.Key)
 		}
@@ -394,7 +426,7 @@ func (s *Server) registerSheetAdd(w http.ResponseWriter, r *http.Request) error 
 		k = key + "-" + strconv.Itoa(n)
 	}
 	reg.Activities = append(reg.Activities, privacy.Sheet{Key: key, Name: name})
-	if _, err := s.svc.SaveRegister(r.Context(), reg, "add "+key); err != nil {
+	if err := s.saveEdit(r, reg, "add "+key); err != nil {
 		return err
 	}
 	return redirectAfterPost(w, r, "/privacy/register/sheets/"+key+"?notice=created")
@@ -575,7 +607,12 @@ func (s *Server) apiRegisterPut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.SaveRegister(r.Context(), reg, "api"); err != nil {
+	if m := r.Header.Get("If-Match"); m != "" {
+		err = s.saveOver(r, reg, "api", m)
+	} else {
+		_, err = s.svc.SaveRegister(r.Context(), reg, "api")
+	}
+	if err != nil {
 		return err
 	}
 	return s.apiRegisterGet(w, r)

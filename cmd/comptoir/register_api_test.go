@@ -51,6 +51,8 @@ func TestRegisterAPIScenarios(t *testing.T) {
 				body:   `{"title":"Registre d'Alpha","controller":{"organisation":"Alpha","email":"dpo@alpha.fr"},"dpo":{"last_name":"Martin"},"activities":[{"key":"paper","name":"Archives papier","recipients":{},"sensitive":false}]}`,
 				status: 200, contains: []string{`"title":"Registre d'Alpha"`, `"key":"paper"`, `"author":"alpha@example.fr"`, `"code":"legal_basis_missing"`},
 				notContains: []string{`"key":"users"`}, activity: []string{"privacy update register"}},
+			{name: "a stale edit is refused", method: "PUT", path: "/api/v1/privacy/register", as: "A", header: []string{"If-Match", `"0"`},
+				body: `{"title":"x","controller":{},"dpo":{},"activities":[]}`, status: 409, contains: []string{`"code":"conflict"`}},
 			{name: "other account unchanged", method: "GET", path: "/api/v1/privacy/register", as: "B", status: 200,
 				contains: []string{`"organisation":"Beta"`}, notContains: []string{"Archives papier", "Alpha"}},
 			{name: "import seed 004", method: "POST", path: "/api/v1/privacy/register/import", as: "A", body: string(seed), status: 201, save: "{version}",

@@ -70,7 +70,8 @@ func TestRegisterPages(t *testing.T) {
 		if form.Find(`#f-legal_basis`).Length() != 1 || form.Find(`input[name="retention_category"]`).Length() != 1 {
 			t.Fatalf("sheet form: %s", form.Find("main").Text())
 		}
-		sheet := url.Values{"name": {"Archives papier"}, "legal_basis": {"Obligation légale"}, "purposes": {"Conserver les bons signés\nClasser les factures"},
+		basedOn, _ := form.Find(`input[name="based_on"]`).Attr("value")
+		sheet := url.Values{"based_on": {basedOn}, "name": {"Archives papier"}, "legal_basis": {"Obligation légale"}, "purposes": {"Conserver les bons signés\nClasser les factures"},
 			"subjects": {"Clients"}, "data": {"Identité : nom, prénom"}, "retention_category": {"Pièces comptables"}, "retention_text": {"12 ans"},
 			"retention_policy": {"accounting_documents"}, "retention_years": {"12"}, "transfer_recipient": {""}, "security": {"Armoire fermée à clé"}}
 		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 303 {
@@ -88,6 +89,14 @@ func TestRegisterPages(t *testing.T) {
 		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 422 || doc(t, r).Find("#retention-error").Length() != 1 {
 			t.Errorf("bad number: %d", r.Status)
 		}
+
+		// The form was made from the version before: saving it again would
+		// undo what was saved since.
+		sheet.Set("retention_years", "12")
+		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 409 {
+			t.Errorf("stale form: %d", r.Status)
+		}
+		sheet.Del("based_on")
 
 		// The controller and DPO.
 		ctl := url.Values{"title": {"Registre d'Alpha"}, "controller_organisation": {"Alpha"}, "controller_email": {"contact@alpha.fr"},
