@@ -38,6 +38,17 @@ type Config struct {
 	// months without contact; 0 never does.
 	InactiveMonths int
 	MaxReaders     int // database read connections
+	// Where and by whom the data are hosted, and the operator's identity:
+	// what the registers of processing activities report.
+	HostingProvider    string
+	HostingCountry     string // ISO 3166-1 alpha-2
+	HostingSafeguard   string // for a host outside the EEA: the transfer's safeguard
+	BackupDestinations string // comma-separated URLs
+	BackupRecipients   string // comma-separated age public keys
+	OperatorName       string
+	OperatorAddress    string
+	OperatorEmail      string
+	OperatorDPO        string
 }
 
 // setting describes one configuration entry: its flag, its variable and
@@ -67,6 +78,15 @@ func (c *Config) settings() []setting {
 		{flag: "inactive-months", env: "COMPTOIR_INACTIVE_MONTHS", usage: "months without contact after which a relationship ends (0: never)", integer: &c.InactiveMonths},
 		{flag: "trust-proxy", env: "COMPTOIR_TRUST_PROXY", usage: "trust X-Forwarded-For from a reverse proxy", boolean: &c.TrustProxy},
 		{flag: "max-readers", env: "COMPTOIR_MAX_READERS", usage: "database read connections", integer: &c.MaxReaders},
+		{flag: "hosting-provider", env: "COMPTOIR_HOSTING_PROVIDER", usage: "who hosts this instance, for the register of processing activities (e.g. OVH)", str: &c.HostingProvider},
+		{flag: "hosting-country", env: "COMPTOIR_HOSTING_COUNTRY", usage: "country where the data are hosted, ISO code (e.g. FR)", str: &c.HostingCountry},
+		{flag: "hosting-safeguard", env: "COMPTOIR_HOSTING_SAFEGUARD", usage: "safeguard of the transfer when hosted outside the EEA (e.g. standard contractual clauses)", str: &c.HostingSafeguard},
+		{flag: "backup-destinations", env: "COMPTOIR_BACKUP_DESTINATIONS", usage: "comma-separated backup destinations (file:///dir, s3://bucket/prefix?endpoint=…, sftp://user@host/dir)", secret: true, str: &c.BackupDestinations},
+		{flag: "backup-recipients", env: "COMPTOIR_BACKUP_RECIPIENTS", usage: "comma-separated age public keys backups are encrypted to", str: &c.BackupRecipients},
+		{flag: "operator-name", env: "COMPTOIR_OPERATOR_NAME", usage: "the instance operator's name, for the processor's register", str: &c.OperatorName},
+		{flag: "operator-address", env: "COMPTOIR_OPERATOR_ADDRESS", usage: "the instance operator's postal address", str: &c.OperatorAddress},
+		{flag: "operator-email", env: "COMPTOIR_OPERATOR_EMAIL", usage: "the instance operator's contact e-mail", str: &c.OperatorEmail},
+		{flag: "operator-dpo", env: "COMPTOIR_OPERATOR_DPO", usage: "the instance operator's data protection officer (name and e-mail)", str: &c.OperatorDPO},
 	}
 }
 
@@ -84,6 +104,7 @@ func Default() Config {
 		// Three years: CNIL's reference period for prospects after the last contact.
 		InactiveMonths: 36,
 		MaxReaders:     8,
+		HostingCountry: "FR",
 	}
 }
 
@@ -199,6 +220,14 @@ func (c *Config) Validate() error {
 	if c.InactiveMonths < 0 {
 		bad("--inactive-months / COMPTOIR_INACTIVE_MONTHS %d: want 0 (never) or more", c.InactiveMonths)
 	}
+	if len(c.HostingCountry) != 2 || strings.ToUpper(c.HostingCountry) != c.HostingCountry {
+		bad("--hosting-country / COMPTOIR_HOSTING_COUNTRY %q: want a two-letter ISO code in capitals, e.g. FR", c.HostingCountry)
+	}
+	for _, d := range List(c.BackupDestinations) {
+		if u, err := url.Parse(d); err != nil || u.Scheme == "" {
+			bad("--backup-destinations / COMPTOIR_BACKUP_DESTINATIONS: %q is not a URL such as file:///var/backups", Mask(d))
+		}
+	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)
 	}
@@ -272,4 +301,15 @@ func oneOf(v string, options ...string) bool {
 		}
 	}
 	return false
+}
+
+// List splits a comma-separated setting into its trimmed, non-empty items.
+func List(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

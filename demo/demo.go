@@ -16,6 +16,7 @@ import (
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/privacy"
 	salesdoc "github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/vat"
@@ -120,7 +121,37 @@ func fill(ctx context.Context, svc *service.Service) error {
 	if err := sales(ctx, svc, restaurant.ID); err != nil {
 		return err
 	}
-	return purchases(ctx, svc, oil.ID, mill.ID, refs)
+	if err := purchases(ctx, svc, oil.ID, mill.ID, refs); err != nil {
+		return err
+	}
+	return register(ctx, svc)
+}
+
+// register completes the register of processing activities the system
+// generates with what only the business knows: who represents it, its
+// DPO, and a paper archive kept beside the software.
+func register(ctx context.Context, svc *service.Service) error {
+	v, err := svc.PrivacyRegister(ctx)
+	if err != nil {
+		return err
+	}
+	r := v.Register
+	r.Controller.LastName, r.Controller.FirstName = "Martin", "Camille"
+	r.DPO = privacy.Contact{LastName: "Etcheverry", FirstName: "Jon", Address: "12 rue Port-Neuf, 64100 Bayonne",
+		Email: "dpo@epicerie-du-bocal.example", Phone: "05 59 00 00 01"}
+	r.Activities = append(r.Activities, privacy.Sheet{Key: "paper", Name: "Archives papier",
+		Designation: "Archives papier (bons de livraison signés, factures fournisseurs reçues par courrier)",
+		Purposes:    []string{"Conserver les bons de livraison signés par les clients", "Classer les factures fournisseurs reçues par courrier"},
+		LegalBasis:  "Obligation légale (art. 6.1.c RGPD)", Subjects: []string{"Clients", "Fournisseurs"},
+		Data:            []privacy.DataItem{{Category: "Identité", Detail: "nom, prénom, signature"}, {Category: "Coordonnées", Detail: "adresse de livraison"}},
+		SensitiveDetail: "Aucune donnée sensible n'est demandée ni enregistrée.",
+		Retention: []privacy.Retention{{Category: "Pièces comptables", Text: "10 ans à compter de la date du document",
+			Policy: privacy.AccountingDocs, Period: &privacy.Period{Years: 10}}},
+		Recipients:    privacy.Recipients{Internal: []string{"Gérance"}, External: []string{"Cabinet comptable"}},
+		TransfersText: "Aucune donnée n'est transmise en dehors de l'Union européenne.",
+		Security:      []string{"Armoire fermée à clé dans le bureau", "Destruction par un prestataire agréé à la fin de la durée de conservation"}})
+	_, err = svc.SaveRegister(ctx, r, "demo")
+	return err
 }
 
 // purchases is the shop's side with its suppliers: olive oil ordered from

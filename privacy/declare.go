@@ -54,6 +54,7 @@ const (
 	Marketing          Purpose = "marketing"           // commercial prospecting with consent
 	AccessControl      Purpose = "access_control"      // users, sessions, passwords, rights
 	Traceability       Purpose = "traceability"        // the activity log, deliveries of e-mail, security
+	Compliance         Purpose = "compliance"          // the GDPR's own records: the register of processing activities
 )
 
 // Basis is the legal basis of a processing (GDPR Article 6(1)).
@@ -176,6 +177,8 @@ var Fields = concat(
 		Professional, "legal_form", "siren", "siret", "vat_number", "rcs_city", "share_capital"),
 	table("bank_accounts", Business, Accounting, Contract, DeleteRow,
 		Bank, "holder", "iban", "bic"),
+	table("register_versions", Business, Compliance, LegalObligation, Hold,
+		ContactData, "body", "base"),
 	table("operators", Operator, AccessControl, Contract, DeleteRow,
 		ContactData, "email",
 		Credentials, "password_hash"),
@@ -218,6 +221,7 @@ var NotPersonal = map[string][]string{
 	"product_suppliers":   {"account_id", "product_id", "contact_id", "reference", "price", "updated_at"},
 	"products":            {"id", "account_id", "reference", "name", "description", "unit", "price", "vat_rate", "purchase_price", "barcode", "active", "sort_key", "search_text", "created_at", "updated_at"},
 	"recovery_codes":      {"user_id", "used_at"},
+	"register_versions":   {"id", "account_id", "user_id", "note", "created_at"},
 	"roles":               {"id", "account_id", "name", "rights", "created_at", "updated_at"},
 	"sales_settings":      {"account_id", "data", "updated_at"},
 	"sessions":            {"token_hash", "user_id", "account_id", "created_at", "expires_at", "mfa_pending", "support_grant_id"},

@@ -41,6 +41,9 @@ type Service struct {
 	ReminderPDF ReminderPDFFunc
 	// Files keeps the files attached to documents.
 	Files files.Store
+	// Instance is what the configuration says about hosting, e-mail and
+	// backups, for the register of processing activities.
+	Instance InstanceFacts
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyMu   sync.Mutex

@@ -20,7 +20,7 @@ var modules = []module{
 	{"nav.sales", "home.sales", "/sales"},
 	{"nav.purchases", "home.purchases", "/purchases"},
 	{"nav.pos", "home.pos", ""},
-	{"nav.privacy", "home.privacy", ""},
+	{"nav.privacy", "home.privacy", "/privacy"},
 	{"nav.activity", "home.activity", "/activity"},
 	{"nav.settings", "home.settings", "/settings/account"},
 }

@@ -52,6 +52,8 @@ func commands() []command {
 		{name: "activity purge", summary: "apply the activity log's retention now", run: runActivityPurge},
 		{name: "dunning run", summary: "send the unpaid-invoice reminders due now, as the server does daily", run: runDunning},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
+		{name: "register export", summary: "write an account's register of processing activities (or the operator's, --processor) as PDF, Markdown or JSON", usage: "(--account ID | --processor) [--format pdf|md|json] [--output FILE]", run: runRegisterExport},
+		{name: "register import", summary: "read an account's register of processing activities from JSON as a new version", usage: "FILE --account ID", run: runRegisterImport},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

@@ -84,6 +84,7 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 	if env.passwordCost != nil {
 		svc.Password = *env.passwordCost
 	}
+	svc.Instance = instanceFacts(cfg)
 	return svc, func() { _ = db.Close() }, nil
 }
 
