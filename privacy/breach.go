@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/comptoir/comptoir/errs"
@@ -195,7 +196,7 @@ func (b Breach) Validate(now time.Time) error {
 		{"authority_reference", b.AuthorityReference, breachShortMax}, {"late_reason", b.LateReason, breachTextMax},
 		{"no_notice_reason", b.NoNoticeReason, breachTextMax},
 	} {
-		if !utf8.ValidString(f.v) {
+		if !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, badControl) {
 			fe.Add(f.name, "invalid_text", f.name+" is not valid text")
 		} else if utf8.RuneCountInString(f.v) > f.max {
 			fe.Add(f.name, "too_long", f.name+" is too long")
@@ -260,6 +261,10 @@ func (b Breach) Validate(now time.Time) error {
 	}
 	return fe.Err("privacy.Breach.Validate")
 }
+
+// badControl reports a control character other than a line break or a tab:
+// nothing a person types, and PostgreSQL refuses NUL in text.
+func badControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
 
 func hasDuplicates[T comparable](list []T) bool {
 	seen := make(map[T]bool, len(list))
