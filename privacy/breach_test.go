@@ -53,7 +53,9 @@ func TestBreachValidate(t *testing.T) {
 			b.Status, b.Measures, b.Risk, b.AuthorityNotifiedAt = privacy.BreachClosed, "x", privacy.RiskHigh, tp(discovered.Add(time.Hour))
 			b.NoNoticeReason = "data encrypted (Article 34(3)(a))"
 		}, "", ""},
-		{"closed unlikely risk", func(b *privacy.Breach) { b.Status, b.Measures, b.Risk = privacy.BreachClosed, "x", privacy.RiskUnlikely }, "", ""},
+		{"closed unlikely risk", func(b *privacy.Breach) {
+			b.Status, b.Measures, b.Risk = privacy.BreachClosed, "x", privacy.RiskUnlikely
+		}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := validBreach()
