@@ -221,10 +221,10 @@ func (b Breach) Validate(now time.Time) error {
 		fe.Add("subjects", "duplicate", "a category of people is listed twice")
 	}
 	if b.PeopleCount < 0 {
-		fe.Add("people_count", "negative", "the number of people cannot be negative")
+		fe.Add("people_count", "negative_count", "the number of people cannot be negative")
 	}
 	if b.RecordsCount < 0 {
-		fe.Add("records_count", "negative", "the number of records cannot be negative")
+		fe.Add("records_count", "negative_count", "the number of records cannot be negative")
 	}
 	if !slices.Contains(Risks, b.Risk) {
 		fe.Add("risk", "unknown_risk", "risk must be unlikely, risk or high")

@@ -36,7 +36,7 @@ func TestBreachValidate(t *testing.T) {
 		{"unknown category", func(b *privacy.Breach) { b.Categories = []privacy.Category{"shoe_size"} }, "categories", "unknown_category"},
 		{"category twice", func(b *privacy.Breach) { b.Categories = []privacy.Category{privacy.Bank, privacy.Bank} }, "categories", "duplicate"},
 		{"unknown people", func(b *privacy.Breach) { b.Subjects = []privacy.Subject{"aliens"} }, "subjects", "unknown_subject"},
-		{"negative count", func(b *privacy.Breach) { b.PeopleCount = -1 }, "people_count", "negative"},
+		{"negative count", func(b *privacy.Breach) { b.PeopleCount = -1 }, "people_count", "negative_count"},
 		{"unknown risk", func(b *privacy.Breach) { b.Risk = "some" }, "risk", "unknown_risk"},
 		{"unknown status", func(b *privacy.Breach) { b.Status = "gone" }, "status", "unknown_status"},
 		{"notified before discovery", func(b *privacy.Breach) { b.AuthorityNotifiedAt = tp(discovered.Add(-time.Hour)) }, "authority_notified_at", "before_discovery"},

@@ -18,7 +18,7 @@ func (s *Service) Breaches(ctx context.Context, after int64, limit int) ([]priva
 	if err := access.Require(ctx, access.Privacy, access.View); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
+	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	return s.db.ListBreaches(ctx, after, limit)
