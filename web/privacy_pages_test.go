@@ -28,7 +28,7 @@ func closureSamplePages(p Page, at time.Time) map[string]any {
 	unlikely := breachRow{Breach: privacy.Breach{ID: 4, DiscoveredAt: at, Nature: "w", Risk: privacy.RiskUnlikely, Status: privacy.BreachOpen}, now: at}
 	closes := at.AddDate(0, 0, 30)
 	return map[string]any{
-		"privacy_account": &closurePage{Page: owner(p), Closure: service.Closure{Closing: true, ClosesAt: &closes, Owner: true, GraceDays: 30}},
+		"privacy_account":  &closurePage{Page: owner(p), Closure: service.Closure{Closing: true, ClosesAt: &closes, Owner: true, GraceDays: 30}},
 		"privacy_breaches": &breachesPage{Page: owner(p), Items: []breachRow{overdue, late, running, unlikely}, Next: 4},
 		"privacy_breach": &breachPage{Page: owner(p), Form: overdue, Categories: privacy.Categories, Subjects: privacy.Subjects, Risks: privacy.Risks,
 			Statuses: privacy.BreachStatuses, CanEdit: true, History: []activity.Entry{{At: at, Action: "update", RecordType: "breach", Changes: []activity.Change{{Field: "nature", Before: "a", After: "b"}}}},
