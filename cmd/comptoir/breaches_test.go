@@ -1,7 +1,13 @@
 package main
 
 import (
+	"net/url"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/comptoir/comptoir/mail/mailtest"
+	"github.com/comptoir/comptoir/storage/storagetest"
 )
 
 // TestPrivacyAPIScenarios: the breach register and the account's export
@@ -66,4 +72,93 @@ func TestPrivacyAPIScenarios(t *testing.T) {
 			t.Fatalf("the breach is gone: %d", r.Status)
 		}
 	})
+}
+
+// TestPrivacyPages drives the breach register's pages and a closing
+// account as a member who is not the owner sees it: the register's form
+// with its errors, an overdue breach standing out until the CNIL is
+// notified; a salesperson reaches no register; a closing account shows
+// its members when it closes, and only the owner can reopen it.
+func TestPrivacyPages(t *testing.T) {
+	for _, e := range storagetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			smtp := mailtest.Start(t)
+			a := startApp(t, e, "--smtp", smtp.URL())
+			A := a.mustTenant("Alpha", "owner@example.fr")
+			if doc(t, a.get(A.Browser, "/privacy/breaches")).Find("#no-breach").Length() != 1 {
+				t.Fatal("an empty register does not say so")
+			}
+			if doc(t, a.get(A.Browser, "/privacy/breaches/new")).Find(`form[action="/privacy/breaches"] textarea[name=nature]`).Length() != 1 {
+				t.Fatal("no form to record a breach")
+			}
+			paris, _ := time.LoadLocation("Europe/Paris")
+			found := time.Now().Add(-100 * time.Hour).In(paris).Format("2006-01-02T15:04")
+			form := url.Values{"discovered_at": {found}, "nature": {""}, "categories": {"identity", "bank"}, "subjects": {"contact"},
+				"people_count": {"12"}, "risk": {"risk"}, "status": {"open"}}
+			r := a.post(A.Browser, "/privacy/breaches", form)
+			if r.Status != 422 || doc(t, r).Find("#f-nature-error").Length() != 1 || doc(t, r).Find(`#cat-bank[checked]`).Length() != 1 {
+				t.Fatalf("a breach without its facts: %d", r.Status)
+			}
+			form.Set("nature", "Ordinateur <b>volé</b>")
+			r = a.post(A.Browser, "/privacy/breaches", form)
+			loc := r.Header.Get("Location")
+			if r.Status != 303 || !strings.HasSuffix(loc, "?notice=created") {
+				t.Fatalf("record: %d %s %.300s", r.Status, loc, r.Body)
+			}
+			page := doc(t, a.get(A.Browser, loc))
+			if page.Find(`#clock[data-overdue="true"]`).Length() != 1 || page.Find("#history li").Length() != 1 {
+				t.Fatalf("the breach's page does not show it overdue: %s", page.Find("main").Text())
+			}
+			list := doc(t, a.get(A.Browser, "/privacy/breaches"))
+			if list.Find(`#breaches tr[data-overdue="true"]`).Length() != 1 || !strings.Contains(list.Find("#breaches").Text(), "<b>") {
+				t.Fatalf("register: %s", list.Find("main").Text())
+			}
+			path := strings.TrimSuffix(loc, "?notice=created")
+			form.Set("authority_notified_at", time.Now().In(paris).Format("2006-01-02T15:04"))
+			if r := a.post(A.Browser, path, form); r.Status != 422 || doc(t, r).Find("#f-late_reason-error").Length() != 1 {
+				t.Fatalf("late without reasons: %d", r.Status)
+			}
+			form.Set("late_reason", "enquête interne")
+			if r := a.post(A.Browser, path, form); r.Status != 303 {
+				t.Fatalf("notified: %d %.300s", r.Status, r.Body)
+			}
+			if doc(t, a.get(A.Browser, "/privacy/breaches")).Find(`#breaches tr[data-overdue="true"]`).Length() != 0 {
+				t.Fatal("a notified breach still stands out")
+			}
+
+			// A salesperson: no register; when the account closes, the closure page.
+			link := a.invite(t, smtp, A, "sales@example.fr", "sales")
+			c := newBrowser()
+			if r := a.post(c, link, url.Values{"name": {"Sam"}, "password": {"Vendre-2026-bien"}}); r.Status != 303 {
+				t.Fatalf("accept: %d", r.Status)
+			}
+			sales := a.login("sales@example.fr", "Vendre-2026-bien")
+			for _, p := range []string{"/privacy/breaches", path, "/privacy/breaches/new"} {
+				if r := a.get(sales, p); r.Status != 403 {
+					t.Errorf("salesperson GET %s: %d", p, r.Status)
+				}
+			}
+			if r := a.post(sales, "/privacy/account/close", nil); r.Status != 403 {
+				t.Errorf("a salesperson asked to close the account: %d", r.Status)
+			}
+			if r := a.post(A.Browser, "/privacy/account/close", nil); r.Status != 303 {
+				t.Fatalf("close: %d", r.Status)
+			}
+			code := eightDigits.FindString(smtp.WaitFor(t, "owner@example.fr").Subject)
+			if r := a.post(A.Browser, "/privacy/account/close/confirm", url.Values{"code": {code}}); r.Status != 303 {
+				t.Fatalf("confirm: %d", r.Status)
+			}
+			if r := a.get(sales, "/contacts"); r.Status != 303 || r.Header.Get("Location") != "/privacy/account" {
+				t.Fatalf("a member of a closing account: %d %s", r.Status, r.Header.Get("Location"))
+			}
+			closing := doc(t, a.get(sales, "/privacy/account"))
+			if closing.Find("#closing").Length() != 1 || closing.Find("#reopen").Length() != 0 || closing.Find("#export").Length() != 0 {
+				t.Fatalf("the closure page for a member: %s", closing.Find("main").Text())
+			}
+			if r := a.post(sales, "/privacy/account/reopen", nil); r.Status != 403 {
+				t.Fatalf("a salesperson reopened: %d", r.Status)
+			}
+		})
+	}
 }
