@@ -57,7 +57,7 @@ func (s *Service) AccountClosure(ctx context.Context) (Closure, error) {
 		return Closure{}, err
 	}
 	c := Closure{Closing: a.Closing(), ClosesAt: a.ClosesAt, GraceDays: gracePeriod().ApproxDays(),
-		Owner: requireOwner(ctx, "") == nil && access.From(ctx).Can(access.Privacy, access.Delete)}
+		Owner: requireCloser(ctx, "") == nil}
 	if c.Owner && !c.Closing {
 		code, err := s.db.PendingClosureCode(ctx)
 		if err == nil && s.db.Now(ctx).Before(code.ExpiresAt) && code.Attempts < ClosureMaxAttempts &&
@@ -70,10 +70,14 @@ func (s *Service) AccountClosure(ctx context.Context) (Closure, error) {
 	return c, nil
 }
 
-// requireCloser lets only the owner close or reopen the account.
+// requireCloser lets only the owner close or reopen the account: never an
+// operator under a support grant, whatever role it grants.
 func requireCloser(ctx context.Context, op string) error {
 	if err := access.Require(ctx, access.Privacy, access.Delete); err != nil {
 		return err
+	}
+	if identity.ActorFrom(ctx).Support {
+		return errs.E(op, errs.Forbidden, "only the account's owner can close it")
 	}
 	return requireOwner(ctx, op)
 }

@@ -91,3 +91,36 @@ func TestClosurePagesRender(t *testing.T) {
 }
 
 var leftID = regexp.MustCompile(`(?:^|[^.\w-])(closure|breach|error)\.[a-z_]+(\.[a-z_]+)*\b`)
+
+// TestBreachFieldCodesAreTranslated: every error code the breach register
+// and the closure can return for a field has a message in both languages.
+func TestBreachFieldCodesAreTranslated(t *testing.T) {
+	s := newTestServer(t)
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	before := now.Add(-time.Hour)
+	bad := []privacy.Breach{
+		{Nature: "", Categories: []privacy.Category{"x"}, Subjects: []privacy.Subject{"x"}, PeopleCount: -1, Risk: "x", Status: "x"},
+		{DiscoveredAt: now.Add(time.Hour), Nature: "a\x00", Categories: []privacy.Category{privacy.Bank, privacy.Bank},
+			Subjects: []privacy.Subject{privacy.Person, privacy.Person}, Risk: privacy.RiskHigh, Status: privacy.BreachClosed},
+		{DiscoveredAt: now, Nature: "x", Risk: privacy.RiskPresent, Status: privacy.BreachOpen, AuthorityNotifiedAt: &before},
+		{DiscoveredAt: now.Add(-100 * time.Hour), Nature: "x", Risk: privacy.RiskPresent, Status: privacy.BreachOpen, AuthorityNotifiedAt: &now},
+		{DiscoveredAt: now.Add(-100 * time.Hour), Nature: strings.Repeat("x", 10001), Risk: privacy.RiskHigh, Status: privacy.BreachClosed},
+	}
+	codes := []string{"bad_closure_code", "invalid_datetime", "not_a_count"}
+	for _, b := range bad {
+		for _, f := range errs.FieldsOf(b.Validate(now)) {
+			codes = append(codes, f.Code)
+		}
+	}
+	if len(codes) < 15 {
+		t.Fatalf("only %d codes: the samples no longer fail as they should", len(codes))
+	}
+	for _, lang := range []string{"fr", "en"} {
+		tr := s.translator(lang)
+		for _, c := range codes {
+			if got := tr.T("error." + c); got == "error."+c {
+				t.Errorf("%s: no message for field code %q", lang, c)
+			}
+		}
+	}
+}
