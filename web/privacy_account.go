@@ -28,10 +28,11 @@ func (s *Server) routesForAccountClosure(mux *patternMux) {
 	mux.Handle("POST /api/v1/account/reopen", s.apiUser(s.apiAccountReopen))
 }
 
-// closingPaths are what the members of a closing account can still reach:
-// the closure page (the owner reopens or exports there).
+// closingAllowed says what the members of a closing account can still
+// reach: the closure page (the owner reopens or exports there), and the
+// switch to another account they belong to.
 func closingAllowed(path string) bool {
-	return path == "/privacy/account" || strings.HasPrefix(path, "/privacy/account/") ||
+	return path == "/privacy/account" || path == "/me/switch" || strings.HasPrefix(path, "/privacy/account/") ||
 		path == "/api/v1/account/closure" || strings.HasPrefix(path, "/api/v1/account/closure/") ||
 		path == "/api/v1/account/reopen" || path == "/api/v1/account/export"
 }
