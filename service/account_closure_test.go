@@ -353,6 +353,15 @@ func TestAccountClosure(t *testing.T) {
 		if log[0].Action != "reopen" || log[1].Action != "close" || log[2].Action != "close_requested" {
 			t.Fatalf("activity: %s %s %s", log[0].Action, log[1].Action, log[2].Action)
 		}
+		// The other account's owner is also an accountant here: closing this
+		// account must not take their login.
+		neighbour, err := db.UserByEmail(context.Background(), "owner@voisin.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddMember(ctx, neighbour.ID, access.RoleAccountant); err != nil {
+			t.Fatal(err)
+		}
 		// Close again, for good.
 		session, _, err := s.Login(context.Background(), email, "pass1234word", 0)
 		if err != nil {
@@ -448,6 +457,12 @@ func TestAccountClosure(t *testing.T) {
 		}
 		if _, _, err := s.AuthenticateToken(context.Background(), other.token); err != nil {
 			t.Fatalf("the other account's token: %v", err)
+		}
+		if _, _, err := s.Login(context.Background(), "owner@voisin.example", "pass1234word", 0); err != nil {
+			t.Fatalf("a member of both accounts lost their login: %v", err)
+		}
+		if ms, err := db.Memberships(context.Background(), neighbour.ID); err != nil || len(ms) != 1 || ms[0].AccountID != other.acc.ID {
+			t.Fatalf("memberships left: %+v %v", ms, err)
 		}
 
 		// The legal hold: the invoice is dated 2026-03-02, the bill 2026-03-01.
