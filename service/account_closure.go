@@ -119,7 +119,10 @@ func (s *Service) RequestAccountClosure(ctx context.Context) error {
 	}
 	data := map[string]any{"Code": code, "Account": a.Name, "URL": s.BaseURL + "/privacy/account",
 		"Minutes": int(ClosureCodeLifetime / time.Minute), "GraceDays": gracePeriod().ApproxDays()}
-	return errs.Wrap(op, s.sendMail(ctx, a.ID, u.Email, "closure_code", mailLang(u, a), data))
+	if err := s.sendMail(ctx, a.ID, u.Email, "closure_code", mailLang(u, a), data); err != nil {
+		return &errs.Error{Op: op, Kind: errs.Unavailable, Message: "the code could not be e-mailed: try again in a moment", Err: err}
+	}
+	return nil
 }
 
 func mailLang(u identity.User, a account.Account) string {

@@ -298,6 +298,12 @@ func TestAccountClosure(t *testing.T) {
 			t.Fatalf("a code never sent: %v", err)
 		}
 
+		// A code that cannot be e-mailed says so.
+		srv.Reject = true
+		if err := s.RequestAccountClosure(ctx); !errs.Is(err, errs.Unavailable) {
+			t.Fatalf("SMTP refused: %v", err)
+		}
+		srv.Reject = false
 		// A code expires after 15 minutes.
 		at(db, "2026-03-05")
 		code := askClosure(t, s, srv, ctx, email)

@@ -146,6 +146,9 @@ func TestAccountClosureWalkthrough(t *testing.T) {
 			if r := a.api("GET", "/api/v1/contacts", lou.Token, nil); r.Status != 403 || !strings.Contains(r.Body, "closing") {
 				t.Fatalf("a closing account's API: %d %s", r.Status, r.Body)
 			}
+			if r := a.get(c, "/privacy/account/export.zip"); r.Status != 200 || len(unzip(t, []byte(r.Body))) != len(files) {
+				t.Fatalf("the owner's export of a closing account: %d", r.Status)
+			}
 			closing := doc(t, a.get(c, "/privacy/account"))
 			if closing.Find("#closing").Length() != 1 || closing.Find("#reopen").Length() != 1 {
 				t.Fatal("the closure page does not say the account is closing")
