@@ -233,6 +233,22 @@ func TestExportAccount(t *testing.T) {
 		if _, err := s.ExportAccount(access.WithRights(f.ctx, manager), io.Discard); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("a manager exported the account: %v", err)
 		}
+		// The export is one snapshot: a contact created while it streams is
+		// not in it, and the contacts in CSV and JSON agree.
+		buf.Reset()
+		w := &writeOnce{w: &buf, first: func() {
+			if _, err := s.CreateContact(f.ctx, crm.Input{Kind: ptr(crm.Person), LastName: ptr("Pendant")}); err != nil {
+				t.Error(err)
+			}
+		}}
+		if _, err := s.ExportAccount(f.ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		during := readZip(t, buf.Bytes())
+		if bytes.Contains(during["csv/contacts.csv"], []byte("Pendant")) || bytes.Contains(during["json/contacts.json"], []byte("Pendant")) ||
+			bytes.Contains(during["csv/activity.csv"], []byte("Pendant")) || bytes.Contains(during["json/activity.json"], []byte("Pendant")) {
+			t.Error("a contact created during the export is in it")
+		}
 		// The other account's export has its own data only.
 		buf.Reset()
 		if _, err := s.ExportAccount(other.ctx, &buf); err != nil {
@@ -242,6 +258,21 @@ func TestExportAccount(t *testing.T) {
 			t.Error("the other account's export names the first account's owner")
 		}
 	})
+}
+
+// writeOnce calls first before the first write goes through.
+type writeOnce struct {
+	w     io.Writer
+	first func()
+	done  bool
+}
+
+func (o *writeOnce) Write(p []byte) (int, error) {
+	if !o.done {
+		o.done = true
+		o.first()
+	}
+	return o.w.Write(p)
 }
 
 func keys(m map[string][]byte) []string {

@@ -2,7 +2,6 @@ package service
 
 import (
 	"archive/zip"
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -104,45 +103,47 @@ func (s *Service) ExportAccount(ctx context.Context, w io.Writer) (ExportStats, 
 		return stats, errs.Wrap(op, err)
 	}
 	cw := &countingWriter{w: w}
-	buf := bufio.NewWriterSize(cw, 64<<10)
-	z := zip.NewWriter(buf)
-	now := s.db.Now(ctx)
-	x := &exporter{s: s, z: z, now: now, stats: &stats, account: a}
-	for _, e := range exportEntities {
-		if err := x.table(ctx, e.Name, e.Table); err != nil {
-			return stats, errs.Wrap(op, err)
-		}
-	}
-	if err := x.members(ctx); err != nil {
-		return stats, errs.Wrap(op, err)
-	}
-	if err := x.pdfs(ctx); err != nil {
-		return stats, errs.Wrap(op, err)
-	}
-	if err := x.attachments(ctx); err != nil {
-		return stats, errs.Wrap(op, err)
-	}
-	if a.HasLogo {
-		logo, typ, err := s.db.AccountLogo(ctx)
-		if err != nil {
-			return stats, errs.Wrap(op, err)
-		}
-		ext := map[string]string{files.PNG: ".png", files.JPEG: ".jpg"}[typ]
-		if err := x.file("logo"+ext, logo, zip.Store); err != nil {
-			return stats, errs.Wrap(op, err)
-		}
-	}
-	if err := x.readme(); err != nil {
-		return stats, errs.Wrap(op, err)
-	}
-	if err := z.Close(); err != nil {
-		return stats, errs.Wrap(op, err)
-	}
-	if err := buf.Flush(); err != nil {
+	z := zip.NewWriter(cw) // which buffers its output
+	x := &exporter{s: s, z: z, now: s.db.Now(ctx), stats: &stats, account: a}
+	// One snapshot: the files agree with each other however long it takes.
+	if err := s.db.Snapshot(ctx, x.write); err != nil {
 		return stats, errs.Wrap(op, err)
 	}
 	stats.Bytes = cw.n
 	return stats, nil
+}
+
+// write writes every entry of the export and closes the ZIP.
+func (x *exporter) write(ctx context.Context) error {
+	s, a := x.s, x.account
+	for _, e := range exportEntities {
+		if err := x.table(ctx, e.Name, e.Table); err != nil {
+			return err
+		}
+	}
+	if err := x.members(ctx); err != nil {
+		return err
+	}
+	if err := x.pdfs(ctx); err != nil {
+		return err
+	}
+	if err := x.attachments(ctx); err != nil {
+		return err
+	}
+	if a.HasLogo {
+		logo, typ, err := s.db.AccountLogo(ctx)
+		if err != nil {
+			return err
+		}
+		ext := map[string]string{files.PNG: ".png", files.JPEG: ".jpg"}[typ]
+		if err := x.file("logo"+ext, logo, zip.Store); err != nil {
+			return err
+		}
+	}
+	if err := x.readme(); err != nil {
+		return err
+	}
+	return x.z.Close()
 }
 
 type countingWriter struct {

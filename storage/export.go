@@ -188,3 +188,24 @@ func (db *DB) AttachmentsAfter(ctx context.Context, after int64, limit int) ([]s
 	}
 	return collect(rows, func(r *sql.Rows) (sales.Attachment, error) { return scanAttachment(r) })
 }
+
+// Snapshot runs fn with every read it makes through db in one read-only
+// transaction: on PostgreSQL a repeatable-read snapshot, on SQLite a read
+// transaction of the WAL, so that a long export sees the account as it was
+// when it began, whatever is written meanwhile. fn must not write.
+func (db *DB) Snapshot(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return fn(ctx)
+	}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return dbErr("storage.Snapshot", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	st := &txState{tx: tx, q: tx, now: db.readClock().UTC().Truncate(time.Microsecond)}
+	return fn(context.WithValue(ctx, txKey{}, st))
+}
