@@ -209,3 +209,47 @@ func (db *DB) Snapshot(ctx context.Context, fn func(ctx context.Context) error) 
 	st := &txState{tx: tx, q: tx, now: db.readClock().UTC().Truncate(time.Microsecond)}
 	return fn(context.WithValue(ctx, txKey{}, st))
 }
+
+// AccountRows counts the current account's rows in every table of the live
+// schema that has an account_id column, and its own row in accounts: what
+// is left of an account, table by table (a closed account's archive, or
+// nothing once it is deleted).
+func (db *DB) AccountRows(ctx context.Context) (map[string]int, error) {
+	const op = "storage.AccountRows"
+	acc, err := scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'account_id' ORDER BY m.name`
+	if db.engine == Postgres {
+		q = `SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'account_id' ORDER BY table_name`
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, q)
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
+	tables, err := collect(rows, func(r *sql.Rows) (string, error) {
+		var s string
+		return s, r.Scan(&s)
+	})
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
+	out := map[string]int{}
+	for _, table := range tables {
+		if !identifier.MatchString(table) {
+			continue
+		}
+		var n int
+		if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE account_id = $1`, acc).Scan(&n); err != nil {
+			return nil, dbErr(op, err)
+		}
+		out[table] = n
+	}
+	var n int
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = $1`, acc).Scan(&n); err != nil {
+		return nil, dbErr(op, err)
+	}
+	out["accounts"] = n
+	return out, nil
+}

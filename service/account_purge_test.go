@@ -1,10 +1,7 @@
-package storage_test
+package service_test
 
 import (
 	"context"
-	"database/sql"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -12,41 +9,23 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/demo"
-	"github.com/comptoir/comptoir/files"
-	"github.com/comptoir/comptoir/password"
 	"github.com/comptoir/comptoir/privacy"
 	"github.com/comptoir/comptoir/service"
+	"github.com/comptoir/comptoir/storage"
 	"github.com/comptoir/comptoir/storage/storagetest"
 )
 
-// rowsPerTable counts, in every table of the live schema that has an
-// account_id column (and accounts by id), the rows of account id.
-func rowsPerTable(t *testing.T, raw *sql.DB, engine string, id int64) map[string]int {
+// rowsPerTable counts the rows of account id in every table with an
+// account_id column, and its row in accounts.
+func rowsPerTable(t *testing.T, db *storage.DB, id int64) map[string]int {
 	t.Helper()
-	q := `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'account_id'`
-	if engine == "postgres" {
-		q = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'account_id'`
-	}
-	var tables []string
-	for _, c := range columns(t, raw, q) {
-		tables = append(tables, c[0])
-	}
-	if len(tables) < 20 {
-		t.Fatalf("only %d tables with account_id: %v", len(tables), tables)
-	}
-	out := map[string]int{}
-	for _, table := range tables {
-		var n int
-		if err := raw.QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE account_id = $1`, id).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
-	}
-	var n int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM accounts WHERE id = $1`, id).Scan(&n); err != nil {
+	out, err := db.AccountRows(account.WithID(context.Background(), id))
+	if err != nil {
 		t.Fatal(err)
 	}
-	out["accounts"] = n
+	if len(out) < 20 {
+		t.Fatalf("only %d tables with account_id: %v", len(out), out)
+	}
 	return out
 }
 
@@ -59,10 +38,8 @@ func TestPurgeAccountEverywhere(t *testing.T) {
 	for _, e := range storagetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			db, raw := storagetest.OpenWithRaw(t, e)
-			s := service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			s.Password = password.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
-			s.Files = files.Store{Dir: t.TempDir()}
+			db := storagetest.Open(t, e)
+			s := newService(t, db)
 			sys := access.AsSystem(context.Background())
 			login, err := demo.Seed(sys, s)
 			if err != nil {
@@ -73,10 +50,15 @@ func TestPurgeAccountEverywhere(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var demoID int64
-			if err := raw.QueryRow(`SELECT id FROM accounts WHERE name = $1`, login.AccountName).Scan(&demoID); err != nil {
+			u, err := db.UserByEmail(context.Background(), login.Email)
+			if err != nil {
 				t.Fatal(err)
 			}
+			ms, err := db.Memberships(context.Background(), u.ID)
+			if err != nil || len(ms) != 1 {
+				t.Fatalf("demo memberships %+v %v", ms, err)
+			}
+			demoID := ms[0].AccountID
 			if _, err := s.CreateAPIToken(context.Background(), login.Email, demoID, "ci"); err != nil {
 				t.Fatal(err)
 			}
@@ -88,13 +70,13 @@ func TestPurgeAccountEverywhere(t *testing.T) {
 			if _, err := s.RecordBreach(actx, privacy.BreachInput{DiscoveredAt: &found, Nature: ptr("x")}); err != nil {
 				t.Fatal(err)
 			}
-			before := rowsPerTable(t, raw, e.Name, demoID)
+			before := rowsPerTable(t, db, demoID)
 			for _, table := range []string{"contacts", "documents", "document_lines", "payments", "activity", "memberships", "sessions", "api_tokens", "breaches", "products"} {
 				if before[table] == 0 {
 					t.Fatalf("the demo has no %s: the test proves nothing there", table)
 				}
 			}
-			otherBefore := rowsPerTable(t, raw, e.Name, other.ID)
+			otherBefore := rowsPerTable(t, db, other.ID)
 
 			closes := time.Now().Add(time.Hour)
 			if err := db.SetAccountClosing(actx, &closes); err != nil {
@@ -103,7 +85,7 @@ func TestPurgeAccountEverywhere(t *testing.T) {
 			if _, err := s.PurgeClosedAccounts(sys, closes); err != nil {
 				t.Fatal(err)
 			}
-			archive := rowsPerTable(t, raw, e.Name, demoID)
+			archive := rowsPerTable(t, db, demoID)
 			kept := []string{"accounts", "documents", "document_lines", "payments", "payment_allocations", "attachments", "contacts",
 				"bank_accounts", "sales_settings", "activity", "activity_heads"}
 			for table, n := range archive {
@@ -122,12 +104,12 @@ func TestPurgeAccountEverywhere(t *testing.T) {
 			if _, err := s.PurgeClosedAccounts(sys, privacy.HoldUntil(time.Now()).AddDate(1, 0, 0)); err != nil {
 				t.Fatal(err)
 			}
-			for table, n := range rowsPerTable(t, raw, e.Name, demoID) {
+			for table, n := range rowsPerTable(t, db, demoID) {
 				if n != 0 {
 					t.Errorf("after the last hold, %s keeps %d rows of the deleted account", table, n)
 				}
 			}
-			if after := rowsPerTable(t, raw, e.Name, other.ID); !mapsEqual(after, otherBefore) {
+			if after := rowsPerTable(t, db, other.ID); !mapsEqual(after, otherBefore) {
 				t.Errorf("the other account changed:\nbefore %v\nafter  %v", otherBefore, after)
 			}
 		})
@@ -146,4 +128,3 @@ func mapsEqual(a, b map[string]int) bool {
 	return true
 }
 
-func ptr[T any](v T) *T { return &v }
