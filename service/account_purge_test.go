@@ -127,4 +127,3 @@ func mapsEqual(a, b map[string]int) bool {
 	}
 	return true
 }
-
