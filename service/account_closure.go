@@ -285,67 +285,80 @@ func (s *Service) PurgeClosedAccounts(ctx context.Context, now time.Time) (Purge
 		return rep, errs.Wrap(op, err)
 	}
 	cutoff := holdCutoff(now).Format(time.DateOnly)
+	var first error
 	for _, id := range ids {
-		actx := account.WithID(ctx, id)
-		a, err := s.db.Account(actx)
-		if err != nil {
-			return rep, errs.Wrap(op, err)
-		}
-		var owners []identity.Member
-		if a.ClosedAt == nil {
-			members, err := s.db.ListMembers(actx)
-			if err != nil {
-				return rep, errs.Wrap(op, err)
-			}
-			for _, m := range members {
-				if m.Role == access.RoleOwner && m.DisabledAt == nil {
-					owners = append(owners, m)
-				}
-			}
-		}
-		res, err := s.db.PurgeAccount(actx, now, cutoff)
-		if err != nil {
-			return rep, errs.Wrap(op, err)
-		}
-		for _, c := range res.Checksums {
-			if err := s.Files.Delete(id, c); err != nil {
-				s.log.Warn("purge: file not deleted", "account", id, "err", err)
-				continue
-			}
-			rep.Files++
-		}
-		for _, u := range res.Users {
-			if _, err := s.db.DeleteOrphanUser(ctx, u); err != nil {
-				return rep, errs.Wrap(op, err)
-			}
-		}
-		rep.Held += res.Held
-		if res.Closed {
-			rep.Closed++
-			rep.Accounts = append(rep.Accounts, id)
-			s.log.Info("closed account purged", "account", id, "held_documents", res.Held)
-		}
-		if res.Deleted {
-			rep.Deleted++
-			if err := s.Files.DeleteAccount(id); err != nil {
-				s.log.Warn("purge: files not deleted", "account", id, "err", err)
-			}
-			s.log.Info("closed account deleted", "account", id)
-		} else if res.Closed {
-			// The archive's own log starts with its purge.
-			if err := s.db.WithTx(actx, func(ctx context.Context) error {
-				return s.record(ctx, activity.Entry{Module: string(access.Privacy), Action: "purge", RecordType: "account",
-					RecordID: id, Summary: strconv.Itoa(res.Held) + " documents held"})
-			}); err != nil {
-				return rep, errs.Wrap(op, err)
-			}
-		}
-		if res.Closed {
-			for _, m := range owners {
-				data := map[string]any{"Account": a.Name, "Date": dateIn(now, a), "Held": res.Held}
-				_ = s.sendMail(ctx, 0, m.Email, "account_deleted", a.Locale, data)
+		// One account's failure does not hold the others back.
+		if err := s.purgeAccount(ctx, id, now, cutoff, &rep); err != nil {
+			s.log.Error("closed account not purged", "account", id, "err", err)
+			if first == nil {
+				first = errs.Wrap(op, err)
 			}
 		}
 	}
-	return rep, nil
+	return rep, first
+}
+
+// purgeAccount applies the closure of one account at now.
+func (s *Service) purgeAccount(ctx context.Context, id int64, now time.Time, cutoff string, rep *PurgeReport) error {
+	actx := account.WithID(ctx, id)
+	a, err := s.db.Account(actx)
+	if err != nil {
+		return err
+	}
+	var owners []identity.Member
+	if a.ClosedAt == nil {
+		members, err := s.db.ListMembers(actx)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Role == access.RoleOwner && m.DisabledAt == nil {
+				owners = append(owners, m)
+			}
+		}
+	}
+	res, err := s.db.PurgeAccount(actx, now, cutoff)
+	if err != nil {
+		return err
+	}
+	for _, c := range res.Checksums {
+		if err := s.Files.Delete(id, c); err != nil {
+			s.log.Warn("purge: file not deleted", "account", id, "err", err)
+			continue
+		}
+		rep.Files++
+	}
+	for _, u := range res.Users {
+		if _, err := s.db.DeleteOrphanUser(ctx, u); err != nil {
+			return err
+		}
+	}
+	rep.Held += res.Held
+	if res.Closed {
+		rep.Closed++
+		rep.Accounts = append(rep.Accounts, id)
+		s.log.Info("closed account purged", "account", id, "held_documents", res.Held)
+	}
+	if res.Deleted {
+		rep.Deleted++
+		if err := s.Files.DeleteAccount(id); err != nil {
+			s.log.Warn("purge: files not deleted", "account", id, "err", err)
+		}
+		s.log.Info("closed account deleted", "account", id)
+	} else if res.Closed {
+		// The archive's own log starts with its purge.
+		if err := s.db.WithTx(actx, func(ctx context.Context) error {
+			return s.record(ctx, activity.Entry{Module: string(access.Privacy), Action: "purge", RecordType: "account",
+				RecordID: id, Summary: strconv.Itoa(res.Held) + " documents held"})
+		}); err != nil {
+			return err
+		}
+	}
+	if res.Closed {
+		for _, m := range owners {
+			data := map[string]any{"Account": a.Name, "Date": dateIn(now, a), "Held": res.Held}
+			_ = s.sendMail(ctx, 0, m.Email, "account_deleted", a.Locale, data)
+		}
+	}
+	return nil
 }
