@@ -31,6 +31,7 @@ type Closure struct {
 	ClosesAt      *time.Time `json:"closes_at,omitempty"`       // end of the grace period
 	CodeExpiresAt *time.Time `json:"code_expires_at,omitempty"` // a code was sent and waits
 	GraceDays     int        `json:"grace_days"`                // the grace period, in days
+	Held          int        `json:"held"`                      // accounting documents a closure would keep, under their legal hold
 	Owner         bool       `json:"owner"`                     // the viewer may close, reopen and export
 }
 
@@ -58,6 +59,9 @@ func (s *Service) AccountClosure(ctx context.Context) (Closure, error) {
 	}
 	c := Closure{Closing: a.Closing(), ClosesAt: a.ClosesAt, GraceDays: gracePeriod().ApproxDays(),
 		Owner: requireCloser(ctx, "") == nil}
+	if c.Held, err = s.db.CountHeldDocuments(ctx, holdCutoff(s.db.Now(ctx)).Format(time.DateOnly)); err != nil {
+		return c, err
+	}
 	if c.Owner && !c.Closing {
 		code, err := s.db.PendingClosureCode(ctx)
 		if err == nil && s.db.Now(ctx).Before(code.ExpiresAt) && code.Attempts < ClosureMaxAttempts &&

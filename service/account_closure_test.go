@@ -353,8 +353,8 @@ func TestAccountClosure(t *testing.T) {
 		if _, err := s.ConfirmAccountClosure(ctx, code); errs.FieldsOf(err) == nil {
 			t.Fatal("the right code after five wrong ones closed the account")
 		}
-		if c, _ := s.AccountClosure(ctx); c.Closing {
-			t.Fatal("closing after refused codes")
+		if c, _ := s.AccountClosure(ctx); c.Closing || c.Held != 2 {
+			t.Fatalf("after refused codes: %+v", c)
 		}
 
 		// The right code closes; the account shows when.

@@ -247,3 +247,15 @@ func (db *DB) DeleteOrphanUser(ctx context.Context, userID int64) (bool, error) 
 	n, err := res.RowsAffected()
 	return n == 1, dbErr("storage.DeleteOrphanUser", err)
 }
+
+// CountHeldDocuments counts the current account's documents still under a
+// legal hold at the cutoff: what closing the account would keep.
+func (db *DB) CountHeldDocuments(ctx context.Context, holdCutoff string) (int, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+heldDocuments+`) held`, acc, holdCutoff).Scan(&n)
+	return n, dbErr("storage.CountHeldDocuments", err)
+}

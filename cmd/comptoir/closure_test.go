@@ -82,6 +82,9 @@ func TestAccountClosureWalkthrough(t *testing.T) {
 
 			// Export: the page's button downloads the whole account.
 			page := doc(t, a.get(c, "/privacy/account"))
+			if held := page.Find("#held").Text(); !strings.Contains(held, " 1 ") {
+				t.Errorf("the page does not say one document would be kept: %q", held)
+			}
 			href, _ := page.Find("#export").Attr("href")
 			r := a.get(c, href)
 			if r.Status != 200 || r.Header.Get("Content-Type") != "application/zip" {
