@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"os"
@@ -248,6 +250,20 @@ func TestExportAccount(t *testing.T) {
 		if bytes.Contains(during["csv/contacts.csv"], []byte("Pendant")) || bytes.Contains(during["json/contacts.json"], []byte("Pendant")) ||
 			bytes.Contains(during["csv/activity.csv"], []byte("Pendant")) || bytes.Contains(during["json/activity.json"], []byte("Pendant")) {
 			t.Error("a contact created during the export is in it")
+		}
+		// A file missing on the server is said in the README; the rest goes out.
+		sum := sha256.Sum256(f.scan)
+		hexsum := hex.EncodeToString(sum[:])
+		if err := os.Remove(filepath.Join(s.Files.Dir, strconv.FormatInt(f.acc.ID, 10), hexsum[:2], hexsum)); err != nil {
+			t.Fatal(err)
+		}
+		buf.Reset()
+		st, err := s.ExportAccount(f.ctx, &buf)
+		if err != nil || st.Attachments != 1 {
+			t.Fatalf("export with a file missing: %+v %v", st, err)
+		}
+		if readme := readZip(t, buf.Bytes())["README.txt"]; !bytes.Contains(readme, []byte("could not be read")) || !bytes.Contains(readme, []byte("devis.pdf")) {
+			t.Errorf("README: %s", readme)
 		}
 		// The other account's export has its own data only.
 		buf.Reset()

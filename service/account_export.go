@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -165,6 +166,7 @@ type exporter struct {
 	stats   *ExportStats
 	account account.Account
 	names   map[string]bool
+	missing []string // attached files that could not be read
 }
 
 func (x *exporter) create(name string, method uint16) (io.Writer, error) {
@@ -415,6 +417,11 @@ func (x *exporter) attachments(ctx context.Context) error {
 		}
 		for _, a := range list {
 			data, err := x.s.Files.Get(x.account.ID, a.Checksum)
+			if errors.Is(err, files.ErrNotFound) || errors.Is(err, files.ErrCorrupted) {
+				// Said in the README rather than failing the whole export.
+				x.missing = append(x.missing, fmt.Sprintf("attachment %d of document %d (%s): %v", a.ID, a.DocumentID, a.Name, err))
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("attachment %d: %w", a.ID, err)
 			}
@@ -451,12 +458,18 @@ func (x *exporter) readme() error {
 		fmt.Fprintf(&b, "%-22s %d\r\n", k, x.stats.Counts[k])
 	}
 	fmt.Fprintf(&b, "%-22s %d\r\n%-22s %d\r\n", "pdf", x.stats.PDFs, "attachments", x.stats.Attachments)
+	if len(x.missing) > 0 {
+		b.WriteString("\r\nFiles that could not be read (missing or altered on the server):\r\n")
+		for _, m := range x.missing {
+			b.WriteString(m + "\r\n")
+		}
+	}
 	if err := x.file("README.txt", []byte(b.String()), zip.Deflate); err != nil {
 		return err
 	}
 	m, err := json.MarshalIndent(map[string]any{"account_id": x.account.ID, "account_name": x.account.Name,
 		"status": x.account.Status, "exported_at": x.now, "counts": x.stats.Counts, "pdfs": x.stats.PDFs,
-		"attachments": x.stats.Attachments}, "", "  ")
+		"attachments": x.stats.Attachments, "missing_files": len(x.missing)}, "", "  ")
 	if err != nil {
 		return err
 	}
