@@ -265,7 +265,13 @@ func (x *exporter) jsonArray(name string, each func(item func(any) error) error)
 	}
 	first := true
 	if err := each(func(v any) error {
-		b, err := json.Marshal(v)
+		var b []byte
+		var err error
+		if o, ok := v.(orderedObject); ok {
+			b, err = o.MarshalJSON() // already compact: skip encoding/json's check and copy
+		} else {
+			b, err = json.Marshal(v)
+		}
 		if err != nil {
 			return err
 		}
