@@ -60,8 +60,14 @@ type Account struct {
 	HasLogo      bool         `json:"has_logo"`
 	Require2FA   bool         `json:"require_2fa"`
 	Status       string       `json:"status"`
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	// ClosesAt is the end of the grace period of an account its owner
+	// closed: until then it can be reopened, then its data are deleted.
+	ClosesAt *time.Time `json:"closes_at,omitempty"`
+	// ClosedAt is when the data of a closed account were deleted; what the
+	// law holds stays in a restricted archive.
+	ClosedAt  *time.Time `json:"closed_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // New returns an account with the defaults of a French business.
@@ -75,6 +81,10 @@ func New(name string) Account {
 		Status:   StatusActive,
 	}
 }
+
+// Closing reports whether the owner closed the account and its grace
+// period runs: members see only the closure page.
+func (a Account) Closing() bool { return a.ClosesAt != nil && a.ClosedAt == nil }
 
 // Location is the account's time zone, in which times are shown.
 func (a Account) Location() *time.Location {

@@ -196,3 +196,14 @@ func DisplayName(name, mediaType string) string {
 	}
 	return base + ext
 }
+
+// DeleteAccount removes every file of account: the account itself is gone.
+func (s Store) DeleteAccount(account int64) error {
+	if s.Dir == "" || account <= 0 {
+		return nil
+	}
+	if err := os.RemoveAll(filepath.Join(s.Dir, strconv.FormatInt(account, 10))); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	return nil
+}

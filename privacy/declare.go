@@ -185,6 +185,10 @@ var Fields = concat(
 	table("operator_sessions", Operator, AccessControl, LegitimateInterest, DeleteRow,
 		Credentials, "token_hash",
 		Connection, "ip", "last_seen_at"),
+	table("account_closures", Member, AccessControl, LegitimateInterest, DeleteRow,
+		Credentials, "code_hash"),
+	table("breaches", Person, Traceability, LegalObligation, Hold,
+		Notes, "reported_by", "nature", "consequences", "measures", "late_reason", "no_notice_reason"),
 )
 
 // NotPersonal lists, per table, the columns that hold no personal data by
@@ -192,12 +196,14 @@ var Fields = concat(
 // statuses. Together with Fields it covers the whole schema, so a column
 // added later is declared one way or the other.
 var NotPersonal = map[string][]string{
-	"accounts":            {"id", "logo", "logo_type", "currency", "locale", "time_zone", "status", "created_at", "updated_at", "require_2fa"},
+	"accounts":            {"id", "logo", "logo_type", "currency", "locale", "time_zone", "status", "created_at", "updated_at", "require_2fa", "closes_at", "closed_at"},
+	"account_closures":    {"account_id", "user_id", "created_at", "expires_at", "attempts"},
 	"activity":            {"id", "account_id", "at", "user_id", "module", "action", "record_type", "record_id", "seq", "hash", "via_support", "redacted_by"},
 	"activity_heads":      {"account_id", "seq", "hash", "purged_seq", "purged_hash"},
 	"api_tokens":          {"id", "account_id", "user_id", "name", "created_at", "expires_at", "revoked_at", "scope"},
 	"attachments":         {"id", "account_id", "document_id", "media_type", "size", "checksum", "created_by", "created_at"},
 	"bank_accounts":       {"id", "account_id", "label", "is_default", "created_at", "updated_at"},
+	"breaches":            {"id", "account_id", "discovered_at", "categories", "subjects", "people_count", "records_count", "risk", "authority_notified_at", "authority_reference", "people_notified_at", "status", "created_by", "created_at", "updated_at"},
 	"cases":               {"id", "account_id", "contact_id", "status", "priority", "assignee_id", "opened_at", "first_answer_at", "solved_at", "updated_at"},
 	"contact_addresses":   {"id", "account_id", "contact_id", "kind", "is_default", "created_at", "updated_at"},
 	"contact_views":       {"id", "account_id", "user_id", "name", "created_at"},

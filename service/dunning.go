@@ -146,6 +146,9 @@ func (s *Service) RunDunning(ctx context.Context) (int, error) {
 		if a.Status != account.StatusActive {
 			continue
 		}
+		if full, err := s.db.Account(account.WithID(ctx, a.ID)); err == nil && full.Closing() {
+			continue // its owner closed it: nothing more goes out in its name
+		}
 		n, err := s.dunAccount(account.WithID(ctx, a.ID))
 		total += n
 		if err != nil {

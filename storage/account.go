@@ -10,14 +10,15 @@ import (
 
 const accountColumns = `id, name, legal_form, siren, siret, vat_number, address_line1, address_line2,
 	postal_code, city, country, share_capital, rcs_city, email, phone, website, currency, locale,
-	time_zone, logo IS NOT NULL, require_2fa, status, created_at, updated_at`
+	time_zone, logo IS NOT NULL, require_2fa, status, created_at, updated_at, closes_at, closed_at`
 
 // accountTargets are the scan targets of accountColumns, in order.
 func accountTargets(a *account.Account) []any {
 	return []any{&a.ID, &a.Name, &a.LegalForm, &a.SIREN, &a.SIRET, &a.VATNumber,
 		&a.Address.Line1, &a.Address.Line2, &a.Address.PostalCode, &a.Address.City, &a.Address.Country,
 		&a.ShareCapital, &a.RCSCity, &a.Email, &a.Phone, &a.Website, &a.Currency, &a.Locale,
-		&a.TimeZone, &a.HasLogo, &a.Require2FA, &a.Status, utc(&a.CreatedAt), utc(&a.UpdatedAt)}
+		&a.TimeZone, &a.HasLogo, &a.Require2FA, &a.Status, utc(&a.CreatedAt), utc(&a.UpdatedAt),
+		nullUTC(&a.ClosesAt), nullUTC(&a.ClosedAt)}
 }
 
 func scanAccount(row interface{ Scan(...any) error }) (account.Account, error) {

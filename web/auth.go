@@ -130,6 +130,9 @@ func (s *Server) apiUser(fn handlerFunc) http.Handler {
 		if p.Account.Require2FA && p.User.TOTPEnabledAt == nil {
 			return errs.E("web.apiUser", errs.Forbidden, "this business requires two-factor authentication: turn it on in My account")
 		}
+		if err := closingRefusal(p, r.URL.Path); err != nil {
+			return err
+		}
 		if r, err = s.withViewer(r, p); err != nil {
 			return err
 		}
@@ -152,6 +155,8 @@ func gate(sess identity.Session, p identity.Principal, method, path string) stri
 		return "/verify-email"
 	case p.Account.Require2FA && p.User.TOTPEnabledAt == nil && !setup2FA:
 		return "/me?notice=2fa_required"
+	case p.Account.Closing() && !closingAllowed(path):
+		return "/privacy/account"
 	}
 	return ""
 }

@@ -55,6 +55,8 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForSalesExtras(mux)
 	s.routesForPurchases(mux)
 	s.routesForPrivacy(mux) // the Privacy hub, the register of processing activities (pages and API)
+	s.routesForAccountClosure(mux)
+	s.routesForBreaches(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

@@ -138,6 +138,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"password_reset":     &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		maps.Copy(pages, samplePrivacyPages(owner(p), at))
+		maps.Copy(pages, closureSamplePages(p, at))
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))
 		}

@@ -49,6 +49,8 @@ func commands() []command {
 		{name: "operator create", summary: "create an instance operator (accounts and health, no account data)", usage: "--email EMAIL --password PASSWORD", run: runOperatorCreate},
 		{name: "import contacts", summary: "import contacts from a spreadsheet CSV (UTF-8 or Windows-1252, ',' or ';') or a .vcf file", usage: "FILE --account ID [--skip-bad]", run: runImportContacts},
 		{name: "export contacts", summary: "write an account's contacts as CSV to stdout", usage: "--account ID [--excel | --vcard]", run: runExportContacts},
+		{name: "export account", summary: "write a whole account (or a closed account's archive) as a ZIP file to stdout", usage: "--account ID", run: runExportAccount},
+		{name: "account purge-closed", summary: "delete closed accounts' data after their grace period, as the server does daily", usage: "[--as-of DATE]", run: runPurgeClosed},
 		{name: "activity purge", summary: "apply the activity log's retention now", run: runActivityPurge},
 		{name: "dunning run", summary: "send the unpaid-invoice reminders due now, as the server does daily", run: runDunning},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},

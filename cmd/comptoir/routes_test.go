@@ -103,6 +103,7 @@ var apiBodies = map[string]any{
 	"purchase-orders": map[string]any{"title": "stolen"},
 	"receipts":        map[string]any{"title": "stolen"},
 	"bills":           map[string]any{"title": "stolen"},
+	"breaches":        map[string]any{"nature": "stolen"},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -208,8 +209,14 @@ func TestTenantIsolation(t *testing.T) {
 		for _, c := range []string{"supplier-quotes", "purchase-orders", "receipts", "bills"} {
 			ids[c] = purchases[c]
 		}
+		var breach struct{ ID int64 }
+		a.api("POST", "/api/v1/privacy/breaches", A.Token, map[string]any{"discovered_at": "2026-01-10T08:00:00Z", "nature": "A's breach"}).JSON(t, &breach)
+		if breach.ID == 0 {
+			t.Fatal("A's breach not recorded")
+		}
+		ids["breaches"] = breach.ID
 		snapshot := func() string {
-			return a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
+			return a.api("GET", "/api/v1/privacy/breaches", A.Token, nil).Body + a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
 				doc(t, a.get(A.Browser, "/users")).Find("#support").Text() + a.api("GET", "/api/v1/contacts", A.Token, nil).Body +
 				a.api("GET", "/api/v1/contacts/"+formatInt(contact.ID)+"/conversations", A.Token, nil).Body +

@@ -65,6 +65,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 	go housekeeping(ctx, cfg, svc, log)
 	go remindTasks(ctx, svc, log)
 	go dunning(ctx, svc, log)
+	go purgeClosed(ctx, svc, log)
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
 	return serveUntilDone(ctx, cfg, handler, ln, log)
