@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"github.com/comptoir/comptoir/sales"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +11,7 @@ import (
 // issued: kept for HoldYears whatever the person asks (Code de commerce
 // L123-22, Code général des impôts L102 B), with the documents they came
 // from.
-var HeldKinds = []string{"invoice", "deposit_invoice", "credit_note", "bill"}
+var HeldKinds = []string{sales.Invoice, sales.Deposit, sales.Credit, sales.Bill}
 
 // Held reports whether an issued document of kind is under a legal hold.
 func Held(kind string) bool {
@@ -101,24 +102,31 @@ func Identifiers(values ...string) []string {
 	return out
 }
 
-// Pin lists the sequence numbers and hashes of the activity entries an
-// erasure redacted. The erasure's own entry records the list, inside the
-// chain, so that verification accepts those entries' stored hashes
-// without the text they were computed from.
-func Pin(seqs []int64, hashes []string) string {
-	var b strings.Builder
-	for i := range seqs {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.FormatInt(seqs[i], 10) + ":" + hashes[i])
-	}
-	return b.String()
+// PinnedEntry is a redacted activity entry as its erasure pins it: its
+// place in the chain, its hash, and a digest of the columns redaction keeps
+// (when, who, what record), so that none of them can change unseen.
+type PinnedEntry struct {
+	Seq  int64
+	Hash string
+	Meta string
 }
 
-// Pinned reports whether list, written by Pin, names the entry seq with hash.
-func Pinned(list string, seq int64, hash string) bool {
-	want := strconv.FormatInt(seq, 10) + ":" + hash
+func (p PinnedEntry) String() string { return strconv.FormatInt(p.Seq, 10) + ":" + p.Hash + ":" + p.Meta }
+
+// Pin lists the entries an erasure redacted. The erasure's own entry
+// records the list, inside the chain, so that verification accepts those
+// entries' stored hashes without the text they were computed from.
+func Pin(entries []PinnedEntry) string {
+	parts := make([]string, len(entries))
+	for i, e := range entries {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+// Pinned reports whether list, written by Pin, names e.
+func Pinned(list string, e PinnedEntry) bool {
+	want := e.String()
 	for _, p := range strings.Fields(list) {
 		if p == want {
 			return true

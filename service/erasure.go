@@ -30,15 +30,15 @@ func (s *Service) EraseContact(ctx context.Context, id int64, why string) (priva
 		if err != nil {
 			return err
 		}
-		seqs, hashes := make([]int64, len(er.Log)), make([]string, len(er.Log))
-		for i, l := range er.Log {
-			seqs[i], hashes[i] = l.Seq, l.Hash
+		pin, err := s.db.PinOf(ctx, er.Log)
+		if err != nil {
+			return err
 		}
 		summary := fmt.Sprintf("contact #%d erased (%s): %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
 			id, why, er.Report.Count(privacy.Deleted), er.Report.Count(privacy.Anonymised),
 			er.Report.Count(privacy.Redacted), er.Report.Count(privacy.Kept))
 		entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "erase", RecordType: "erasure",
-			RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: privacy.Pin(seqs, hashes)}}})
+			RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
 		if err != nil {
 			return err
 		}

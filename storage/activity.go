@@ -155,10 +155,14 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	want, prev := purgedSeq+1, purgedHash
 	var checked int64
 	// A redacted entry's text is gone, so its hash cannot be computed again:
-	// it must be pinned by the erasure entry that redacted it, itself
-	// verified in the chain.
-	redacted := map[int64][]LogEntry{} // by the redacting entry's id
-	pins := map[int64]string{}
+	// it must be empty, and pinned — with the digest of what it keeps — by
+	// a later erasure entry that is itself verified in the chain.
+	type pin struct {
+		seq  int64
+		list string
+	}
+	redacted := map[int64][]privacy.PinnedEntry{} // by the redacting entry's id
+	pins := map[int64]pin{}
 	for rows.Next() {
 		var e activity.Entry
 		var changes, hash string
@@ -170,13 +174,16 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 		if seq != want {
 			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "sequence_gap"}, checked, nil
 		}
-		if by != 0 {
-			redacted[by] = append(redacted[by], LogEntry{ID: e.ID, Seq: seq, Hash: hash})
-		} else if activity.ChainHash(prev, seq, acc, e, changes) != hash {
+		switch {
+		case by != 0:
+			if e.Summary != "" || changes != "[]" {
+				return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "hash_mismatch"}, checked, nil
+			}
+			redacted[by] = append(redacted[by], privacy.PinnedEntry{Seq: seq, Hash: hash, Meta: activity.MetaDigest(e)})
+		case activity.ChainHash(prev, seq, acc, e, changes) != hash:
 			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "hash_mismatch"}, checked, nil
-		}
-		if pin := pinOf(changes); pin != "" {
-			pins[e.ID] = pin
+		case e.Module == "privacy" && e.Action == "erase" && e.RecordType == "erasure":
+			pins[e.ID] = pin{seq: seq, list: pinOf(changes)}
 		}
 		prev, want, checked = hash, want+1, checked+1
 	}
@@ -188,8 +195,8 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 	}
 	for by, entries := range redacted {
 		for _, r := range entries {
-			if !privacy.Pinned(pins[by], r.Seq, r.Hash) {
-				return &activity.Break{EntryID: r.ID, Seq: r.Seq, Reason: "hash_mismatch"}, checked, nil
+			if p, ok := pins[by]; !ok || p.seq <= r.Seq || !privacy.Pinned(p.list, r) {
+				return &activity.Break{Seq: r.Seq, Reason: "hash_mismatch"}, checked, nil
 			}
 		}
 	}
@@ -243,4 +250,39 @@ func pinOf(changes string) string {
 		}
 	}
 	return ""
+}
+
+// PinOf returns the privacy.Pin of the given entries of the current
+// account, read as they are before redaction.
+func (db *DB) PinOf(ctx context.Context, entries []LogEntry) (string, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	var out []privacy.PinnedEntry
+	for chunk := range chunks(entries, 500) {
+		ids := make([]any, len(chunk))
+		for i, l := range chunk {
+			ids[i] = l.ID
+		}
+		rows, err := db.writer(ctx).QueryContext(ctx, `SELECT at, COALESCE(user_id, 0), module, action, record_type,
+			COALESCE(record_id, 0), ip, user_agent, via_support, seq, hash
+			FROM activity WHERE account_id = $1 AND id IN (`+idList(ids)+`) ORDER BY seq`, acc)
+		if err != nil {
+			return "", dbErr("storage.PinOf", err)
+		}
+		pinned, err := collect(rows, func(r *sql.Rows) (privacy.PinnedEntry, error) {
+			var e activity.Entry
+			var p privacy.PinnedEntry
+			err := r.Scan(utc(&e.At), &e.UserID, &e.Module, &e.Action, &e.RecordType, &e.RecordID, &e.IP, &e.UserAgent,
+				&e.ViaSupport, &p.Seq, &p.Hash)
+			p.Meta = activity.MetaDigest(e)
+			return p, err
+		})
+		if err != nil {
+			return "", err
+		}
+		out = append(out, pinned...)
+	}
+	return privacy.Pin(out), nil
 }
