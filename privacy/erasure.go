@@ -111,7 +111,9 @@ type PinnedEntry struct {
 	Meta string
 }
 
-func (p PinnedEntry) String() string { return strconv.FormatInt(p.Seq, 10) + ":" + p.Hash + ":" + p.Meta }
+func (p PinnedEntry) String() string {
+	return strconv.FormatInt(p.Seq, 10) + ":" + p.Hash + ":" + p.Meta
+}
 
 // Pin lists the entries an erasure redacted. The erasure's own entry
 // records the list, inside the chain, so that verification accepts those
