@@ -25,6 +25,9 @@ var sqlitePragmas = []string{
 	"foreign_keys(1)",
 	"mmap_size(1073741824)",
 	"cache_size(-16384)",
+	// Deleted content is overwritten where that costs no extra I/O, so an
+	// erased person's data does not linger in free pages.
+	"secure_delete(FAST)",
 }
 
 func sqliteDSN(path string, readOnly bool) string {
