@@ -115,6 +115,11 @@ func (s *Service) saveRegister(ctx context.Context, reg privacy.Register, note s
 	}
 	var v privacy.Version
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		// Two saves based on the same version must not both pass the check
+		// below: the account's row lock makes the second wait and see the first.
+		if err := s.db.LockAccount(ctx); err != nil {
+			return err
+		}
 		before, _, gen, latest, err := s.effectiveRegister(ctx)
 		if err != nil {
 			return err

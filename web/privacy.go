@@ -462,6 +462,17 @@ type registerHistoryPage struct {
 	Formats  []string
 }
 
+// NoteLabel says in the page's language what a version's note records:
+// "controller", "activity KEY", "add KEY", "remove KEY", "api", "import".
+func (p *registerHistoryPage) NoteLabel(note string) string {
+	what, key, _ := strings.Cut(note, " ")
+	id := "register.note." + what
+	if v := p.T(id, map[string]any{"Key": key}); v != id {
+		return v
+	}
+	return note
+}
+
 func (s *Server) registerHistory(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.svc.RegisterVersions(r.Context())
 	if err != nil {
@@ -535,7 +546,11 @@ func (s *Server) registerImport(w http.ResponseWriter, r *http.Request) error {
 			p := &registerPage{Page: s.basePage(r), Formats: service.ExportFormats}
 			var msgs []string
 			for _, fe := range errs.FieldsOf(err) {
-				msgs = append(msgs, fe.Field+" : "+fe.Message)
+				msg := p.T("error." + fe.Code)
+				if msg == "error."+fe.Code {
+					msg = fe.Message
+				}
+				msgs = append(msgs, fe.Field+" : "+msg)
 			}
 			if len(msgs) == 0 {
 				msgs = append(msgs, errs.MessageOf(err))
