@@ -618,6 +618,10 @@ func (s *Server) apiRegisterGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiRegisterPut(w http.ResponseWriter, r *http.Request) error {
+	// Rights first: a member who may not edit learns nothing from a body's errors.
+	if err := access.Require(r.Context(), access.Privacy, access.Edit); err != nil {
+		return err
+	}
 	reg, err := privacy.ImportRegister(http.MaxBytesReader(w, r.Body, privacy.MaxImport+1))
 	if err != nil {
 		return err
