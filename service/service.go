@@ -41,6 +41,10 @@ type Service struct {
 	ReminderPDF ReminderPDFFunc
 	// Files keeps the files attached to documents.
 	Files files.Store
+	// ActivityRetentionDays is the activity-log retention policy's default
+	// period in days (COMPTOIR_ACTIVITY_RETENTION_DAYS); below zero the log
+	// is kept forever, zero keeps privacy.DefaultPolicies' period.
+	ActivityRetentionDays int
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyMu   sync.Mutex
