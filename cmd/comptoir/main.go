@@ -50,6 +50,7 @@ func commands() []command {
 		{name: "import contacts", summary: "import contacts from a spreadsheet CSV (UTF-8 or Windows-1252, ',' or ';') or a .vcf file", usage: "FILE --account ID [--skip-bad]", run: runImportContacts},
 		{name: "export contacts", summary: "write an account's contacts as CSV to stdout", usage: "--account ID [--excel | --vcard]", run: runExportContacts},
 		{name: "activity purge", summary: "apply the activity log's retention now", run: runActivityPurge},
+		{name: "retention run", summary: "apply the retention policies now, as the server does daily (--dry-run: only say what would happen)", usage: "[--dry-run] [--account ID] [--as-of YYYY-MM-DD]", run: runRetention},
 		{name: "dunning run", summary: "send the unpaid-invoice reminders due now, as the server does daily", run: runDunning},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},
