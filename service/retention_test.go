@@ -387,3 +387,58 @@ func TestSetRetentionPolicy(t *testing.T) {
 		}
 	})
 }
+
+// TestArchiveHiddenWithoutPrivacyRight: a client in the intermediate
+// archive leaves the contact list, search and its page for a role without
+// the privacy right, and stays on the archive page for the owner.
+func TestArchiveHiddenWithoutPrivacyRight(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		at(db, "2020-03-02")
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := endRelationship(t, s, db, ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Dormante SARL"), IsClient: ptr(true)})
+		other, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Dormeuse et fils"), IsClient: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RunRetention(ctx, db.Now(ctx), false); err != nil {
+			t.Fatal(err)
+		}
+		support, _ := access.Builtin(access.RoleSupport)
+		sctx := access.WithRights(ctx, support)
+		for _, q := range []string{"", "dorm", "Dormante"} {
+			list, err := s.Contacts(sctx, crm.Filter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := map[int64]bool{}
+			for _, x := range list {
+				ids[x.ID] = true
+			}
+			if ids[c.ID] || (q != "Dormante" && !ids[other.ID]) {
+				t.Errorf("search %q by the support role: archived shown %v, active shown %v", q, ids[c.ID], ids[other.ID])
+			}
+			list, err = s.Contacts(ctx, crm.Filter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, x := range list {
+				found = found || x.ID == c.ID
+			}
+			if !found {
+				t.Errorf("search %q by the owner: the archived client is missing", q)
+			}
+		}
+		if _, err := s.Contact(sctx, c.ID); !errs.Is(err, errs.NotFound) {
+			t.Errorf("the archived client's page for the support role: %v", err)
+		}
+		archived, err := s.ArchivedContacts(ctx, 0)
+		if err != nil || len(archived) != 1 || archived[0].ID != c.ID || archived[0].EndedAt == nil {
+			t.Errorf("archive page: %+v, %v", archived, err)
+		}
+		if _, err := s.ArchivedContacts(sctx, 0); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("archive page for the support role: %v", err)
+		}
+	})
+}

@@ -673,3 +673,16 @@ type ArchivedContact struct {
 	EndedAt    *time.Time `json:"ended_at,omitempty"`
 	ArchivedAt time.Time  `json:"archived_at"`
 }
+
+// hasArchived reports whether the current account has contacts in the
+// intermediate archive (an index of the few archived rows answers).
+func (db *DB) hasArchived(ctx context.Context) (bool, error) {
+	acc, err := scope(ctx)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM contacts
+		WHERE account_id = $1 AND archived_at IS NOT NULL LIMIT 1) AS a`, acc).Scan(&n)
+	return n > 0, dbErr("storage.hasArchived", err)
+}

@@ -31,8 +31,12 @@ CREATE INDEX retention_runs_account ON retention_runs (account_id, id);
 -- without these, each deletion scanned the table.
 CREATE INDEX contacts_company_ref ON contacts (company_id) WHERE company_id IS NOT NULL;
 CREATE INDEX cases_contact ON cases (account_id, contact_id);
+-- Whether an account has archived contacts, which the lists then hide
+-- from those without the privacy right.
+CREATE INDEX contacts_archived ON contacts (account_id) WHERE archived_at IS NOT NULL;
 
 -- +goose Down
+DROP INDEX contacts_archived;
 DROP INDEX cases_contact;
 DROP INDEX contacts_company_ref;
 DROP TABLE retention_runs;
