@@ -152,3 +152,29 @@ func (p Period) String() string {
 	}
 	return out
 }
+
+// Run is one retention run of an account, dry or not, as logged: the
+// steps' counts, and samples by reference only.
+type Run struct {
+	ID         int64      `json:"id"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	AsOf       string     `json:"as_of"`
+	DryRun     bool       `json:"dry_run"`
+	StartedBy  int64      `json:"started_by,omitempty"`
+	Steps      []Step     `json:"steps"`
+	Error      string     `json:"error,omitempty"`
+}
+
+// Total returns how many records the run touched (or would have).
+func (r Run) Total() int { return Plan{Steps: r.Steps}.Total() }
+
+// ArchivedContact is a contact in the intermediate archive.
+type ArchivedContact struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Client     bool       `json:"client"`
+	Supplier   bool       `json:"supplier"`
+	EndedAt    *time.Time `json:"ended_at,omitempty"`
+	ArchivedAt time.Time  `json:"archived_at"`
+}

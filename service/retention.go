@@ -459,17 +459,23 @@ func (s *Service) plan(ctx context.Context, asOf time.Time) (privacy.Plan, []ste
 // A dry run changes nothing: it only logs the run with what it would have
 // done. Every run is logged with its counts; a real run also writes
 // activity entries that name no one.
-func (s *Service) RunRetention(ctx context.Context, asOf time.Time, dryRun bool) (storage.RetentionRun, error) {
+func (s *Service) RunRetention(ctx context.Context, asOf time.Time, dryRun bool) (privacy.Run, error) {
 	const op = "service.RunRetention"
 	need := access.Delete
 	if dryRun {
 		need = access.View
 	}
 	if err := access.Require(ctx, access.Privacy, need); err != nil {
-		return storage.RetentionRun{}, err
+		return privacy.Run{}, err
 	}
 	asOf = day(asOf)
-	run := storage.RetentionRun{StartedAt: s.db.Now(ctx), AsOf: asOf.Format(time.DateOnly), DryRun: dryRun,
+	if !dryRun && !access.IsSystem(ctx) && asOf.After(day(s.db.Now(ctx)).AddDate(0, 0, 1)) {
+		// Only the instance's operator runs retention as on a later day.
+		var f errs.Fields
+		f.Add("as_of", "retention_future", "a real run cannot be dated after today; a dry run can")
+		return privacy.Run{}, f.Err(op)
+	}
+	run := privacy.Run{StartedAt: s.db.Now(ctx), AsOf: asOf.Format(time.DateOnly), DryRun: dryRun,
 		StartedBy: identity.ActorFrom(ctx).UserID}
 	plan, steps, err := s.plan(ctx, asOf)
 	if err != nil {
@@ -519,7 +525,7 @@ func (s *Service) RunRetention(ctx context.Context, asOf time.Time, dryRun bool)
 }
 
 // RetentionRuns lists the current account's retention runs, newest first.
-func (s *Service) RetentionRuns(ctx context.Context, limit int) ([]storage.RetentionRun, error) {
+func (s *Service) RetentionRuns(ctx context.Context, limit int) ([]privacy.Run, error) {
 	if err := access.Require(ctx, access.Privacy, access.View); err != nil {
 		return nil, err
 	}
@@ -531,7 +537,7 @@ func (s *Service) RetentionRuns(ctx context.Context, limit int) ([]storage.Reten
 
 // ArchivedContacts lists the current account's contacts in the
 // intermediate archive, for those with the privacy right.
-func (s *Service) ArchivedContacts(ctx context.Context, limit int) ([]storage.ArchivedContact, error) {
+func (s *Service) ArchivedContacts(ctx context.Context, limit int) ([]privacy.ArchivedContact, error) {
 	if err := access.Require(ctx, access.Privacy, access.View); err != nil {
 		return nil, err
 	}
@@ -544,7 +550,7 @@ func (s *Service) ArchivedContacts(ctx context.Context, limit int) ([]storage.Ar
 // AccountRun is a retention run of one account, in RunRetentionAll's report.
 type AccountRun struct {
 	AccountID int64
-	Run       storage.RetentionRun
+	Run       privacy.Run
 	Err       error
 }
 

@@ -64,24 +64,9 @@ func (db *DB) SaveRetentionOverride(ctx context.Context, o PolicyOverride) error
 	return dbErr("storage.SaveRetentionOverride", err)
 }
 
-// RetentionRun is one retention run of an account, dry or not, as logged.
-type RetentionRun struct {
-	ID         int64          `json:"id"`
-	StartedAt  time.Time      `json:"started_at"`
-	FinishedAt *time.Time     `json:"finished_at,omitempty"`
-	AsOf       string         `json:"as_of"`
-	DryRun     bool           `json:"dry_run"`
-	StartedBy  int64          `json:"started_by,omitempty"`
-	Steps      []privacy.Step `json:"steps"`
-	Error      string         `json:"error,omitempty"`
-}
-
-// Total returns how many records the run touched (or would have).
-func (r RetentionRun) Total() int { return privacy.Plan{Steps: r.Steps}.Total() }
-
 // InsertRetentionRun logs a run of the current account and sets its id.
 // Its steps are stored without the samples' names.
-func (db *DB) InsertRetentionRun(ctx context.Context, r *RetentionRun) error {
+func (db *DB) InsertRetentionRun(ctx context.Context, r *privacy.Run) error {
 	acc, err := scope(ctx)
 	if err != nil {
 		return err
@@ -95,7 +80,7 @@ func (db *DB) InsertRetentionRun(ctx context.Context, r *RetentionRun) error {
 
 // FinishRetentionRun records the end of a run of the current account: its
 // counts and its error, if any.
-func (db *DB) FinishRetentionRun(ctx context.Context, r RetentionRun) error {
+func (db *DB) FinishRetentionRun(ctx context.Context, r privacy.Run) error {
 	acc, err := scope(ctx)
 	if err != nil {
 		return err
@@ -110,7 +95,7 @@ func (db *DB) FinishRetentionRun(ctx context.Context, r RetentionRun) error {
 }
 
 // RetentionRuns lists the current account's runs, newest first.
-func (db *DB) RetentionRuns(ctx context.Context, limit int) ([]RetentionRun, error) {
+func (db *DB) RetentionRuns(ctx context.Context, limit int) ([]privacy.Run, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
@@ -120,8 +105,8 @@ func (db *DB) RetentionRuns(ctx context.Context, limit int) ([]RetentionRun, err
 	if err != nil {
 		return nil, dbErr("storage.RetentionRuns", err)
 	}
-	return collect(rows, func(r *sql.Rows) (RetentionRun, error) {
-		var v RetentionRun
+	return collect(rows, func(r *sql.Rows) (privacy.Run, error) {
+		var v privacy.Run
 		var steps string
 		if err := r.Scan(&v.ID, utc(&v.StartedAt), nullUTC(&v.FinishedAt), &v.AsOf, &v.DryRun, &v.StartedBy, &steps, &v.Error); err != nil {
 			return v, err
@@ -639,7 +624,7 @@ func (db *DB) AttachmentChecksums(ctx context.Context) (map[string]bool, error) 
 
 // ArchivedContacts lists the current account's contacts in the
 // intermediate archive (not erased), oldest archived first.
-func (db *DB) ArchivedContacts(ctx context.Context, limit int) ([]ArchivedContact, error) {
+func (db *DB) ArchivedContacts(ctx context.Context, limit int) ([]privacy.ArchivedContact, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
@@ -650,8 +635,8 @@ func (db *DB) ArchivedContacts(ctx context.Context, limit int) ([]ArchivedContac
 	if err != nil {
 		return nil, dbErr("storage.ArchivedContacts", err)
 	}
-	return collect(rows, func(r *sql.Rows) (ArchivedContact, error) {
-		var a ArchivedContact
+	return collect(rows, func(r *sql.Rows) (privacy.ArchivedContact, error) {
+		var a privacy.ArchivedContact
 		var company, first, last string
 		if err := r.Scan(&a.ID, &company, &first, &last, &a.Client, &a.Supplier, nullUTC(&a.EndedAt), utc(&a.ArchivedAt)); err != nil {
 			return a, err
@@ -664,15 +649,6 @@ func (db *DB) ArchivedContacts(ctx context.Context, limit int) ([]ArchivedContac
 	})
 }
 
-// ArchivedContact is a contact in the intermediate archive.
-type ArchivedContact struct {
-	ID         int64      `json:"id"`
-	Name       string     `json:"name"`
-	Client     bool       `json:"client"`
-	Supplier   bool       `json:"supplier"`
-	EndedAt    *time.Time `json:"ended_at,omitempty"`
-	ArchivedAt time.Time  `json:"archived_at"`
-}
 
 // hasArchived reports whether the current account has contacts in the
 // intermediate archive (an index of the few archived rows answers).

@@ -137,6 +137,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"supplier_statement": samplePurchasePage(owner(p), "supplier_statement", at),
 			"password_reset":     &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
+		retentionSamplePages(pages, owner(p), at)
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/service"
-	"github.com/comptoir/comptoir/storage"
+	"github.com/comptoir/comptoir/privacy"
 )
 
 // runRetention applies the retention policies now, or as on another day,
@@ -69,7 +69,7 @@ func runRetention(ctx context.Context, env *environment, args []string) error {
 
 // printRun writes one account's run as a table of counts per policy, with
 // samples.
-func printRun(w io.Writer, accountID int64, run storage.RetentionRun) {
+func printRun(w io.Writer, accountID int64, run privacy.Run) {
 	mode := "applied"
 	if run.DryRun {
 		mode = "dry run: nothing changed"
