@@ -649,7 +649,6 @@ func (db *DB) ArchivedContacts(ctx context.Context, limit int) ([]privacy.Archiv
 	})
 }
 
-
 // hasArchived reports whether the current account has contacts in the
 // intermediate archive (an index of the few archived rows answers).
 func (db *DB) hasArchived(ctx context.Context) (bool, error) {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/comptoir/comptoir/access"
 	"github.com/comptoir/comptoir/account"
-	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/privacy"
+	"github.com/comptoir/comptoir/service"
 )
 
 // runRetention applies the retention policies now, or as on another day,
