@@ -576,6 +576,7 @@ func (s *Service) RunRetentionAll(ctx context.Context, asOf time.Time, dryRun bo
 		out = append(out, AccountRun{AccountID: a.ID, Run: run, Err: err})
 	}
 	codes, _ := privacy.DefaultPolicy(privacy.ResetCodes)
-	counts, err := s.db.ExpiredCodes(ctx, privacy.Cutoff(day(asOf), codes.Active), !dryRun)
+	mail, _ := privacy.DefaultPolicy(privacy.MailLog)
+	counts, err := s.db.ExpiredCodes(ctx, privacy.Cutoff(day(asOf), codes.Active), privacy.Cutoff(day(asOf), mail.Active), !dryRun)
 	return out, counts, err
 }

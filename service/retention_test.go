@@ -442,3 +442,39 @@ func TestArchiveHiddenWithoutPrivacyRight(t *testing.T) {
 		}
 	})
 }
+
+// TestRetentionKeepsPeopleOfClients: a person who works for a client
+// stays as long as the client, even marked as a prospect; expired reset codes
+// and the instance's old e-mail log go with the run over every account.
+func TestRetentionKeepsPeopleOfClients(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		at(db, "2026-03-02")
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		client, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Cliente SA"), IsClient: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		person, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Person), LastName: ptr("Employée"), CompanyID: &client.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.LogMail(ctx, &storage.MailLogEntry{To: "someone@example.net", Template: "reset", Subject: "code", Status: "sent"}); err != nil {
+			t.Fatal(err)
+		}
+		at(db, "2030-03-02")
+		runs, codes, err := s.RunRetentionAll(access.AsSystem(context.Background()), db.Now(ctx), false)
+		if err != nil || len(runs) != 1 || runs[0].Err != nil {
+			t.Fatalf("run over every account: %+v, %v", runs, err)
+		}
+		if contactGone(t, s, db, ctx, person.ID) {
+			t.Error("a client's employee went with the prospects")
+		}
+		if codes["mail_log"] != 1 {
+			t.Errorf("instance e-mail log entries removed: %d, want 1", codes["mail_log"])
+		}
+		if _, _, err := s.RunRetentionAll(ctx, db.Now(ctx), false); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("run over every account by a member: %v", err)
+		}
+	})
+}

@@ -149,6 +149,18 @@ type Stage struct {
 	Simple, Complex bool
 }
 
+// inIDs is the condition "col is one of ids" as one parameter, $n, and
+// its value: the statement's text stays the same whatever the ids, so
+// SQLite's statement cache keeps one copy of it rather than one per batch.
+func (db *DB) inIDs(col string, n int, ids []int64) (string, any) {
+	ph := "$" + strconv.Itoa(n)
+	if db.engine == Postgres {
+		return col + " = ANY(" + ph + "::BIGINT[])", ids
+	}
+	list, _ := json.Marshal(ids)
+	return col + " IN (SELECT value FROM json_each(" + ph + "))", string(list)
+}
+
 // heldKinds is privacy.HeldKinds as a SQL list.
 func heldKinds() string {
 	return "'" + strings.Join(privacy.HeldKinds, "', '") + "'"
@@ -167,7 +179,12 @@ func (st Stage) where() (string, []any) {
 	switch st.Kind {
 	case privacy.Prospects:
 		start = "COALESCE(c.last_contact_at, c.created_at)"
-		w = append(w, "c.is_prospect = TRUE AND c.is_client = FALSE AND c.is_supplier = FALSE",
+		// Prospects only; a person at a client's or a supplier's company
+		// is a contact of that relationship and stays with it (its
+		// erasure detaches them, and they are prospects again).
+		w = append(w, `c.is_prospect = TRUE AND c.is_client = FALSE AND c.is_supplier = FALSE AND (c.company_id IS NULL
+				OR NOT EXISTS (SELECT 1 FROM contacts co WHERE co.account_id = c.account_id AND co.id = c.company_id
+					AND (co.is_client = TRUE OR co.is_supplier = TRUE)))`,
 			`NOT EXISTS (SELECT 1 FROM documents d WHERE d.account_id = c.account_id AND d.contact_id = c.id
 				AND d.status <> 'draft' AND d.kind IN (`+heldKinds()+`))`)
 	case privacy.Clients:
@@ -254,9 +271,10 @@ func (db *DB) ArchiveContacts(ctx context.Context, st Stage, ids []int64) (int, 
 	}
 	cond, args := st.where()
 	args = append([]any{acc}, args...)
-	args = append(args, db.Now(ctx))
-	query := strings.NewReplacer("{now}", "$"+strconv.Itoa(len(args)), "{ids}", idList(anys(ids)), "{cond}", cond).Replace(
-		`UPDATE contacts SET archived_at = {now} WHERE account_id = $1 AND id IN ({ids})
+	in, list := db.inIDs("id", len(args)+2, ids)
+	args = append(args, db.Now(ctx), list)
+	query := strings.NewReplacer("{now}", "$"+strconv.Itoa(len(args)-1), "{in}", in, "{cond}", cond).Replace(
+		`UPDATE contacts SET archived_at = {now} WHERE account_id = $1 AND {in}
 			AND id IN (SELECT c.id FROM contacts c WHERE c.account_id = $1 AND {cond})`)
 	res, err := db.writer(ctx).ExecContext(ctx, query, args...)
 	if err != nil {
@@ -282,30 +300,20 @@ func (db *DB) DeleteSimpleProspects(ctx context.Context, st Stage, ids []int64) 
 		return 0, nil, nil
 	}
 	cond, args := st.where()
-	args = append([]any{acc}, args...)
-	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT c.id, lower(c.email) FROM contacts c
-		WHERE c.account_id = $1 AND c.id IN (`+idList(anys(ids))+`) AND `+cond, args...)
+	in, list := db.inIDs("c.id", len(args)+2, ids)
+	args = append(append([]any{acc}, args...), list)
+	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT c.id FROM contacts c WHERE c.account_id = $1 AND `+in+` AND `+cond, args...)
 	if err != nil {
 		return 0, nil, dbErr(op, err)
 	}
-	var emails []any
-	gone, err := collect(rows, func(r *sql.Rows) (any, error) {
-		var id int64
-		var email string
-		if err := r.Scan(&id, &email); err != nil {
-			return nil, err
-		}
-		if email != "" {
-			emails = append(emails, email)
-		}
-		return id, nil
-	})
+	gone, err := collect(rows, scanID)
 	if err != nil || len(gone) == 0 {
 		return 0, nil, err
 	}
-	list := idList(gone)
-	rows, err = db.writer(ctx).QueryContext(ctx, `SELECT id, seq, hash FROM activity
-		WHERE account_id = $1 AND record_type = 'contact' AND record_id IN (`+list+`) AND redacted_by IS NULL ORDER BY seq`, acc)
+	w := db.writer(ctx)
+	in, list = db.inIDs("record_id", 2, gone)
+	rows, err = w.QueryContext(ctx, `SELECT id, seq, hash FROM activity
+		WHERE account_id = $1 AND record_type = 'contact' AND `+in+` AND redacted_by IS NULL ORDER BY seq`, acc, list)
 	if err != nil {
 		return 0, nil, dbErr(op, err)
 	}
@@ -316,25 +324,19 @@ func (db *DB) DeleteSimpleProspects(ctx context.Context, st Stage, ids []int64) 
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(emails) > 0 {
-		ph := make([]string, len(emails))
-		for i := range emails {
-			ph[i] = "$" + strconv.Itoa(i+2)
-		}
-		if _, err := db.writer(ctx).ExecContext(ctx, `UPDATE mail_log SET to_address = '', subject = ''
-			WHERE account_id = $1 AND lower(to_address) IN (`+strings.Join(ph, ", ")+`)`, append([]any{acc}, emails...)...); err != nil {
-			return 0, nil, dbErr(op, err)
-		}
-	}
 	for _, q := range []string{
-		`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND company_id IN (` + list + `)`,
-		`DELETE FROM contact_addresses WHERE account_id = $1 AND contact_id IN (` + list + `)`,
+		`UPDATE mail_log SET to_address = '', subject = '' WHERE account_id = $1 AND lower(to_address) IN
+			(SELECT lower(email) FROM contacts WHERE account_id = $1 AND {in} AND email <> '')`,
+		`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND company_id IN (SELECT id FROM contacts WHERE account_id = $1 AND {in})`,
+		`DELETE FROM contact_addresses WHERE account_id = $1 AND contact_id IN (SELECT id FROM contacts WHERE account_id = $1 AND {in})`,
 	} {
-		if _, err := db.writer(ctx).ExecContext(ctx, q, acc); err != nil {
+		in, list := db.inIDs("id", 2, gone)
+		if _, err := w.ExecContext(ctx, strings.Replace(q, "{in}", in, 1), acc, list); err != nil {
 			return 0, nil, dbErr(op, err)
 		}
 	}
-	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND id IN (`+list+`)`, acc)
+	in, list = db.inIDs("id", 2, gone)
+	res, err := w.ExecContext(ctx, `DELETE FROM contacts WHERE account_id = $1 AND `+in, acc, list)
 	if err != nil {
 		return 0, nil, dbErr(op, err)
 	}
@@ -450,17 +452,19 @@ func (db *DB) DeleteHeld(ctx context.Context, cutoff string) (map[string]int, []
 	}
 	counts := map[string]int{}
 	var sums []string
-	exec := func(q string) (int, error) {
-		res, err := w.ExecContext(ctx, q, acc)
+	// exec runs q with {in} standing for "col is one of ids".
+	exec := func(q, col string, ids []int64) (int, error) {
+		in, list := db.inIDs(col, 2, ids)
+		res, err := w.ExecContext(ctx, strings.Replace(q, "{in}", in, 1), acc, list)
 		if err != nil {
 			return 0, dbErr(op, err)
 		}
 		n, _ := res.RowsAffected()
 		return int(n), nil
 	}
-	for chunk := range chunks(anys(docs), 500) {
-		list := idList(chunk)
-		rows, err := w.QueryContext(ctx, `SELECT DISTINCT checksum FROM attachments WHERE account_id = $1 AND document_id IN (`+list+`)`, acc)
+	for chunk := range chunks(docs, 500) {
+		in, list := db.inIDs("document_id", 2, chunk)
+		rows, err := w.QueryContext(ctx, `SELECT DISTINCT checksum FROM attachments WHERE account_id = $1 AND `+in, acc, list)
 		if err != nil {
 			return nil, nil, dbErr(op, err)
 		}
@@ -472,35 +476,34 @@ func (db *DB) DeleteHeld(ctx context.Context, cutoff string) (map[string]int, []
 			return nil, nil, err
 		}
 		sums = append(sums, s...)
-		for _, q := range []string{
-			`UPDATE conversations SET document_id = NULL WHERE account_id = $1 AND document_id IN (` + list + `)`,
-			`UPDATE documents SET origin_id = NULL WHERE account_id = $1 AND origin_id IN (` + list + `)`,
-			`DELETE FROM payment_allocations WHERE account_id = $1 AND document_id IN (` + list + `)`,
-			`DELETE FROM dunning_reminders WHERE account_id = $1 AND document_id IN (` + list + `)`,
+		for _, q := range []struct{ sql, col string }{
+			{`UPDATE conversations SET document_id = NULL WHERE account_id = $1 AND {in}`, "document_id"},
+			{`UPDATE documents SET origin_id = NULL WHERE account_id = $1 AND {in}`, "origin_id"},
+			{`DELETE FROM payment_allocations WHERE account_id = $1 AND {in}`, "document_id"},
+			{`DELETE FROM dunning_reminders WHERE account_id = $1 AND {in}`, "document_id"},
 		} {
-			if _, err := exec(q); err != nil {
+			if _, err := exec(q.sql, q.col, chunk); err != nil {
 				return nil, nil, err
 			}
 		}
-		k, err := exec(`DELETE FROM documents WHERE account_id = $1 AND id IN (` + list + `)`)
+		k, err := exec(`DELETE FROM documents WHERE account_id = $1 AND {in}`, "id", chunk)
 		if err != nil {
 			return nil, nil, err
 		}
 		counts["documents"] += k
 	}
-	for chunk := range chunks(anys(payments), 500) {
-		k, err := exec(`DELETE FROM payments WHERE account_id = $1 AND id IN (` + idList(chunk) + `)`)
+	for chunk := range chunks(payments, 500) {
+		k, err := exec(`DELETE FROM payments WHERE account_id = $1 AND {in}`, "id", chunk)
 		if err != nil {
 			return nil, nil, err
 		}
 		counts["payments"] += k
 	}
-	for chunk := range chunks(anys(contacts), 500) {
-		list := idList(chunk)
-		if _, err := exec(`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND company_id IN (` + list + `)`); err != nil {
+	for chunk := range chunks(contacts, 500) {
+		if _, err := exec(`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND {in}`, "company_id", chunk); err != nil {
 			return nil, nil, err
 		}
-		k, err := exec(`DELETE FROM contacts WHERE account_id = $1 AND id IN (` + list + `) AND erased_at IS NOT NULL`)
+		k, err := exec(`DELETE FROM contacts WHERE account_id = $1 AND {in} AND erased_at IS NOT NULL`, "id", chunk)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -572,27 +575,37 @@ func (db *DB) PurgeableActivity(ctx context.Context, before time.Time) (int, err
 }
 
 // instanceExpiring lists the instance's own tables of short-lived codes
-// and counters, with the condition of a row past its period.
-var instanceExpiring = []struct{ table, cond string }{
-	{"password_resets", "expires_at < $1"},
-	{"email_verifications", "expires_at < $1"},
-	{"login_failures", "last_failure_at < $1"},
+// and counters, and its own e-mail (account 0: sign-up and reset codes),
+// with the condition of a row past its period.
+var instanceExpiring = []struct {
+	table, cond string
+	mail        bool // past the mail log's period, not the codes'
+}{
+	{"password_resets", "expires_at < $1", false},
+	{"email_verifications", "expires_at < $1", false},
+	{"login_failures", "last_failure_at < $1", false},
+	{"mail_log", "account_id = 0 AND at < $1", true},
 }
 
 // ExpiredCodes counts, or deletes when del, the instance's reset and
-// verification codes and login-failure counters past cutoff, per table.
-// These belong to users, not to one account.
-func (db *DB) ExpiredCodes(ctx context.Context, cutoff time.Time, del bool) (map[string]int, error) {
+// verification codes and login-failure counters past cutoff, and its own
+// e-mail log past mailCutoff, per table. These belong to users, not to one
+// account.
+func (db *DB) ExpiredCodes(ctx context.Context, cutoff, mailCutoff time.Time, del bool) (map[string]int, error) {
 	out := map[string]int{}
 	for _, e := range instanceExpiring {
 		var n int64
+		args := []any{cutoff.UTC()}
+		if e.mail {
+			args = []any{mailCutoff.UTC()}
+		}
 		if del {
-			res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM `+e.table+` WHERE `+e.cond, cutoff.UTC())
+			res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM `+e.table+` WHERE `+e.cond, args...)
 			if err != nil {
 				return nil, dbErr("storage.ExpiredCodes", err)
 			}
 			n, _ = res.RowsAffected()
-		} else if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e.table+` WHERE `+e.cond, cutoff.UTC()).Scan(&n); err != nil {
+		} else if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e.table+` WHERE `+e.cond, args...).Scan(&n); err != nil {
 			return nil, dbErr("storage.ExpiredCodes", err)
 		}
 		out[e.table] = int(n)

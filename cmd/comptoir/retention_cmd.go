@@ -58,8 +58,8 @@ func runRetention(ctx context.Context, env *environment, args []string) error {
 		if *dry {
 			verb = "would be removed"
 		}
-		fmt.Fprintf(env.stdout, "instance: %d password reset codes, %d e-mail verification codes, %d login-failure counters %s\n",
-			codes["password_resets"], codes["email_verifications"], codes["login_failures"], verb)
+		fmt.Fprintf(env.stdout, "instance: %d password reset codes, %d e-mail verification codes, %d login-failure counters, %d instance e-mail log entries %s\n",
+			codes["password_resets"], codes["email_verifications"], codes["login_failures"], codes["mail_log"], verb)
 		if err != nil {
 			failed = append(failed, err)
 		}
@@ -104,7 +104,7 @@ func retention(ctx context.Context, svc *service.Service, log *slog.Logger) {
 	}
 	if err != nil {
 		log.Warn("retention of the instance's codes", "err", err)
-	} else if n := codes["password_resets"] + codes["email_verifications"] + codes["login_failures"]; n > 0 {
+	} else if n := codes["password_resets"] + codes["email_verifications"] + codes["login_failures"] + codes["mail_log"]; n > 0 {
 		log.Info("expired codes removed", "count", n)
 	}
 }
