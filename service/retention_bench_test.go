@@ -110,4 +110,8 @@ func seedProspects(b *testing.B, db *storage.DB, ctx context.Context, n int) {
 	}
 	add("2020-01-15", n, false)
 	add("2026-11-25", n/10, true)
+	// As an import does: the planner learns the table's new size.
+	if err := db.RefreshContactStats(ctx); err != nil {
+		b.Fatal(err)
+	}
 }
