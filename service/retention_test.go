@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,6 +181,36 @@ func retentionCases() []retentionCase {
 				return 0
 			}, gone: func(t *testing.T, _ *service.Service, db *storage.DB, ctx context.Context, _ int64) bool {
 				n, err := db.ExpiredCount(ctx, privacy.SessionsPolicy, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n == 0
+			}},
+		{name: "invitation", due: "2026-04-08", policy: privacy.Invitations, target: "invitations", action: privacy.Delete,
+			setup: func(t *testing.T, _ *service.Service, db *storage.DB, ctx context.Context) int64 {
+				// Expires 7 days later, on 2026-03-09: 30 days after that, it goes.
+				inv := identity.Invitation{Email: "invitee@example.net", Role: "sales", TokenHash: "h" + strconv.FormatInt(accountOf(t, ctx), 10)}
+				if err := db.CreateInvitation(ctx, &inv); err != nil {
+					t.Fatal(err)
+				}
+				return inv.ID
+			}, gone: func(t *testing.T, _ *service.Service, db *storage.DB, ctx context.Context, id int64) bool {
+				n, err := db.ExpiredCount(ctx, privacy.Invitations, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n == 0
+			}},
+		{name: "cached API answer", due: "2026-03-03", policy: privacy.ReplayCache, target: "idempotency_keys", action: privacy.Delete,
+			setup: func(t *testing.T, _ *service.Service, db *storage.DB, ctx context.Context) int64 {
+				err := db.SaveIdempotentResponse(ctx, storage.IdempotentResponse{UserID: identity.ActorFrom(ctx).UserID, Key: "k1",
+					RequestHash: "x", Status: 201, Body: []byte(`{"name":"Léa"}`)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return 0
+			}, gone: func(t *testing.T, _ *service.Service, db *storage.DB, ctx context.Context, _ int64) bool {
+				n, err := db.ExpiredCount(ctx, privacy.ReplayCache, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -475,6 +506,39 @@ func TestRetentionKeepsPeopleOfClients(t *testing.T) {
 		}
 		if _, _, err := s.RunRetentionAll(ctx, db.Now(ctx), false); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("run over every account by a member: %v", err)
+		}
+	})
+}
+
+// TestRetentionOrphanFiles: a stored file no attachment refers to goes
+// once a day old, not before.
+func TestRetentionOrphanFiles(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, a := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		st, err := s.Files.Put(a.ID, strings.NewReader("%PDF-1.4\n% orphan\n"), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now().UTC()
+		for _, tc := range []struct {
+			day  time.Time
+			kept bool
+		}{{today, true}, {today.AddDate(0, 0, 1), false}} {
+			run, err := s.RunRetention(ctx, tc.day, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			planned := privacy.Plan{Steps: run.Steps}.Count(privacy.OrphanFiles, privacy.Delete, "files")
+			if (planned == 0) != tc.kept {
+				t.Errorf("as of %s: %d orphan files planned", tc.day.Format(time.DateOnly), planned)
+			}
+		}
+		if _, err := s.RunRetention(ctx, today.AddDate(0, 0, 1), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Files.Get(a.ID, st.Checksum); err == nil {
+			t.Error("the orphan file is still kept")
 		}
 	})
 }
