@@ -161,6 +161,16 @@ func (db *DB) inIDs(col string, n int, ids []int64) (string, any) {
 	return col + " IN (SELECT value FROM json_each(" + ph + "))", string(list)
 }
 
+// inText is inIDs for strings.
+func (db *DB) inText(expr string, n int, values []string) (string, any) {
+	ph := "$" + strconv.Itoa(n)
+	if db.engine == Postgres {
+		return expr + " = ANY(" + ph + "::TEXT[])", values
+	}
+	list, _ := json.Marshal(values)
+	return expr + " IN (SELECT value FROM json_each(" + ph + "))", string(list)
+}
+
 // heldKinds is privacy.HeldKinds as a SQL list.
 func heldKinds() string {
 	return "'" + strings.Join(privacy.HeldKinds, "', '") + "'"
@@ -310,11 +320,20 @@ func (db *DB) DeleteSimpleProspects(ctx context.Context, st Stage, ids []int64) 
 	cond, args := st.where()
 	in, list := db.inIDs("c.id", len(args)+2, ids)
 	args = append(append([]any{acc}, args...), list)
-	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT c.id FROM contacts c WHERE c.account_id = $1 AND `+in+` AND `+cond, args...)
+	rows, err := db.writer(ctx).QueryContext(ctx, `SELECT c.id, lower(c.email) FROM contacts c WHERE c.account_id = $1 AND `+in+` AND `+cond, args...)
 	if err != nil {
 		return 0, nil, dbErr(op, err)
 	}
-	gone, err := collect(rows, scanID)
+	var emails []string
+	gone, err := collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		var email string
+		err := r.Scan(&id, &email)
+		if email != "" {
+			emails = append(emails, email)
+		}
+		return id, err
+	})
 	if err != nil || len(gone) == 0 {
 		return 0, nil, err
 	}
@@ -332,19 +351,20 @@ func (db *DB) DeleteSimpleProspects(ctx context.Context, st Stage, ids []int64) 
 	if err != nil {
 		return 0, nil, err
 	}
-	for _, q := range []string{
-		`UPDATE mail_log SET to_address = '', subject = '' WHERE account_id = $1 AND lower(to_address) IN
-			(SELECT lower(email) FROM contacts WHERE account_id = $1 AND {in} AND email <> '')`,
-		`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND {company}`,
-		`DELETE FROM contact_addresses WHERE account_id = $1 AND {contact}`,
+	if len(emails) > 0 {
+		in, list := db.inText("lower(to_address)", 2, emails)
+		if _, err := w.ExecContext(ctx, `UPDATE mail_log SET to_address = '', subject = '' WHERE account_id = $1 AND `+in, acc, list); err != nil {
+			return 0, nil, dbErr(op, err)
+		}
+	}
+	// Straight on the referring column: a join there made PostgreSQL read
+	// the account's whole index of companies at every batch.
+	for _, q := range []struct{ sql, col string }{
+		{`UPDATE contacts SET company_id = NULL WHERE account_id = $1 AND {in}`, "company_id"},
+		{`DELETE FROM contact_addresses WHERE account_id = $1 AND {in}`, "contact_id"},
 	} {
-		// Straight on the referring column: a join there made PostgreSQL
-		// read the account's whole index of companies at every batch.
-		in, list := db.inIDs("id", 2, gone)
-		byCompany, _ := db.inIDs("company_id", 2, gone)
-		byContact, _ := db.inIDs("contact_id", 2, gone)
-		q = strings.NewReplacer("{company}", byCompany, "{contact}", byContact).Replace(q)
-		if _, err := w.ExecContext(ctx, strings.Replace(q, "{in}", in, 1), acc, list); err != nil {
+		in, list := db.inIDs(q.col, 2, gone)
+		if _, err := w.ExecContext(ctx, strings.Replace(q.sql, "{in}", in, 1), acc, list); err != nil {
 			return 0, nil, dbErr(op, err)
 		}
 	}
