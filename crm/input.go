@@ -130,6 +130,9 @@ type Filter struct {
 	AfterKey      string     // keyset pagination: KeyOf the last row seen
 	AfterID       int64
 	Limit         int
+	// HideArchived leaves out the contacts in the intermediate archive,
+	// which only those with the privacy right see.
+	HideArchived bool
 }
 
 // KeyOf is the keyset value of c in a list sorted as f says: where the

@@ -17,10 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -206,4 +208,42 @@ func (s Store) DeleteAccount(account int64) error {
 		return fmt.Errorf("files: %w", err)
 	}
 	return nil
+}
+
+// Kept is a file the store keeps for an account.
+type Kept struct {
+	Checksum string
+	ModTime  time.Time
+}
+
+// List returns the files kept for account, for the retention sweep of the
+// contents no record refers to any more. Temporary uploads are left out.
+func (s Store) List(account int64) ([]Kept, error) {
+	root := filepath.Join(s.Dir, strconv.FormatInt(account, 10))
+	var out []Kept
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		if _, err := s.path(account, name); err != nil {
+			return nil // not a kept file (a temporary upload)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out = append(out, Kept{Checksum: name, ModTime: info.ModTime().UTC()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("files: %w", err)
+	}
+	return out, nil
 }

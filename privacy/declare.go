@@ -228,6 +228,8 @@ var NotPersonal = map[string][]string{
 	"products":            {"id", "account_id", "reference", "name", "description", "unit", "price", "vat_rate", "purchase_price", "barcode", "active", "sort_key", "search_text", "created_at", "updated_at"},
 	"recovery_codes":      {"user_id", "used_at"},
 	"register_versions":   {"id", "account_id", "user_id", "note", "created_at"},
+	"retention_policies":  {"account_id", "key", "active", "archive", "action", "updated_by", "updated_at"},
+	"retention_runs":      {"id", "account_id", "started_at", "finished_at", "as_of", "dry_run", "started_by", "counts", "error"},
 	"roles":               {"id", "account_id", "name", "rights", "created_at", "updated_at"},
 	"sales_settings":      {"account_id", "data", "updated_at"},
 	"sessions":            {"token_hash", "user_id", "account_id", "created_at", "expires_at", "mfa_pending", "support_grant_id"},

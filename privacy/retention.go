@@ -62,6 +62,9 @@ const (
 	SessionsPolicy = "sessions"
 	ResetCodes     = "reset_codes"
 	ClosedAccounts = "closed_accounts"
+	Invitations    = "invitations"
+	ReplayCache    = "idempotency_keys"
+	OrphanFiles    = "orphan_files"
 )
 
 // DefaultPolicies are the policies an account starts with: the seeds'
@@ -94,6 +97,15 @@ var DefaultPolicies = []Policy{
 	{Key: ClosedAccounts, Category: []Category{Identity, ContactData, Professional}, Purpose: AccessControl,
 		From: "closure", Active: Period{Days: 30}, Action: Delete, Max: Period{Months: 3},
 		Law: "Registre (seed 000): fermeture du compte et suppression des informations; pièces comptables: 10 ans"},
+	{Key: Invitations, Category: []Category{ContactData}, Purpose: AccessControl,
+		From: "expiry", Active: Period{Days: 30}, Action: Delete, Max: Period{Months: 6},
+		Law: "Minimisation (RGPD art. 5(1)(e))"},
+	{Key: ReplayCache, Category: []Category{Connection}, Purpose: Traceability,
+		From: "entry_date", Active: Period{Days: 1}, Action: Delete, Max: Period{Days: 7},
+		Law: "Minimisation (RGPD art. 5(1)(e)): la fenêtre de rejeu des requêtes de l'API"},
+	{Key: OrphanFiles, Category: []Category{Purchases}, Purpose: SupplierManagement,
+		From: "upload", Active: Period{Days: 1}, Action: Delete, Max: Period{Days: 30},
+		Law: "Minimisation (RGPD art. 5(1)(e)): un fichier qu'aucune pièce ne cite plus"},
 }
 
 // DefaultPolicy returns the default policy with key, and whether there is one.

@@ -42,6 +42,10 @@ func (s *Service) reachable(ctx context.Context, id int64) (crm.Contact, error) 
 	if access.From(ctx).ScopeOf(access.Contacts) == access.Own && c.OwnerID != identity.ActorFrom(ctx).UserID {
 		return crm.Contact{}, errs.E("service.Contact", errs.NotFound, "not found")
 	}
+	if c.ArchivedAt != nil && !access.From(ctx).Can(access.Privacy, access.View) {
+		// In the intermediate archive: only the privacy right sees it.
+		return crm.Contact{}, errs.E("service.Contact", errs.NotFound, "not found")
+	}
 	return c, nil
 }
 
@@ -51,6 +55,7 @@ func (s *Service) Contacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 		return nil, err
 	}
 	ownScope(ctx, &f)
+	f.HideArchived = !access.From(ctx).Can(access.Privacy, access.View)
 	list, err := s.db.ListContacts(ctx, f)
 	for i := range list {
 		list[i] = visible(ctx, list[i])

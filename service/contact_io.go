@@ -319,6 +319,7 @@ func (s *Service) ExportContacts(ctx context.Context, f crm.Filter, each func(cr
 		return 0, err
 	}
 	ownScope(ctx, &f)
+	f.HideArchived = !access.From(ctx).Can(access.Privacy, access.View)
 	f.Limit = 500
 	n := 0
 	for {

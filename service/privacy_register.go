@@ -109,7 +109,7 @@ func (s *Service) generateRegister(ctx context.Context) (privacy.Register, priva
 	if err != nil {
 		return reg, facts, err
 	}
-	policies, err := s.registerPolicies(ctx)
+	policies, err := s.RetentionPolicies(ctx)
 	if err != nil {
 		return reg, facts, err
 	}

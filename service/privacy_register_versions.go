@@ -58,7 +58,7 @@ func (s *Service) PrivacyRegister(ctx context.Context) (RegisterView, error) {
 	if err != nil {
 		return RegisterView{}, errs.Wrap("service.PrivacyRegister", err)
 	}
-	policies, err := s.registerPolicies(ctx)
+	policies, err := s.RetentionPolicies(ctx)
 	if err != nil {
 		return RegisterView{}, err
 	}

@@ -44,6 +44,10 @@ type Service struct {
 	// Instance is what the configuration says about hosting, e-mail and
 	// backups, for the register of processing activities.
 	Instance InstanceFacts
+	// ActivityRetentionDays is the activity-log retention policy's default
+	// period in days (COMPTOIR_ACTIVITY_RETENTION_DAYS); below zero the log
+	// is kept forever, zero keeps privacy.DefaultPolicies' period.
+	ActivityRetentionDays int
 	// dummyHash is verified when a login names no user, so that the answer
 	// takes as long as for a real user and does not reveal who has an account.
 	dummyMu   sync.Mutex

@@ -182,7 +182,7 @@ func (db *DB) VerifyActivity(ctx context.Context) (*activity.Break, int64, error
 			redacted[by] = append(redacted[by], privacy.PinnedEntry{Seq: seq, Hash: hash, Meta: activity.MetaDigest(e)})
 		case activity.ChainHash(prev, seq, acc, e, changes) != hash:
 			return &activity.Break{EntryID: e.ID, Seq: seq, Reason: "hash_mismatch"}, checked, nil
-		case e.Module == "privacy" && e.Action == "erase" && e.RecordType == "erasure":
+		case e.Module == "privacy" && e.RecordType == "erasure": // an erasure, by request or by retention
 			pins[e.ID] = pin{seq: seq, list: pinOf(changes)}
 		}
 		prev, want, checked = hash, want+1, checked+1

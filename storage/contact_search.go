@@ -56,6 +56,14 @@ func (db *DB) ListContacts(ctx context.Context, f crm.Filter) ([]crm.Contact, er
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	if f.HideArchived {
+		// Most accounts have no archived contact: their lists keep their plans.
+		has, err := db.hasArchived(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.HideArchived = has
+	}
 	words := strings.Fields(crm.SearchKey(f.Query))
 	switch {
 	case len(words) == 0:
@@ -107,6 +115,9 @@ func (db *DB) sortMatches(ctx context.Context, f crm.Filter, words []string) ([]
 	}
 	if f.AfterID != 0 {
 		w.add("(c.sort_key, c.id) > (?, ?)", f.AfterKey, f.AfterID)
+	}
+	if f.HideArchived {
+		w.add("c.archived_at IS NULL")
 	}
 	match := w.bind("?", strings.Join(phrases, " AND "))
 	limit := w.bind("?", f.Limit)
@@ -170,6 +181,9 @@ func (db *DB) listContacts(ctx context.Context, f crm.Filter, words []string, wi
 	}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
+	}
+	if f.HideArchived {
+		w.add("archived_at IS NULL")
 	}
 	if f.CompanyID != 0 {
 		w.add("company_id = ?", f.CompanyID)

@@ -361,12 +361,13 @@ func (db *DB) RedactActivity(ctx context.Context, entries []LogEntry, by int64) 
 		return err
 	}
 	for chunk := range chunks(entries, 500) {
-		ids := make([]any, len(chunk))
+		ids := make([]int64, len(chunk))
 		for i, l := range chunk {
 			ids[i] = l.ID
 		}
+		in, list := db.inIDs("id", 3, ids)
 		if _, err := db.writer(ctx).ExecContext(ctx, `UPDATE activity SET summary = '', changes = '[]', redacted_by = $2
-			WHERE account_id = $1 AND id IN (`+idList(ids)+`)`, acc, by); err != nil {
+			WHERE account_id = $1 AND `+in, acc, by, list); err != nil {
 			return dbErr("storage.RedactActivity", err)
 		}
 	}

@@ -57,6 +57,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForPrivacy(mux) // the Privacy hub, the register of processing activities (pages and API)
 	s.routesForAccountClosure(mux)
 	s.routesForBreaches(mux)
+	s.routesForRetention(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

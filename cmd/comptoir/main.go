@@ -52,6 +52,7 @@ func commands() []command {
 		{name: "export account", summary: "write a whole account (or a closed account's archive) as a ZIP file to stdout", usage: "--account ID", run: runExportAccount},
 		{name: "account purge-closed", summary: "delete closed accounts' data after their grace period, as the server does daily", usage: "[--as-of DATE]", run: runPurgeClosed},
 		{name: "activity purge", summary: "apply the activity log's retention now", run: runActivityPurge},
+		{name: "retention run", summary: "apply the retention policies now, as the server does daily (--dry-run: only say what would happen)", usage: "[--dry-run] [--account ID] [--as-of YYYY-MM-DD]", run: runRetention},
 		{name: "dunning run", summary: "send the unpaid-invoice reminders due now, as the server does daily", run: runDunning},
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
 		{name: "register export", summary: "write an account's register of processing activities (or the operator's, --processor) as PDF, Markdown or JSON", usage: "(--account ID | --processor) [--format pdf|md|json] [--output FILE]", run: runRegisterExport},

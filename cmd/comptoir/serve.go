@@ -110,8 +110,9 @@ func serveUntilDone(ctx context.Context, cfg config.Config, h http.Handler, ln n
 	return nil
 }
 
-// housekeeping removes expired sessions every ten minutes and applies the
-// activity log's retention every day.
+// housekeeping removes expired sessions every ten minutes, and every day
+// ends the relationships without contact and applies the retention
+// policies (the activity log's period is COMPTOIR_ACTIVITY_RETENTION_DAYS).
 func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -126,15 +127,6 @@ func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, 
 			} else if n > 0 {
 				log.Info("expired sessions removed", "count", n)
 			}
-			if cfg.ActivityRetentionDays > 0 && time.Since(lastPurge) > 24*time.Hour {
-				lastPurge = time.Now()
-				cutoff := time.Now().AddDate(0, 0, -cfg.ActivityRetentionDays)
-				if n, err := svc.PurgeActivity(access.AsSystem(ctx), cutoff); err != nil {
-					log.Warn("activity retention", "err", err)
-				} else if n > 0 {
-					log.Info("activity entries past retention removed", "count", n)
-				}
-			}
 			if cfg.InactiveMonths > 0 && time.Since(lastInactive) > 24*time.Hour {
 				lastInactive = time.Now()
 				if n, err := svc.EndInactiveContacts(access.AsSystem(ctx), cfg.InactiveMonths); err != nil {
@@ -142,6 +134,10 @@ func housekeeping(ctx context.Context, cfg config.Config, svc *service.Service, 
 				} else if n > 0 {
 					log.Info("relationships ended after inactivity", "count", n)
 				}
+			}
+			if time.Since(lastPurge) > 24*time.Hour {
+				lastPurge = time.Now()
+				retention(ctx, svc, log)
 			}
 		}
 	}

@@ -71,6 +71,10 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 	svc := service.New(db, log)
 	svc.BaseURL = cfg.BaseURL()
 	svc.Files = files.Store{Dir: filepath.Join(cfg.DataDir, "files")}
+	svc.ActivityRetentionDays = cfg.ActivityRetentionDays
+	if cfg.ActivityRetentionDays == 0 {
+		svc.ActivityRetentionDays = -1 // 0 in the configuration keeps the log forever
+	}
 	if cfg.SMTPURL != "" {
 		if svc.Mailer, err = mail.ParseURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			_ = db.Close()
