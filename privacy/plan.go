@@ -107,8 +107,8 @@ func (p Policy) Check(def Policy) error {
 		if p.Key == AccountingDocs && longer(Period{Years: HoldYears}, p.Total()) {
 			f.Add("archive", "retention_under_hold", "accounting documents are kept at least 10 years in all (Code de commerce L123-22)")
 		}
-		if p.Key == Prospects && p.Total().Zero() {
-			f.Add("active", "retention_zero", "prospects are kept some time after the last contact")
+		if p.Total().Zero() {
+			f.Add("active", "retention_zero", "give a period: data are kept some time after the event the policy runs from")
 		}
 	}
 	if p.Action != def.Action {

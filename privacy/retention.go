@@ -96,7 +96,7 @@ var DefaultPolicies = []Policy{
 		Law: "Minimisation (RGPD art. 5(1)(e))"},
 	{Key: ClosedAccounts, Category: []Category{Identity, ContactData, Professional}, Purpose: AccessControl,
 		From: "closure", Active: Period{Days: 30}, Action: Delete, Max: Period{Months: 3},
-		Law: "Registre (seed 000): fermeture du compte et suppression des informations; pièces comptables: 10 ans"},
+		Law: "Fermeture du compte à la demande de l'utilisateur : suppression des informations après un délai de réouverture ; pièces comptables gardées 10 ans"},
 	{Key: Invitations, Category: []Category{ContactData}, Purpose: AccessControl,
 		From: "expiry", Active: Period{Days: 30}, Action: Delete, Max: Period{Months: 6},
 		Law: "Minimisation (RGPD art. 5(1)(e))"},

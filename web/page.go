@@ -96,7 +96,7 @@ func noticeID(n string) string {
 		"issued_quote", "issued_order", "issued_delivery", "issued_invoice", "issued_deposit", "issued_credit",
 		"accepted", "refused", "cancelled", "cancelled_quote", "cancelled_order",
 		"issued_supplier_quote", "issued_purchase_order", "issued_receipt", "issued_bill", "cancelled_purchase_order", "cancelled_bill",
-		"confirmed", "file_attached", "file_deleted", "cancelled_receipt", "closed", "payment_recorded_in_credit", "payment_recorded_out_credit":
+		"confirmed", "file_attached", "file_deleted", "cancelled_receipt", "closed", "payment_recorded_in_credit", "payment_recorded_out_credit", "retention_tried", "retention_applied", "imported":
 		return "notice." + n
 	}
 	return ""

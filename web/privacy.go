@@ -80,13 +80,13 @@ type findingView struct {
 
 type registerPage struct {
 	Page
-	View     service.RegisterView
-	Register privacy.Register
-	Findings []findingView
-	Version  *privacy.Version // a past version shown (history), nil for the current register
-	Problem  string           // the import's error, in words
-	Formats  []string
-	History  []activity.Entry // what the version shown changed, from the activity log
+	View        service.RegisterView
+	Register    privacy.Register
+	Findings    []findingView
+	PastVersion *privacy.Version // a past version shown (history), nil for the current register
+	Problem     string           // the import's error, in words
+	Formats     []string
+	History     []activity.Entry // what the version shown changed, from the activity log
 }
 
 // SheetDate writes a sheet's ISO date in the page's language.
@@ -490,7 +490,7 @@ func (s *Server) registerHistoryVersion(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	p := &registerPage{Page: s.basePage(r), Register: *v.Register, Version: &v, Formats: service.ExportFormats}
+	p := &registerPage{Page: s.basePage(r), Register: *v.Register, PastVersion: &v, Formats: service.ExportFormats}
 	if p.Can("activity", "view") {
 		if p.History, err = s.svc.RecordHistory(r.Context(), access.Privacy, "register", id); err != nil {
 			return err
@@ -536,7 +536,7 @@ func (s *Server) registerImport(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &tooLarge):
 		problem = "import.too_large"
 	case err != nil:
-		problem = "import.no_file"
+		problem = "register.import_no_file"
 	default:
 		defer f.Close()
 		if _, err := s.svc.ImportRegister(r.Context(), f); err != nil {
@@ -550,7 +550,10 @@ func (s *Server) registerImport(w http.ResponseWriter, r *http.Request) error {
 				if msg == "error."+fe.Code {
 					msg = fe.Message
 				}
-				msgs = append(msgs, fe.Field+" : "+msg)
+				if fe.Field != "body" && fe.Field != "" {
+					msg = fe.Field + " : " + msg
+				}
+				msgs = append(msgs, msg)
 			}
 			if len(msgs) == 0 {
 				msgs = append(msgs, errs.MessageOf(err))
@@ -558,7 +561,7 @@ func (s *Server) registerImport(w http.ResponseWriter, r *http.Request) error {
 			p.Problem = strings.Join(msgs, " ; ")
 			return s.registerPageWith(w, r, p)
 		}
-		return redirectAfterPost(w, r, "/privacy/register?notice=saved")
+		return redirectAfterPost(w, r, "/privacy/register?notice=imported")
 	}
 	p := &registerPage{Page: s.basePage(r), Formats: service.ExportFormats}
 	p.Problem = p.T(problem)

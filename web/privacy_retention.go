@@ -163,10 +163,14 @@ func (s *Server) retentionRunNow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.RunRetention(r.Context(), day, r.PostFormValue("dry_run") != ""); err != nil {
+	dry := r.PostFormValue("dry_run") != ""
+	if _, err := s.svc.RunRetention(r.Context(), day, dry); err != nil {
 		return err
 	}
-	return redirectAfterPost(w, r, "/privacy/retention?notice=saved#runs")
+	if dry {
+		return redirectAfterPost(w, r, "/privacy/retention?notice=retention_tried#runs")
+	}
+	return redirectAfterPost(w, r, "/privacy/retention?notice=retention_applied#runs")
 }
 
 type archivePageData struct {

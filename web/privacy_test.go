@@ -56,7 +56,7 @@ func TestPrivacyPagesTranslated(t *testing.T) {
 		p := owner(Page{translator: s.translator(lang), Viewer: v, Account: &acc, Path: "/privacy", Version: "test", assets: s.assets, loc: time.UTC})
 		pages := samplePrivacyPages(p, at)
 		old := *pages["privacy_register"].(*registerPage)
-		old.Version = &privacy.Version{ID: 2, CreatedAt: at}
+		old.PastVersion = &privacy.Version{ID: 2, CreatedAt: at}
 		old.History = []activity.Entry{{At: at, Module: "privacy", Action: "update", RecordType: "register", RecordID: 2,
 			Changes: []activity.Change{{Field: "activities.sales.legal_basis", After: "Contrat"}}}}
 		for name, data := range map[string]any{"privacy_register#version": &old} {
