@@ -166,7 +166,8 @@ func formatAddress(a account.Address) string {
 }
 
 // declaredData groups the declared personal columns of a module's tables
-// by category, with the columns as detail, and joins their legal bases.
+// by category, with the columns named in the register's words as detail,
+// and joins their legal bases.
 func declaredData(txt registerText, m registerModule) ([]privacy.DataItem, string) {
 	cols := map[privacy.Category][]string{}
 	var bases []privacy.Basis
@@ -177,7 +178,7 @@ func declaredData(txt registerText, m registerModule) ([]privacy.DataItem, strin
 		if len(m.only) > 0 && !slices.Contains(m.only, f.Category) {
 			continue
 		}
-		cols[f.Category] = append(cols[f.Category], f.Table+"."+f.Column)
+		cols[f.Category] = addLabel(cols[f.Category], fieldLabel(txt.lang, f.Table, f.Column))
 		if !slices.Contains(bases, f.Basis) {
 			bases = append(bases, f.Basis)
 		}

@@ -69,7 +69,7 @@ func TestRegisterReflectsTheSystem(t *testing.T) {
 		if strings.Contains(strings.Join(users.Security, " "), "secret") {
 			t.Errorf("a backup URL's query leaked: %v", users.Security)
 		}
-		if !slices.ContainsFunc(users.Data, func(d privacy.DataItem) bool { return strings.Contains(d.Detail, "users.password_hash") }) {
+		if !slices.ContainsFunc(users.Data, func(d privacy.DataItem) bool { return strings.Contains(d.Detail, "mot de passe (haché par argon2id)") }) {
 			t.Errorf("data %+v", users.Data)
 		}
 		if len(users.Retention) != 3 || users.Retention[0].Policy != privacy.SessionsPolicy {

@@ -6,6 +6,7 @@ import (
 
 // registerText is the wording of a generated register in one language.
 type registerText struct {
+	lang       string
 	software   string
 	sheets     map[string]sheetText
 	categories map[privacy.Category]string
@@ -139,7 +140,10 @@ var registerTexts = map[string]registerText{
 
 func textFor(lang string) registerText {
 	if t, ok := registerTexts[lang]; ok {
+		t.lang = lang
 		return t
 	}
-	return registerTexts["fr"]
+	t := registerTexts["fr"]
+	t.lang = "fr"
+	return t
 }
