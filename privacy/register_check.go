@@ -32,6 +32,8 @@ const (
 	FindTransferUndeclared     = "transfer_undeclared"
 	FindProcessorUndeclared    = "processor_undeclared"
 	FindBackupMissing          = "backup_missing"
+	FindTLSMissing             = "tls_missing"
+	FindHostingUnknown         = "hosting_unknown"
 )
 
 // Facts are what the instance's configuration and data say, against which
@@ -48,6 +50,9 @@ type Facts struct {
 	Processors []string
 	// BackupDestinations is how many places backups go to.
 	BackupDestinations int
+	// Plain is set when neither the server nor its public address use
+	// TLS: connections are not encrypted.
+	Plain bool
 }
 
 // Check returns what an auditor would flag in r, sheet by sheet, against
@@ -151,6 +156,14 @@ func checkFacts(r Register, f Facts) []Finding {
 	if f.BackupDestinations < 2 {
 		out = append(out, Finding{Code: FindBackupMissing, Field: "security",
 			Message: fmt.Sprintf("backups go to %d destination(s); two are expected", f.BackupDestinations)})
+	}
+	if f.Plain {
+		out = append(out, Finding{Code: FindTLSMissing, Field: "security",
+			Message: "connections are not encrypted: configure TLS or a public https:// address behind a proxy"})
+	}
+	if strings.TrimSpace(f.HostingProvider) == "" {
+		out = append(out, Finding{Code: FindHostingUnknown, Field: "security",
+			Message: "the hosting provider is not stated (COMPTOIR_HOSTING_PROVIDER): it is a processor of every activity"})
 	}
 	return out
 }

@@ -131,7 +131,7 @@ func (s *Service) generateRegister(ctx context.Context) (privacy.Register, priva
 	reg.Title = privacy.DefaultTitle(reg, acc.Locale)
 	day := acc.CreatedAt.In(acc.Location()).Format(time.DateOnly)
 	processors, names := s.instanceProcessors(txt)
-	facts = privacy.Facts{HostingProvider: s.Instance.HostingProvider, HostingCountry: s.Instance.HostingCountry,
+	facts = privacy.Facts{Plain: !s.Instance.TLS, HostingProvider: s.Instance.HostingProvider, HostingCountry: s.Instance.HostingCountry,
 		Processors: names, BackupDestinations: len(s.Instance.BackupDestinations)}
 	security := s.securityMeasures(txt, acc)
 	for _, m := range registerModules {
@@ -336,8 +336,6 @@ func (s *Service) securityMeasures(txt registerText, acc account.Account) []stri
 	out := []string{fmt.Sprintf(txt.hashing, p.Memory/1024, p.Time)}
 	if in.TLS {
 		out = append(out, txt.tls)
-	} else {
-		out = append(out, txt.noTLS)
 	}
 	if acc.Require2FA {
 		out = append(out, txt.twoFactor)
@@ -351,8 +349,6 @@ func (s *Service) securityMeasures(txt registerText, acc account.Account) []stri
 			ds = append(ds, SafeDestination(d))
 		}
 		out = append(out, fmt.Sprintf(txt.backups, in.BackupRecipients, n, strings.Join(ds, ", ")))
-	} else {
-		out = append(out, txt.noBackup)
 	}
 	return out
 }

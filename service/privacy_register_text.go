@@ -13,13 +13,13 @@ type registerText struct {
 	bases      map[privacy.Basis]string
 	roles      map[string]string
 	// Recipients and measures.
-	accountant, customRole, members               string
-	hosting, smtp, backup                         string
-	sensitiveNo                                   string
-	noTransfer                                    string
-	hashing, tls, noTLS, twoFactor, twoFactorOpt  string
-	rights, chain, backups, noBackup, reset, http string
-	retentionFrom                                 map[string]string
+	accountant, customRole, members       string
+	hosting, smtp, backup                 string
+	sensitiveNo                           string
+	noTransfer                            string
+	hashing, tls, twoFactor, twoFactorOpt string
+	rights, chain, backups, reset, http   string
+	retentionFrom                         map[string]string
 }
 
 // sheetText is the wording of one generated sheet.
@@ -71,14 +71,13 @@ var registerTexts = map[string]registerText{
 		sensitiveNo: "Aucune donnée sensible n'est demandée ni enregistrée.",
 		noTransfer:  "Aucune donnée n'est transmise en dehors de l'Union européenne.",
 		hashing:     "Mots de passe hachés par argon2id (%d Mio, %d passes), au moins 8 caractères avec lettres et chiffres",
-		tls:         "Connexions chiffrées (HTTPS/TLS)", noTLS: "Connexions non chiffrées : TLS n'est pas configuré",
-		twoFactor: "Second facteur (TOTP) exigé pour tous les utilisateurs", twoFactorOpt: "Second facteur (TOTP) proposé à chaque utilisateur",
-		rights:   "Habilitations par module, action et type d'information",
-		chain:    "Journal d'activité chaîné par empreintes (toute altération est détectée)",
-		backups:  "Sauvegardes chiffrées (age, %d destinataire(s)) vers %d destinations : %s",
-		noBackup: "Aucune sauvegarde configurée",
-		reset:    "Réinitialisation du mot de passe par code à usage unique envoyé par e-mail",
-		http:     "Pages non référencées par les moteurs de recherche (noindex), politique de sécurité du contenu stricte",
+		tls:         "Connexions chiffrées (HTTPS/TLS)",
+		twoFactor:   "Second facteur (TOTP) exigé pour tous les utilisateurs", twoFactorOpt: "Second facteur (TOTP) proposé à chaque utilisateur",
+		rights:  "Habilitations par module, action et type d'information",
+		chain:   "Journal d'activité chaîné par empreintes (toute altération est détectée)",
+		backups: "Sauvegardes chiffrées (age, %d destinataire(s)) vers %d destinations : %s",
+		reset:   "Réinitialisation du mot de passe par code à usage unique envoyé par e-mail",
+		http:    "Pages non référencées par les moteurs de recherche (noindex), politique de sécurité du contenu stricte",
 		retentionFrom: map[string]string{"last_contact": "après le dernier contact", "end_of_relationship": "après la fin de la relation",
 			"document_date": "à compter de la date du document", "entry_date": "à compter de l'enregistrement", "expiry": "après expiration",
 			"closure": "après la fermeture du compte"},
@@ -124,14 +123,13 @@ var registerTexts = map[string]registerText{
 		sensitiveNo: "No sensitive data are asked for or recorded.",
 		noTransfer:  "No data are transferred outside the European Union.",
 		hashing:     "Passwords hashed with argon2id (%d MiB, %d passes), at least 8 characters with letters and digits",
-		tls:         "Encrypted connections (HTTPS/TLS)", noTLS: "Unencrypted connections: TLS is not configured",
-		twoFactor: "Second factor (TOTP) required for every user", twoFactorOpt: "Second factor (TOTP) offered to every user",
-		rights:   "Rights per module, action and type of information",
-		chain:    "Hash-chained activity log (any alteration is detected)",
-		backups:  "Encrypted backups (age, %d recipient(s)) to %d destinations: %s",
-		noBackup: "No backup configured",
-		reset:    "Password reset by a one-time code sent by e-mail",
-		http:     "Pages kept out of search engines (noindex), strict content security policy",
+		tls:         "Encrypted connections (HTTPS/TLS)",
+		twoFactor:   "Second factor (TOTP) required for every user", twoFactorOpt: "Second factor (TOTP) offered to every user",
+		rights:  "Rights per module, action and type of information",
+		chain:   "Hash-chained activity log (any alteration is detected)",
+		backups: "Encrypted backups (age, %d recipient(s)) to %d destinations: %s",
+		reset:   "Password reset by a one-time code sent by e-mail",
+		http:    "Pages kept out of search engines (noindex), strict content security policy",
 		retentionFrom: map[string]string{"last_contact": "after the last contact", "end_of_relationship": "after the end of the relationship",
 			"document_date": "from the document's date", "entry_date": "from the entry", "expiry": "after expiry",
 			"closure": "after the account is closed"},

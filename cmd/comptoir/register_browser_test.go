@@ -57,8 +57,9 @@ func TestBrowserDemoRegister(t *testing.T) {
 		t.Errorf("controller and DPO: %q", got)
 	}
 	codes := b.strings(t, `[...document.querySelectorAll('#findings [data-code]')].map(f => f.dataset.code)`)
-	// The demo instance has no backup destination: the only thing to fix.
-	if strings.Join(codes, " ") != "backup_missing" {
+	// The demo runs on a laptop: no backup destination, no TLS, no hosting
+	// provider stated — the only things to fix.
+	if strings.Join(codes, " ") != "backup_missing tls_missing hosting_unknown" {
 		t.Errorf("findings on the demo register: %v", codes)
 	}
 	downloads := t.TempDir()
