@@ -94,6 +94,9 @@ var DefaultPolicies = []Policy{
 	{Key: ClosedAccounts, Category: []Category{Identity, ContactData, Professional}, Purpose: AccessControl,
 		From: "closure", Active: Period{Days: 30}, Action: Delete, Max: Period{Months: 3},
 		Law: "Registre (seed 000): fermeture du compte et suppression des informations; pièces comptables: 10 ans"},
+	{Key: RightsRequestsPolicy, Category: []Category{Identity, ContactData, Notes}, Purpose: RightsRequests,
+		From: "closure", Active: Period{Years: 1}, Archive: Period{Years: 4}, Action: Delete, Max: Period{Years: 6},
+		Law: "CNIL: preuve du traitement des demandes d'exercice des droits conservée pendant la prescription (5 ans, Code civil art. 2224)"},
 }
 
 // DefaultPolicy returns the default policy with key, and whether there is one.

@@ -15,7 +15,8 @@ import (
 var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "memberships", "idempotency_keys",
 	"mail_log", "roles", "invitations", "activity_heads", "support_grants", "contacts", "conversations", "cases",
 	"contact_addresses", "contact_views", "products", "sales_settings", "documents", "document_lines", "number_series",
-	"payments", "payment_allocations", "dunning_reminders", "product_suppliers"}
+	"payments", "payment_allocations", "dunning_reminders", "product_suppliers",
+	"privacy_requests", "privacy_request_contacts"}
 
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.
