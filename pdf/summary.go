@@ -13,7 +13,7 @@ type Summary struct {
 	Controller Party       // the business, controller of the data
 	Person     Party       // the person the data is about
 	Intro      []string
-	Columns    []Column    // e.g. what, count, purpose, basis, how long
+	Columns    []Column // e.g. what, count, purpose, basis, how long
 	Sections   []SummarySection
 	Notes      []string // recipients, rights, how to complain to the CNIL
 	Footer     []string
