@@ -96,6 +96,13 @@ type Request struct {
 	UpdatedAt       time.Time     `json:"updated_at"`
 }
 
+// RequestFilter selects requests for a list.
+type RequestFilter struct {
+	Open     bool  // only the open ones, soonest deadline first
+	BeforeID int64 // keyset: requests older than this one
+	Limit    int
+}
+
 // RequestInput is a new request, or the changes to one (nil: unchanged).
 type RequestInput struct {
 	Kind       *RequestKind `json:"kind"`

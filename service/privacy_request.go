@@ -15,7 +15,6 @@ import (
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/identity"
 	"github.com/comptoir/comptoir/privacy"
-	"github.com/comptoir/comptoir/storage"
 )
 
 // A data subject's request is recorded, its requester's identity checked
@@ -69,7 +68,7 @@ func (s *Service) PrivacyRequest(ctx context.Context, id int64) (privacy.Request
 }
 
 // PrivacyRequests lists requests: the open ones by deadline, or all newest first.
-func (s *Service) PrivacyRequests(ctx context.Context, f storage.PrivacyRequestFilter) ([]privacy.Request, error) {
+func (s *Service) PrivacyRequests(ctx context.Context, f privacy.RequestFilter) ([]privacy.Request, error) {
 	if err := access.Require(ctx, access.Privacy, access.View); err != nil {
 		return nil, err
 	}
@@ -355,4 +354,57 @@ func removeID(ids []int64, id int64) []int64 {
 		}
 	}
 	return out
+}
+
+// RequestPatch is a change to a request through the API: its recorded
+// fields, contacts to link or unlink, a note, a new status with its answer.
+type RequestPatch struct {
+	privacy.RequestInput
+	LinkContacts   []int64                `json:"link_contact_ids"`
+	UnlinkContacts []int64                `json:"unlink_contact_ids"`
+	Note           *string                `json:"note"`
+	Status         *privacy.RequestStatus `json:"status"`
+	Answer         *string                `json:"answer"`
+}
+
+// PatchPrivacyRequest applies p in one transaction, in that order: the
+// fields, the links, the note, the status.
+func (s *Service) PatchPrivacyRequest(ctx context.Context, id int64, p RequestPatch) (privacy.Request, error) {
+	const op = "service.PatchPrivacyRequest"
+	if err := access.Require(ctx, access.Privacy, access.Edit); err != nil {
+		return privacy.Request{}, err
+	}
+	var out privacy.Request
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if out, err = s.UpdatePrivacyRequest(ctx, id, p.RequestInput); err != nil {
+			return err
+		}
+		for _, c := range p.LinkContacts {
+			if out, err = s.LinkRequestContact(ctx, id, c, true); err != nil {
+				return err
+			}
+		}
+		for _, c := range p.UnlinkContacts {
+			if out, err = s.LinkRequestContact(ctx, id, c, false); err != nil {
+				return err
+			}
+		}
+		if p.Note != nil {
+			if out, err = s.NoteOnRequest(ctx, id, *p.Note); err != nil {
+				return err
+			}
+		}
+		if p.Status != nil {
+			answer := ""
+			if p.Answer != nil {
+				answer = *p.Answer
+			}
+			if out, err = s.AnswerPrivacyRequest(ctx, id, *p.Status, answer); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, errs.Wrap(op, err)
 }

@@ -77,16 +77,9 @@ func (db *DB) PrivacyRequest(ctx context.Context, id int64) (privacy.Request, er
 	return r, err
 }
 
-// PrivacyRequestFilter selects requests for the list.
-type PrivacyRequestFilter struct {
-	Open     bool // only the open ones
-	BeforeID int64
-	Limit    int
-}
-
 // ListPrivacyRequests lists the current account's requests, newest first;
 // the open ones by deadline when f.Open.
-func (db *DB) ListPrivacyRequests(ctx context.Context, f PrivacyRequestFilter) ([]privacy.Request, error) {
+func (db *DB) ListPrivacyRequests(ctx context.Context, f privacy.RequestFilter) ([]privacy.Request, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err

@@ -54,6 +54,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForSales(mux)
 	s.routesForSalesExtras(mux)
 	s.routesForPurchases(mux)
+	s.routesForPrivacyRequests(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

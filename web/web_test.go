@@ -27,6 +27,7 @@ import (
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/password"
+	"github.com/comptoir/comptoir/privacy"
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -135,6 +136,10 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"sales_settings":     sampleSettingsPage(s, owner(p)),
 			"purchases_to_pay":   samplePurchasePage(owner(p), "purchases_to_pay", at),
 			"supplier_statement": samplePurchasePage(owner(p), "supplier_statement", at),
+			"privacy_requests":   samplePrivacyRequests(p, at, errorsShown),
+			"privacy_request":    samplePrivacyRequest(owner(p), at),
+			"privacy_erase":      &privacyErasePage{Page: p, Req: privacy.Request{ID: 3}, Preview: sampleReport(), Kept: 1, Deleted: 2},
+			"privacy_lookup":     &privacyLookupPage{Page: p, Query: "zoe@example.net", Found: &privacy.Lookup{Contacts: []privacy.Match{samplePrivacyMatch()}, Members: []privacy.MemberMatch{{Email: "zoe@example.net", Role: "sales"}}, MailLog: 2}},
 			"password_reset":     &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		if len(pages) != len(pageNames) {
