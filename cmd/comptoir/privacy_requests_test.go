@@ -117,6 +117,12 @@ func TestPrivacyRequestsWalkthroughAPI(t *testing.T) {
 			if page.Find("#report tbody tr").Length() < 3 || page.Find(`#contacts [data-linked] .badge`).Length() != 1 {
 				t.Errorf("request page: %s", page.Find("main").Text())
 			}
+			if doc(t, a.get(A.Browser, "/contacts/"+c)).Find("#erased").Length() != 1 {
+				t.Error("the contact's page does not say the person was erased")
+			}
+			if doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find("#restricted").Length() != 1 {
+				t.Error("the kept invoice's page does not say it is restricted")
+			}
 			if r := a.post(A.Browser, "/privacy/requests/"+eid+"/answer", url.Values{"status": {"answered"}, "answer": {"Effacement fait."}}); r.Status != 303 {
 				t.Errorf("answer in the UI: %d", r.Status)
 			}
