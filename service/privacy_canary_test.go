@@ -3,7 +3,6 @@ package service_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -86,7 +85,7 @@ func TestErasureCanary(t *testing.T) {
 				{"attachments", `SELECT a.id FROM attachments a JOIN documents d ON d.account_id = a.account_id AND d.id = a.document_id WHERE d.restricted`},
 				{"payments", `SELECT id FROM payments WHERE contact_id = ` + strconv.FormatInt(c.ID, 10)},
 			} {
-				for _, id := range ids(t, raw, q.query) {
+				for _, id := range storagetest.Strings(t, raw, q.query) {
 					held[q.table][id] = true
 				}
 			}
@@ -94,12 +93,12 @@ func TestErasureCanary(t *testing.T) {
 				t.Errorf("held records %v: want the invoice, its order and quote, the bill and its file", held)
 			}
 			stillHeld := 0
-			for _, hit := range scanDatabase(t, raw, e.Name, needles) {
-				if hit.table == "privacy_requests" || held[hit.table][hit.id] {
+			for _, hit := range storagetest.Find(t, raw, e.Name, needles) {
+				if hit.Table == "privacy_requests" || held[hit.Table][hit.ID] {
 					stillHeld++
 					continue
 				}
-				t.Errorf("%s row %s column %s still holds %q: %.200s", hit.table, hit.id, hit.column, hit.needle, hit.value)
+				t.Errorf("%s row %s column %s still holds %q: %.200s", hit.Table, hit.ID, hit.Column, hit.Needle, hit.Value)
 			}
 			if stillHeld == 0 {
 				t.Error("the scan found the canary nowhere, not even in the held invoice: it reads nothing")
@@ -218,91 +217,6 @@ func canaryRecords(t *testing.T, s *service.Service, ctx context.Context, c crm.
 	})
 	must(err)
 	return map[string]bool{kept.Checksum: true}
-}
-
-type hit struct{ table, id, column, needle, value string }
-
-// scanDatabase reads every column of every table of the schema, the
-// search index's own tables included, for the needles.
-func scanDatabase(t *testing.T, raw *sql.DB, engine string, needles []string) []hit {
-	t.Helper()
-	query := `SELECT name FROM sqlite_master WHERE type = 'table'`
-	if engine == "postgres" {
-		query = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
-	}
-	tables := ids(t, raw, query)
-	if len(tables) < 30 {
-		t.Fatalf("read %d tables only", len(tables))
-	}
-	var out []hit
-	for _, table := range tables {
-		rows, err := raw.Query(`SELECT * FROM ` + table)
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			id := ""
-			for i, col := range cols {
-				if col == "id" {
-					id = text(vals[i])
-				}
-			}
-			for i, col := range cols {
-				v := strings.ToLower(text(vals[i]))
-				for _, n := range needles {
-					if strings.Contains(v, strings.ToLower(n)) {
-						out = append(out, hit{table, id, col, n, v})
-					}
-				}
-			}
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-	}
-	return out
-}
-
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case []byte:
-		return string(x)
-	case string:
-		return x
-	case time.Time:
-		return x.UTC().Format(time.RFC3339)
-	}
-	return fmt.Sprint(v)
-}
-
-func ids(t *testing.T, raw *sql.DB, query string) []string {
-	t.Helper()
-	rows, err := raw.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v any
-		if err := rows.Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, text(v))
-	}
-	return out
 }
 
 // luhnComplete appends the digit that makes prefix pass the Luhn check.

@@ -109,7 +109,7 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 		for _, f := range z.File {
 			rc, _ := f.Open()
 			got[f.Name], _ = io.ReadAll(rc)
-			rc.Close()
+			_ = rc.Close()
 		}
 		var data struct {
 			People []service.PersonCopy `json:"people"`
