@@ -84,38 +84,56 @@ func merge(into *privacy.Report, r privacy.Report) {
 // EraseForRequest executes an erasure request: each linked contact is
 // erased (EraseContact, as the declaration says), the report is stored on
 // the request and returned. The requester's identity must be checked. A
-// contact already erased is skipped. The request stays open for the answer.
+// contact already erased is skipped. The erasures and the report commit
+// together. The request stays open for the answer.
 func (s *Service) EraseForRequest(ctx context.Context, id int64) (privacy.Request, error) {
 	const op = "service.EraseForRequest"
 	if err := access.Require(ctx, access.Privacy, access.Delete); err != nil {
 		return privacy.Request{}, err
 	}
-	r, err := s.actOn(ctx, op, id, true, privacy.ErasureRequest)
-	if err != nil {
-		return r, errs.Wrap(op, err)
-	}
-	var report privacy.Report
-	if r.Report != nil {
-		report = *r.Report
-	}
-	erased := 0
-	for _, cid := range r.ContactIDs {
-		rep, err := s.EraseContact(ctx, cid, fmt.Sprintf("data-subject request #%d", r.ID))
-		if errs.Is(err, errs.Conflict) || errs.Is(err, errs.NotFound) {
-			continue
-		}
+	var out privacy.Request
+	var files []string
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.actOn(ctx, op, id, true, privacy.ErasureRequest)
 		if err != nil {
-			return r, errs.Wrap(op, err)
+			return err
 		}
-		merge(&report, rep)
-		erased++
-	}
-	return s.changeRequest(ctx, op, id, access.Delete, func(ctx context.Context, r *privacy.Request, _ account.Account) (string, error) {
+		var report privacy.Report
+		if r.Report != nil {
+			report = *r.Report
+		}
+		erased := 0
+		for _, cid := range r.ContactIDs {
+			c, err := s.db.Contact(ctx, cid)
+			if errs.Is(err, errs.NotFound) || (err == nil && c.ErasedAt != nil) {
+				continue // erased already
+			}
+			if err != nil {
+				return err
+			}
+			rep, gone, err := s.eraseContact(ctx, cid, fmt.Sprintf("data-subject request #%d", r.ID))
+			if err != nil {
+				return err
+			}
+			merge(&report, rep)
+			files = append(files, gone...)
+			erased++
+		}
 		r.Report = &report
 		r.Note(s.db.Now(ctx), fmt.Sprintf("%d contact record(s) erased: %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
 			erased, report.Count(privacy.Deleted), report.Count(privacy.Anonymised), report.Count(privacy.Redacted), report.Count(privacy.Kept)))
-		return fmt.Sprintf("erasure executed on %d contact record(s)", erased), nil
+		if err := s.db.SavePrivacyRequest(ctx, &r); err != nil {
+			return err
+		}
+		out = r
+		return s.record(ctx, activity.Entry{Module: string(access.Privacy), Action: activity.Update, RecordType: requestRecord,
+			RecordID: r.ID, Summary: requestSummary(r, fmt.Sprintf("erasure executed on %d contact record(s)", erased))})
 	})
+	if err != nil {
+		return out, errs.Wrap(op, err)
+	}
+	s.removeUnused(ctx, files)
+	return out, nil
 }
 
 // ObjectForRequest honours an objection to marketing: each linked contact's
