@@ -1,11 +1,14 @@
 package web
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/privacy"
+	"github.com/comptoir/comptoir/service"
 )
 
 func sampleReport() privacy.Report {
@@ -56,4 +59,38 @@ func TestRequestUrgency(t *testing.T) {
 	if !strings.Contains(samplePrivacyMatch().Name, "Zoé") {
 		t.Fatal("sample")
 	}
+}
+
+// FuzzDecodePrivacyRequest feeds arbitrary bodies to a request's PATCH
+// and POST: decoding and validation fail only with client errors, and a
+// request that validates has a due date one month after its receipt.
+func FuzzDecodePrivacyRequest(f *testing.F) {
+	for _, s := range []string{`{}`, `{"kind":"access","requester_name":"Zoé","requester_email":"Z@x.fr","channel":"email"}`,
+		`{"kind":"erasure","requester_name":"A","channel":"post","received_on":"2028-01-31","link_contact_ids":[1,2]}`,
+		`{"status":"answered","answer":"ok"}`, `{"received_on":"2026-02-30"}`, `{"kind":1}`, `[`, `null`, `{"account_id":2}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var in service.RequestPatch
+		r := httptest.NewRequest("PATCH", "/api/v1/privacy/requests/1", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if err := decodeJSON(httptest.NewRecorder(), r, &in); err != nil {
+			if !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.TooLarge) {
+				t.Fatalf("body %q: %v is not a client error", body, err)
+			}
+			return
+		}
+		req := privacy.Request{ReceivedOn: "2026-01-31"}
+		in.Apply(&req)
+		if err := req.Validate(); err != nil {
+			if !errs.Is(err, errs.Invalid) {
+				t.Fatalf("body %q: %v is not a client error", body, err)
+			}
+			return
+		}
+		received, _ := time.Parse(time.DateOnly, req.ReceivedOn)
+		if due, _ := time.Parse(time.DateOnly, req.DueOn); !due.After(received) || due.After(received.AddDate(0, 1, 0)) {
+			t.Fatalf("received %s, due %s", req.ReceivedOn, req.DueOn)
+		}
+	})
 }
