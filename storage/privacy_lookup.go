@@ -18,13 +18,15 @@ import (
 // costs the same in an account of a thousand contacts or a million.
 
 // ContactsByPhoneKey returns the contacts with that phone (crm PhoneKey).
+// The redundant phone_key <> '' lets the planner use the partial index
+// contacts_phone, whose condition a bound parameter cannot imply.
 func (db *DB) ContactsByPhoneKey(ctx context.Context, key string, limit int) ([]crm.Contact, error) {
 	acc, err := scope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts
-		WHERE account_id = $1 AND phone_key = $2 ORDER BY id LIMIT $3`, acc, key, limit)
+		WHERE account_id = $1 AND phone_key = $2 AND phone_key <> '' ORDER BY id LIMIT $3`, acc, key, limit)
 	if err != nil {
 		return nil, dbErr("storage.ContactsByPhoneKey", err)
 	}
