@@ -98,16 +98,33 @@ func (s *Server) apiPrivacyExport(w http.ResponseWriter, r *http.Request) error 
 	return s.writeExport(w, r, id)
 }
 
-// writeExport streams a request's ZIP: the headers are set before the
-// first byte, which the service writes only once every check passed.
+// writeExport streams a request's ZIP; the service writes its first byte
+// only once every check passed.
 func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, id int64) error {
 	req, err := s.svc.PrivacyRequest(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+service.ExportName(req)+`"`)
-	return s.svc.ExportForRequest(r.Context(), id, w)
+	return s.svc.ExportForRequest(r.Context(), id, &lazyHeaders{w: w, set: func(h http.Header) {
+		h.Set("Content-Type", "application/zip")
+		h.Set("Content-Disposition", `attachment; filename="`+service.ExportName(req)+`"`)
+	}})
+}
+
+// lazyHeaders sets a download's headers with its first byte, so that a
+// refusal before it is rendered as the error it is, not saved as the file.
+type lazyHeaders struct {
+	w    http.ResponseWriter
+	set  func(http.Header)
+	done bool
+}
+
+func (l *lazyHeaders) Write(p []byte) (int, error) {
+	if !l.done {
+		l.done = true
+		l.set(l.w.Header())
+	}
+	return l.w.Write(p)
 }
 
 func (s *Server) apiPrivacyReport(w http.ResponseWriter, r *http.Request) error {

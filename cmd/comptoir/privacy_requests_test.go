@@ -63,6 +63,9 @@ func TestPrivacyRequestsWalkthroughAPI(t *testing.T) {
 				scenario{name: "send the code", method: "POST", path: "/api/v1/privacy/requests/" + id + "/code", as: "A", status: 200,
 					contains: []string{`"codes_sent":1`}, activity: []string{"privacy update privacy_request"}},
 			)
+			if r := a.get(A.Browser, "/privacy/requests/"+id+"/export"); r.Status != 409 || r.Header.Get("Content-Disposition") != "" {
+				t.Errorf("the page's download before the identity check: %d %q", r.Status, r.Header.Get("Content-Disposition"))
+			}
 			code := eightDigits.FindString(smtp.WaitFor(t, "alice.durand@example.fr").Subject)
 			if code == "" {
 				t.Fatal("no code e-mailed")
