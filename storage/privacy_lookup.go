@@ -18,7 +18,7 @@ import (
 // costs the same in an account of a thousand contacts or a million.
 
 // ContactsByPhoneKey returns the contacts with that phone (crm PhoneKey).
-// The redundant phone_key <> ” lets the planner use the partial index
+// The redundant non-empty condition lets the planner use the partial index
 // contacts_phone, whose condition a bound parameter cannot imply.
 func (db *DB) ContactsByPhoneKey(ctx context.Context, key string, limit int) ([]crm.Contact, error) {
 	acc, err := scope(ctx)
