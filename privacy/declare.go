@@ -55,6 +55,7 @@ const (
 	AccessControl      Purpose = "access_control"      // users, sessions, passwords, rights
 	Traceability       Purpose = "traceability"        // the activity log, deliveries of e-mail, security
 	Compliance         Purpose = "compliance"          // the GDPR's own records: the register of processing activities
+	RightsRequests     Purpose = "rights_requests"     // handling data subjects' requests, and the proof of it
 )
 
 // Basis is the legal basis of a processing (GDPR Article 6(1)).
@@ -179,6 +180,16 @@ var Fields = concat(
 		Bank, "holder", "iban", "bic"),
 	table("register_versions", Business, Compliance, LegalObligation, Hold,
 		ContactData, "body", "base"),
+	// A data subject's request is kept as the proof that it was handled
+	// (CNIL: for the prescription period, 5 years from its closing, see
+	// the rights_requests retention policy), also after the person is
+	// erased: erasure keeps it (Hold) and the identity code goes.
+	table("privacy_requests", Person, RightsRequests, LegalObligation, Hold,
+		Identity, "requester_name",
+		ContactData, "requester_email", "requester_phone",
+		Notes, "details", "extension_reason", "verification_note", "notes", "answer", "report"),
+	table("privacy_requests", Person, RightsRequests, LegalObligation, Blank,
+		Credentials, "code_hash"),
 	table("operators", Operator, AccessControl, Contract, DeleteRow,
 		ContactData, "email",
 		Credentials, "password_hash"),
@@ -235,6 +246,10 @@ var NotPersonal = map[string][]string{
 	"sessions":            {"token_hash", "user_id", "account_id", "created_at", "expires_at", "mfa_pending", "support_grant_id"},
 	"support_grants":      {"id", "account_id", "granted_by", "role", "created_at", "expires_at", "revoked_at"},
 	"users":               {"id", "locale", "created_at", "updated_at", "disabled_at", "email_verified_at", "totp_enabled_at", "totp_last_step"},
+
+	// Data subjects' requests (privacy/request.go).
+	"privacy_requests":         {"id", "account_id", "kind", "status", "channel", "received_on", "due_on", "extended_due_on", "code_expires_at", "code_attempts", "code_sent_at", "codes_sent", "verified_at", "verified_by", "answered_at", "closed_at", "created_by", "created_at", "updated_at"},
+	"privacy_request_contacts": {"account_id", "request_id", "contact_id"},
 }
 
 // Internal tables are the database's and the migration tool's own, and the

@@ -106,6 +106,9 @@ var DefaultPolicies = []Policy{
 	{Key: OrphanFiles, Category: []Category{Purchases}, Purpose: SupplierManagement,
 		From: "upload", Active: Period{Days: 1}, Action: Delete, Max: Period{Days: 30},
 		Law: "Minimisation (RGPD art. 5(1)(e)): un fichier qu'aucune pièce ne cite plus"},
+	{Key: RightsRequestsPolicy, Category: []Category{Identity, ContactData, Notes}, Purpose: RightsRequests,
+		From: "closure", Active: Period{Years: 1}, Archive: Period{Years: 4}, Action: Delete, Max: Period{Years: 6},
+		Law: "CNIL: preuve du traitement des demandes d'exercice des droits conservée pendant la prescription (5 ans, Code civil art. 2224)"},
 }
 
 // DefaultPolicy returns the default policy with key, and whether there is one.

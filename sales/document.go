@@ -154,6 +154,10 @@ type Document struct {
 	ContactName    string       `json:"contact_name,omitempty"`
 	OriginNumber   string       `json:"origin_number,omitempty"`
 	PaymentRefence string       `json:"-"`
+
+	// Restricted: kept under a legal hold after its person was erased,
+	// seen only by those with the privacy right.
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 // Balance is what is left to pay on an invoice, or to refund on a credit
@@ -333,6 +337,9 @@ type Filter struct {
 	// (the "to pay" list); AfterID is then not used.
 	ByDueDate bool
 	Limit     int
+	// Restricted also lists the documents restricted after their person's
+	// erasure; the service sets it for those with the privacy right.
+	Restricted bool
 }
 
 // String is the plain form of a percentage, "12.5".

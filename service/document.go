@@ -53,6 +53,11 @@ func reach(ctx context.Context, get func(context.Context, int64) (sales.Document
 	if access.From(ctx).ScopeOf(moduleOf(d.Kind)) == access.Own && d.CreatedBy != identity.ActorFrom(ctx).UserID {
 		return sales.Document{}, errs.E("service.Document", errs.NotFound, "not found")
 	}
+	// A document kept under a legal hold after its person's erasure is
+	// seen only with the privacy right; to others it does not exist.
+	if d.Restricted && !access.From(ctx).Can(access.Privacy, access.View) {
+		return sales.Document{}, errs.E("service.Document", errs.NotFound, "not found")
+	}
 	return d, nil
 }
 
@@ -96,6 +101,7 @@ func (s *Service) Documents(ctx context.Context, f sales.Filter) ([]sales.Docume
 	if access.From(ctx).ScopeOf(m) == access.Own {
 		f.CreatedBy = identity.ActorFrom(ctx).UserID
 	}
+	f.Restricted = access.From(ctx).Can(access.Privacy, access.View)
 	if (f.Status == sales.Overdue || f.Status == sales.Expired) && f.Today == "" {
 		acc, err := s.db.Account(ctx)
 		if err != nil {

@@ -26,30 +26,37 @@ func (s *Service) EraseContact(ctx context.Context, id int64, why string) (priva
 	var report privacy.Report
 	var files []string
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		er, err := s.db.EraseContact(ctx, id)
-		if err != nil {
-			return err
-		}
-		pin, err := s.db.PinOf(ctx, er.Log)
-		if err != nil {
-			return err
-		}
-		summary := fmt.Sprintf("contact #%d erased (%s): %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
-			id, why, er.Report.Count(privacy.Deleted), er.Report.Count(privacy.Anonymised),
-			er.Report.Count(privacy.Redacted), er.Report.Count(privacy.Kept))
-		entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "erase", RecordType: "erasure",
-			RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
-		if err != nil {
-			return err
-		}
-		report, files = er.Report, er.Files
-		return s.db.RedactActivity(ctx, er.Log, entry)
+		var err error
+		report, files, err = s.eraseContact(ctx, id, why)
+		return err
 	})
 	if err != nil {
 		return privacy.Report{}, errs.Wrap(op, err)
 	}
 	s.removeUnused(ctx, files)
 	return report, nil
+}
+
+// eraseContact is EraseContact in the caller's transaction; the caller
+// removes the returned files once it commits.
+func (s *Service) eraseContact(ctx context.Context, id int64, why string) (privacy.Report, []string, error) {
+	er, err := s.db.EraseContact(ctx, id)
+	if err != nil {
+		return privacy.Report{}, nil, err
+	}
+	pin, err := s.db.PinOf(ctx, er.Log)
+	if err != nil {
+		return privacy.Report{}, nil, err
+	}
+	summary := fmt.Sprintf("contact #%d erased (%s): %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
+		id, why, er.Report.Count(privacy.Deleted), er.Report.Count(privacy.Anonymised),
+		er.Report.Count(privacy.Redacted), er.Report.Count(privacy.Kept))
+	entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "erase", RecordType: "erasure",
+		RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
+	if err != nil {
+		return privacy.Report{}, nil, err
+	}
+	return er.Report, er.Files, s.db.RedactActivity(ctx, er.Log, entry)
 }
 
 // removeUnused deletes from the file store the contents no attachment of

@@ -221,9 +221,9 @@ func (s *Service) steps(ctx context.Context, asOf time.Time) ([]step, error) {
 				return int(n), err
 			}})
 	}
-	for _, key := range []string{privacy.MailLog, privacy.SessionsPolicy, privacy.Invitations, privacy.ReplayCache} {
+	for _, key := range []string{privacy.MailLog, privacy.SessionsPolicy, privacy.Invitations, privacy.ReplayCache, privacy.RightsRequestsPolicy} {
 		p := pol[key]
-		period := p.Active
+		period := p.Total()
 		if key == privacy.ReplayCache && period.ApproxDays() < 1 {
 			period = privacy.Period{Days: 1} // never within the replay window (storage.IdempotencyTTL)
 		}
@@ -271,6 +271,8 @@ func targetOf(key string) string {
 		return "mail_log"
 	case privacy.ReplayCache:
 		return "idempotency_keys"
+	case privacy.RightsRequestsPolicy:
+		return "privacy_requests"
 	}
 	return key
 }

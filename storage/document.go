@@ -18,7 +18,7 @@ const documentColumns = `d.id, d.kind, d.status, d.number, d.contact_id, d.buyer
 	d.title, d.issue_date, d.delivery_date, d.due_date, d.valid_until, d.payment_terms, d.discount, d.exemption,
 	d.operation, d.vat_on_debits, d.notes, d.locale, d.currency, d.net_total, d.vat_total, d.gross_total, d.paid,
 	d.credited, d.dunning_paused, d.dunning_level, d.created_by, d.created_at, d.updated_at, d.issued_at, d.sent_at,
-	d.sent_to, d.mail_status, d.supplier_number`
+	d.sent_to, d.mail_status, d.supplier_number, d.restricted`
 
 func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 	var d sales.Document
@@ -28,7 +28,7 @@ func scanDocument(row interface{ Scan(...any) error }) (sales.Document, error) {
 		&d.Title, &d.IssueDate, &d.DeliveryDate, &d.DueDate, &d.ValidUntil, &d.PaymentTerms, &d.Discount, &d.Exemption,
 		&d.Operation, &d.VATOnDebits, &d.Notes, &d.Locale, &d.Currency, &d.NetTotal, &d.VATTotal, &d.GrossTotal, &d.Paid,
 		&d.Credited, &d.DunningPaused, &d.DunningLevel, &d.CreatedBy, utc(&d.CreatedAt), utc(&d.UpdatedAt),
-		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt), &d.SentTo, &d.MailStatus, &d.SupplierNumber)
+		nullUTC(&d.IssuedAt), nullUTC(&d.SentAt), &d.SentTo, &d.MailStatus, &d.SupplierNumber, &d.Restricted)
 	if err != nil {
 		return d, err
 	}
@@ -351,6 +351,9 @@ func (db *DB) ListDocuments(ctx context.Context, f sales.Filter) ([]sales.Docume
 		c.add("d.status = 'issued' AND d.valid_until <> '' AND d.valid_until < ?", f.Today)
 	default:
 		c.add("d.status = ?", f.Status)
+	}
+	if !f.Restricted {
+		c.add("NOT d.restricted")
 	}
 	if f.ContactID != 0 {
 		c.add("d.contact_id = ?", f.ContactID)

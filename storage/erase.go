@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -253,7 +254,7 @@ func (e *eraser) logs(c crm.Contact) error {
 		}
 		e.report.Add(privacy.Line{Table: "mail_log", Count: n, Outcome: privacy.Redacted, Reason: privacy.ReasonMailLog})
 	}
-	mentions := func(cols ...string) (string, []any) {
+	mentions := func(names []string, cols ...string) (string, []any) {
 		var ors []string
 		var args []any
 		for _, name := range names {
@@ -279,6 +280,17 @@ func (e *eraser) logs(c crm.Contact) error {
 			ors = append(ors, "instr(body, CAST("+ph+" AS BLOB)) > 0")
 		}
 	}
+	// A cached answer about one of the person's records names them by id
+	// even when no name is in it (an exchange logged through the API).
+	for _, tail := range []string{",", "}"} {
+		args = append(args, `"contact_id":`+strconv.FormatInt(e.id, 10)+tail)
+		ph := "$" + strconv.Itoa(len(args)+1)
+		if e.db.engine == Postgres {
+			ors = append(ors, "position(convert_to("+ph+", 'UTF8') in body) > 0")
+		} else {
+			ors = append(ors, "instr(body, CAST("+ph+" AS BLOB)) > 0")
+		}
+	}
 	if len(ors) > 0 {
 		n, err := e.exec(op, `DELETE FROM idempotency_keys WHERE account_id = $1 AND (`+strings.Join(ors, " OR ")+`)`, args...)
 		if err != nil {
@@ -286,14 +298,24 @@ func (e *eraser) logs(c crm.Contact) error {
 		}
 		e.report.Add(privacy.Line{Table: "idempotency_keys", Count: n, Outcome: privacy.Deleted, Reason: privacy.ReasonReplayCache})
 	}
-	cond, args := mentions("query")
-	n, err := e.exec(op, `DELETE FROM contact_views WHERE account_id = $1 AND `+cond, args...)
+	// A saved search names a person by what the search box takes: a last
+	// or first name alone, folded as the list's query keeps it.
+	searched := append(slices.Clone(names), privacy.Identifiers(c.LastName, c.FirstName, crm.SearchKey(c.LastName), crm.SearchKey(c.FirstName))...)
+	cond, args := mentions(searched, "query", "name")
+	views, err := e.ids(op, `SELECT id FROM contact_views WHERE account_id = $1 AND `+cond, args...)
 	if err != nil {
 		return err
 	}
+	n := 0
+	if len(views) > 0 {
+		if n, err = e.exec(op, `DELETE FROM contact_views WHERE account_id = $1 AND id IN (`+idList(anys(views))+`)`); err != nil {
+			return err
+		}
+		e.touch("contact_view", views...)
+	}
 	e.report.Add(privacy.Line{Table: "contact_views", Count: n, Outcome: privacy.Deleted, Reason: privacy.ReasonSavedView})
 	e.touch("contact", e.id)
-	cond, args = mentions("summary", "changes")
+	cond, args = mentions(names, "summary", "changes")
 	ors = nil
 	for typ, ids := range e.records {
 		args = append(args, typ)

@@ -557,6 +557,8 @@ var expiring = map[string]struct{ table, cond string }{
 	privacy.SessionsPolicy: {"sessions", "expires_at < $2"},
 	privacy.Invitations:    {"invitations", "expires_at < $2"},
 	privacy.ReplayCache:    {"idempotency_keys", "created_at < $2"},
+	// A request's proof is kept from its closing; an open one never goes.
+	privacy.RightsRequestsPolicy: {"privacy_requests", "closed_at < $2"},
 }
 
 // ExpiredCount counts the current account's rows of policy key (mail log,

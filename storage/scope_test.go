@@ -16,7 +16,8 @@ var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "membersh
 	"mail_log", "roles", "invitations", "activity_heads", "support_grants", "contacts", "conversations", "cases",
 	"contact_addresses", "contact_views", "products", "sales_settings", "documents", "document_lines", "number_series",
 	"payments", "payment_allocations", "dunning_reminders", "product_suppliers",
-	"register_versions", "breaches", "account_closures", "retention_policies", "retention_runs"}
+	"register_versions", "breaches", "account_closures", "retention_policies", "retention_runs",
+	"privacy_requests", "privacy_request_contacts"}
 
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.

@@ -122,7 +122,8 @@ func (f formErrors) Err(field string) string { return f[field] }
 var pageNames = []string{"home", "login", "account", "bank_accounts", "bank_account", "activity", "error",
 	"password_forgot", "password_reset", "users", "roles", "explain", "invitation", "signup", "verify_email", "me", "login_2fa", "totp_setup", "operator_login", "operator", "contacts", "contact", "agenda", "calendar", "support", "case", "contact_import", "merge", "products", "product", "product_import",
 	"sales", "sales_editor", "sales_document", "sales_settings", "sales_send", "sales_reminders", "sales_dashboard",
-	"purchases_to_pay", "supplier_statement"}
+	"purchases_to_pay", "supplier_statement",
+	"privacy_requests", "privacy_request", "privacy_erase", "privacy_lookup"}
 
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"dict": dict}

@@ -55,6 +55,8 @@ var privacySections = []privacySection{
 	{"privacy.register", "privacy.register_help", "/privacy/register"},
 	{"privacy.retention", "privacy.retention_help", "/privacy/retention"},
 	{"privacy.requests", "privacy.requests_help", "/privacy/requests"},
+	{"privacy.lookup", "privacy.lookup_help", "/privacy/lookup"},
+	{"privacy.archive", "privacy.archive_help", "/privacy/archive"},
 	{"privacy.breaches", "privacy.breaches_help", "/privacy/breaches"},
 	{"privacy.account", "privacy.account_help", "/privacy/account"},
 }

@@ -58,6 +58,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.routesForAccountClosure(mux)
 	s.routesForBreaches(mux)
 	s.routesForRetention(mux)
+	s.routesForPrivacyRequests(mux)
 
 	// JSON API, described by /api/v1/openapi.json.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

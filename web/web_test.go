@@ -27,6 +27,7 @@ import (
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
 	"github.com/comptoir/comptoir/password"
+	"github.com/comptoir/comptoir/privacy"
 	"github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
 	"github.com/comptoir/comptoir/storage/storagetest"
@@ -88,7 +89,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"contacts": &contactsPage{Page: p, Filter: contactQuery{Query: "x", City: "Pau"}, Next: "q=x&after=3", Errors: errorsShown, Items: []crm.Contact{{ID: 1, Kind: "person", FirstName: "Lou", IsClient: true, Tags: []string{"bio"}}},
 				Views: []crm.SavedView{{ID: 1, Name: "Pau", Query: "city=Pau&q=x"}, {ID: 2, Name: "<b>Bio</b>", Query: "tag=bio"}}, ViewName: "x",
 				ViewErrors: fieldErrors(errs.Fields{{Field: "name", Code: "too_long"}, {Field: "query", Code: "unknown_filter"}}.Err("t"))},
-			"contact": &contactPage{Page: owner(p), Sales: &clientSales{Paused: true, CanPause: true, Documents: []salesRow{{Document: sampleDocument(at), Shown: sales.Overdue}, {Document: sales.Document{ID: 9, Kind: sales.Quote, Status: sales.Draft}, Shown: sales.Draft}}}, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
+			"contact": &contactPage{Page: owner(p), Sales: &clientSales{Paused: true, CanPause: true, Documents: []salesRow{{Document: sampleDocument(at), Shown: sales.Overdue}, {Document: sales.Document{ID: 9, Kind: sales.Quote, Status: sales.Draft}, Shown: sales.Draft}}}, Civilities: crm.Civilities, SeesBank: true, SeesNotes: true, Errors: errorsShown, Form: crm.Contact{ID: 2, Kind: "company", CompanyName: "<b>X</b>", ConsentAt: &at, BecameClientAt: &at, ErasedAt: &at}, History: []activity.Entry{{At: at, Action: "create", RecordType: "contact"}}, Kinds: crm.ConversationKinds,
 				ConversationErrors: errorsShown, Timeline: []crm.Conversation{{ID: 1, Kind: "task", Subject: "Rappeler", DueAt: &at, RemindAt: &at}, {ID: 2, Kind: "appointment", At: at, DurationMin: 30, Place: "Boutique"}}},
 			"agenda": &agendaPage{Page: p, Days: 7, Items: []crm.Conversation{{ID: 1, Kind: "task", Subject: "x", ContactName: "Lou"}, {ID: 2, Kind: "appointment", At: at, DurationMin: 60}}},
 			"calendar": &calendarPage{Page: p, CanAll: true, All: true, Label: "novembre 2026", Prev: "/calendar?month=2026-10", Next: "/calendar?month=2026-12", Here: "/calendar", MonthLink: "/calendar?week=2026-11-01",
@@ -135,6 +136,10 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			"sales_settings":     sampleSettingsPage(s, owner(p)),
 			"purchases_to_pay":   samplePurchasePage(owner(p), "purchases_to_pay", at),
 			"supplier_statement": samplePurchasePage(owner(p), "supplier_statement", at),
+			"privacy_requests":   samplePrivacyRequests(p, at, errorsShown),
+			"privacy_request":    samplePrivacyRequest(owner(p), at),
+			"privacy_erase":      &privacyErasePage{Page: p, Req: privacy.Request{ID: 3}, Preview: sampleReport(), Kept: 1, Deleted: 2},
+			"privacy_lookup":     &privacyLookupPage{Page: p, Query: "zoe@example.net", Found: &privacy.Lookup{Contacts: []privacy.Match{samplePrivacyMatch()}, Members: []privacy.MemberMatch{{Email: "zoe@example.net", Role: "sales"}}, MailLog: 2}},
 			"password_reset":     &passwordResetPage{Page: p, Errors: fieldErrors(errs.Fields{{Field: "code", Code: "bad_reset_code"}, {Field: "password", Code: "password_too_common"}}.Err("t"))},
 		}
 		maps.Copy(pages, samplePrivacyPages(owner(p), at))
@@ -393,7 +398,7 @@ func sampleDocument(at time.Time) sales.Document {
 	d := sales.Document{ID: 4, Kind: sales.Invoice, Status: sales.Issued, Number: "F-2026-0001", ContactID: 2, Title: "<b>Refonte</b>",
 		Buyer:           sales.Party{Name: "<b>Client</b>", Address: account.Address{Line1: "1 rue", PostalCode: "64000", City: "Pau", Country: "BE"}, SIREN: "732829320", VATNumber: "FR1"},
 		DeliveryAddress: &account.Address{Line1: "2 rue", City: "Pau"}, IssueDate: "2026-11-25", DeliveryDate: "2026-11-25", DueDate: "2026-12-25",
-		PaymentTerms: "30_eom", Discount: 500, Exemption: "franchise", Operation: sales.Goods, VATOnDebits: true, Notes: "n", Locale: "fr", CreatedAt: at, Paid: 100, Credited: 100,
+		PaymentTerms: "30_eom", Discount: 500, Exemption: "franchise", Operation: sales.Goods, VATOnDebits: true, Notes: "n", Locale: "fr", CreatedAt: at, Paid: 100, Credited: 100, Restricted: true,
 		Lines: []sales.Line{{Kind: sales.Section, Description: "Lot 1"}, {Kind: sales.Item, Reference: "R", Description: "Farine", Quantity: 1500, Unit: "kg", UnitPrice: 250, Discount: 1000, VATRate: 550},
 			{Kind: sales.Comment, Description: "Livré"}}}
 	d.Compute()

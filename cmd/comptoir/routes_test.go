@@ -104,6 +104,8 @@ var apiBodies = map[string]any{
 	"receipts":        map[string]any{"title": "stolen"},
 	"bills":           map[string]any{"title": "stolen"},
 	"breaches":        map[string]any{"nature": "stolen"},
+	// Data subjects' requests.
+	"requests": map[string]any{"requester_name": "stolen", "link_contact_ids": []int64{1}},
 }
 
 // TestTenantIsolation is the isolation proof: account A creates one of
@@ -215,6 +217,14 @@ func TestTenantIsolation(t *testing.T) {
 			t.Fatal("A's breach not recorded")
 		}
 		ids["breaches"] = breach.ID
+		// A's data subject's request, linked to A's contact.
+		var request struct{ ID int64 }
+		a.api("POST", "/api/v1/privacy/requests", A.Token, map[string]any{"kind": "erasure", "requester_name": "A's requester",
+			"requester_email": "a-requester@example.fr"}).JSON(t, &request)
+		if r := a.api("PATCH", "/api/v1/privacy/requests/"+formatInt(request.ID), A.Token, map[string]any{"link_contact_ids": []int64{contact.ID}}); r.Status != 200 {
+			t.Fatalf("A's request: %d %s", r.Status, r.Body)
+		}
+		ids["requests"] = request.ID
 		snapshot := func() string {
 			return a.api("GET", "/api/v1/privacy/breaches", A.Token, nil).Body + a.api("GET", "/api/v1/bank-accounts", A.Token, nil).Body + a.api("GET", "/api/v1/activity?limit=200", A.Token, nil).Body +
 				a.api("GET", "/api/v1/users", A.Token, nil).Body + doc(t, a.get(A.Browser, "/users/roles/"+formatInt(ids["roles"]))).Find("main").Text() +
@@ -227,7 +237,8 @@ func TestTenantIsolation(t *testing.T) {
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(document))).Find("main").Text() +
 				salesSnapshot(a, A.Token, sales) + purchaseSnapshot(a, A.Token, purchases) +
 				doc(t, a.get(A.Browser, "/sales/documents/"+formatInt(invoice))).Find("main").Text() +
-				doc(t, a.get(A.Browser, "/contacts/"+formatInt(contact.ID))).Find("main").Text()
+				doc(t, a.get(A.Browser, "/contacts/"+formatInt(contact.ID))).Find("main").Text() +
+				a.api("GET", "/api/v1/privacy/requests/"+formatInt(request.ID), A.Token, nil).Body
 		}
 		before := snapshot()
 		tested := 0
@@ -284,6 +295,10 @@ func TestTenantIsolation(t *testing.T) {
 					body = map[string]any{"reference": "stolen", "price": 1}
 				case strings.HasSuffix(path, "/confirm"):
 					body = map[string]any{"supplier_number": "stolen"}
+				case strings.HasSuffix(path, "/verify"):
+					body = map[string]any{"note": "stolen"}
+				case strings.HasSuffix(path, "/extend"):
+					body = map[string]any{"reason": "stolen"}
 				}
 				r = a.api(method, target, B.Token, body)
 			} else if method == "GET" {
