@@ -34,6 +34,9 @@ var exportEntities = []struct{ Name, Table string }{
 	{"product_suppliers", "product_suppliers"}, {"documents", "documents"}, {"document_lines", "document_lines"},
 	{"payments", "payments"}, {"payment_allocations", "payment_allocations"}, {"reminders", "dunning_reminders"},
 	{"attachments", "attachments"}, {"activity", "activity"}, {"mail_log", "mail_log"}, {"breaches", "breaches"},
+	{"register_versions", "register_versions"}, {"retention_policies", "retention_policies"},
+	{"retention_runs", "retention_runs"}, {"privacy_requests", "privacy_requests"},
+	{"privacy_request_contacts", "privacy_request_contacts"},
 }
 
 // exportSkips are columns the export leaves out: the tenant key, derived

@@ -30,6 +30,8 @@ var exportKeys = map[string][]string{
 	"dunning_reminders": {"id"}, "attachments": {"id"}, "activity": {"id"}, "mail_log": {"id"},
 	"bank_accounts": {"id"}, "roles": {"id"}, "sales_settings": {"account_id"}, "number_series": {"series", "period"},
 	"breaches": {"id"}, "invitations": {"id"}, "api_tokens": {"id"}, "support_grants": {"id"},
+	"register_versions": {"id"}, "retention_policies": {"key"}, "retention_runs": {"id"},
+	"privacy_requests": {"id"}, "privacy_request_contacts": {"request_id", "contact_id"},
 }
 
 var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
