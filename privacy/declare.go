@@ -145,7 +145,7 @@ var Fields = concat(
 		Purchases, "name"),
 	table("mail_log", Person, Traceability, LegitimateInterest, Redact,
 		ContactData, "to_address",
-		Notes, "subject"),
+		Notes, "subject", "error"), // a server's error often quotes the recipient
 	table("activity", Member, Traceability, LegitimateInterest, Redact,
 		Connection, "summary", "changes", "ip", "user_agent"),
 	table("idempotency_keys", Member, Traceability, LegitimateInterest, DeleteRow,
@@ -227,7 +227,7 @@ var NotPersonal = map[string][]string{
 	"idempotency_keys":    {"account_id", "user_id", "key", "request_hash", "status", "content_type", "created_at"},
 	"invitations":         {"id", "account_id", "role", "token_hash", "invited_by", "created_at", "expires_at", "accepted_at"},
 	"login_failures":      {"failures", "last_failure_at"},
-	"mail_log":            {"id", "account_id", "at", "template", "status", "error"},
+	"mail_log":            {"id", "account_id", "at", "template", "status"},
 	"memberships":         {"account_id", "user_id", "role", "created_at", "disabled_at"},
 	"number_series":       {"account_id", "series", "period", "next"},
 	"operator_sessions":   {"operator_id", "created_at", "expires_at"},

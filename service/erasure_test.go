@@ -133,3 +133,45 @@ func changesText(e activity.Entry) string {
 }
 
 var _ = context.Background
+
+// TestErasureSparesTheEmployer: erasing a person attached to a company
+// leaves the company's own log entries alone, and finds the person's name
+// in the log whatever its accents and capitals.
+func TestErasureSparesTheEmployer(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		co, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Ébénisterie Durandal"), IsClient: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Person), FirstName: ptr("Élodie"), LastName: ptr("Ébrard"),
+			CompanyName: ptr("Ébénisterie Durandal"), CompanyID: &co.ID, IsProspect: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddConversation(ctx, co.ID, crm.ConversationInput{Kind: ptr("note"), Subject: ptr("Parlé à Élodie Ébrard"), Body: ptr("x")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.EraseContact(ctx, p.ID, "test"); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := s.Activity(ctx, activity.Filter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		companyEntries := 0
+		for _, e := range entries {
+			text := e.Summary + changesText(e)
+			if strings.Contains(text, "Élodie") || strings.Contains(text, "Ébrard") {
+				t.Errorf("entry %d still names the person: %q", e.ID, text)
+			}
+			if e.RecordType == "contact" && e.RecordID == co.ID && e.Summary != "" && !strings.Contains(text, "Élodie") {
+				companyEntries++
+			}
+		}
+		if companyEntries == 0 {
+			t.Errorf("the company's own entries were redacted with its employee: %+v", entries)
+		}
+	})
+}

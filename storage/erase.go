@@ -52,7 +52,7 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (Erasure, error) {
 			return errs.E("storage.EraseContact", errs.Conflict, "this contact was already erased")
 		}
 		e.report.ContactID, e.report.At = id, db.Now(ctx)
-		steps := []func(crm.Contact) error{e.documents, e.payments, e.exchanges, e.logs, e.contactRow}
+		steps := []func(crm.Contact) error{e.mailLog, e.documents, e.payments, e.exchanges, e.logs, e.contactRow}
 		for _, step := range steps {
 			if err := step(c); err != nil {
 				return err
@@ -241,26 +241,75 @@ func (e *eraser) exchanges(crm.Contact) error {
 	return err
 }
 
+// mailLog empties the e-mail log's lines to the person's address or to
+// an address one of their documents was sent to: recipient, subject and
+// the server's error, which often quotes the recipient.
+func (e *eraser) mailLog(c crm.Contact) error {
+	const op = "storage.EraseContact"
+	rows, err := e.db.writer(e.ctx).QueryContext(e.ctx, `SELECT DISTINCT lower(sent_to) FROM documents
+		WHERE account_id = $1 AND contact_id = $2 AND sent_to <> ''`, e.acc, e.id)
+	if err != nil {
+		return dbErr(op, err)
+	}
+	addrs, err := collect(rows, func(r *sql.Rows) (string, error) {
+		var a string
+		return a, r.Scan(&a)
+	})
+	if err != nil {
+		return err
+	}
+	if c.Email != "" && !slices.Contains(addrs, c.Email) {
+		addrs = append(addrs, c.Email)
+	}
+	n := 0
+	for _, a := range addrs {
+		k, err := e.exec(op, `UPDATE mail_log SET to_address = '', subject = '', error = '' WHERE account_id = $1 AND lower(to_address) = $2`, a)
+		if err != nil {
+			return err
+		}
+		n += k
+	}
+	e.report.Add(privacy.Line{Table: "mail_log", Count: n, Outcome: privacy.Redacted, Reason: privacy.ReasonMailLog})
+	return nil
+}
+
+// likeEscape escapes LIKE's wildcards in s, for ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// lower folds s as the engine's lower() folds the text it compares with:
+// PostgreSQL folds every letter, SQLite only A to Z.
+func (db *DB) lower(s string) string {
+	if db.engine == Postgres {
+		return strings.ToLower(s)
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
 // logs removes the person from the e-mail log, cached API answers and
 // saved searches, and lists the activity entries to redact.
 func (e *eraser) logs(c crm.Contact) error {
 	const op = "storage.EraseContact"
 	names := privacy.Identifiers(c.Email, c.Phone, strings.TrimSpace(c.FirstName+" "+c.LastName),
-		strings.TrimSpace(c.LastName+" "+c.FirstName), c.CompanyName, c.ShopName, c.IBAN, c.SIRET)
-	if c.Email != "" {
-		n, err := e.exec(op, `UPDATE mail_log SET to_address = '', subject = '' WHERE account_id = $1 AND lower(to_address) = $2`, c.Email)
-		if err != nil {
-			return err
-		}
-		e.report.Add(privacy.Line{Table: "mail_log", Count: n, Outcome: privacy.Redacted, Reason: privacy.ReasonMailLog})
+		strings.TrimSpace(c.LastName+" "+c.FirstName), c.IBAN, c.SIRET)
+	if c.Kind == crm.Company {
+		// A company's name is the company's; a person's employer is not
+		// theirs, and its records are not erased with them.
+		names = append(names, privacy.Identifiers(c.CompanyName, c.ShopName)...)
 	}
 	mentions := func(names []string, cols ...string) (string, []any) {
 		var ors []string
 		var args []any
 		for _, name := range names {
-			args = append(args, "%"+strings.ToLower(name)+"%")
+			args = append(args, "%"+likeEscape(e.db.lower(name))+"%")
 			for _, col := range cols {
-				ors = append(ors, "lower("+col+") LIKE $"+strconv.Itoa(len(args)+1))
+				ors = append(ors, "lower("+col+") LIKE $"+strconv.Itoa(len(args)+1)+` ESCAPE '\'`)
 			}
 		}
 		if len(ors) == 0 {
