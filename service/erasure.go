@@ -9,6 +9,7 @@ import (
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/privacy"
+	"github.com/comptoir/comptoir/storage"
 )
 
 // EraseContact erases a person from the current account, as the personal
@@ -44,19 +45,25 @@ func (s *Service) eraseContact(ctx context.Context, id int64, why string) (priva
 	if err != nil {
 		return privacy.Report{}, nil, err
 	}
-	pin, err := s.db.PinOf(ctx, er.Log)
-	if err != nil {
-		return privacy.Report{}, nil, err
-	}
 	summary := fmt.Sprintf("contact #%d erased (%s): %d deleted, %d anonymised, %d log entries redacted, %d kept under a legal hold",
 		id, why, er.Report.Count(privacy.Deleted), er.Report.Count(privacy.Anonymised),
 		er.Report.Count(privacy.Redacted), er.Report.Count(privacy.Kept))
-	entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "erase", RecordType: "erasure",
-		RecordID: id, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
+	return er.Report, er.Files, s.recordErasure(ctx, "erase", id, summary, er.Log)
+}
+
+// recordErasure writes an erasure's activity entry, which names nobody and
+// pins the entries about the erased it lists, then empties those entries.
+func (s *Service) recordErasure(ctx context.Context, action string, recordID int64, summary string, log []storage.LogEntry) error {
+	pin, err := s.db.PinOf(ctx, log)
 	if err != nil {
-		return privacy.Report{}, nil, err
+		return err
 	}
-	return er.Report, er.Files, s.db.RedactActivity(ctx, er.Log, entry)
+	entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: action, RecordType: "erasure",
+		RecordID: recordID, Summary: summary, Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
+	if err != nil {
+		return err
+	}
+	return s.db.RedactActivity(ctx, log, entry)
 }
 
 // removeUnused deletes from the file store the contents no attachment of

@@ -291,33 +291,34 @@ func (s *Service) stagePlan(st storage.Stage) func(ctx context.Context, n int) (
 // archive moves a stage's contacts to the intermediate archive, a batch
 // per transaction.
 func (s *Service) archive(ctx context.Context, st storage.Stage) (int, error) {
-	total := 0
-	var after int64
-	for {
-		var n, k int
-		err := s.db.WithTx(ctx, func(ctx context.Context) error {
-			ids, _, err := s.db.StageContacts(ctx, st, after, RetentionBatch)
-			if err != nil || len(ids) == 0 {
-				return err
-			}
-			k, after = len(ids), ids[len(ids)-1]
-			if n, err = s.db.ArchiveContacts(ctx, st, ids); err != nil || n == 0 {
-				return err
-			}
-			return s.record(ctx, activity.Entry{Module: string(access.Privacy), Action: "retention_archive", RecordType: "contact",
-				Summary: fmt.Sprintf("%s: %d contacts moved to the intermediate archive", st.Kind, n)})
-		})
-		total += n
-		if err != nil || k == 0 {
-			return total, err
+	return s.inBatches(ctx, st, func(ctx context.Context, ids []int64) (int, error) {
+		n, err := s.db.ArchiveContacts(ctx, st, ids)
+		if err != nil || n == 0 {
+			return n, err
 		}
-	}
+		return n, s.record(ctx, activity.Entry{Module: string(access.Privacy), Action: "retention_archive", RecordType: "contact",
+			Summary: fmt.Sprintf("%s: %d contacts moved to the intermediate archive", st.Kind, n)})
+	})
 }
 
 // deleteProspects deletes the prospects with nothing else attached, a
 // batch per transaction, each with one activity entry that names no one
 // and pins the entries about them it redacts.
 func (s *Service) deleteProspects(ctx context.Context, st storage.Stage) (int, error) {
+	return s.inBatches(ctx, st, func(ctx context.Context, ids []int64) (int, error) {
+		n, log, err := s.db.DeleteSimpleProspects(ctx, st, ids)
+		if err != nil || n == 0 {
+			return n, err
+		}
+		return n, s.recordErasure(ctx, "retention_delete", 0,
+			fmt.Sprintf("retention: prospects: %d prospects deleted, %d log entries redacted", n, len(log)), log)
+	})
+}
+
+// inBatches applies do to a stage's contacts, RetentionBatch at a time,
+// each batch in a transaction of its own so that users are not kept
+// waiting, until the stage has none left.
+func (s *Service) inBatches(ctx context.Context, st storage.Stage, do func(ctx context.Context, ids []int64) (int, error)) (int, error) {
 	total := 0
 	var after int64
 	for {
@@ -328,21 +329,8 @@ func (s *Service) deleteProspects(ctx context.Context, st storage.Stage) (int, e
 				return err
 			}
 			k, after = len(ids), ids[len(ids)-1]
-			var log []storage.LogEntry
-			if n, log, err = s.db.DeleteSimpleProspects(ctx, st, ids); err != nil || n == 0 {
-				return err
-			}
-			pin, err := s.db.PinOf(ctx, log)
-			if err != nil {
-				return err
-			}
-			entry, err := s.recordEntry(ctx, activity.Entry{Module: string(access.Privacy), Action: "retention_delete", RecordType: "erasure",
-				Summary: fmt.Sprintf("retention: prospects: %d prospects deleted, %d log entries redacted", n, len(log)),
-				Changes: []activity.Change{{Field: privacy.RedactionField, After: pin}}})
-			if err != nil {
-				return err
-			}
-			return s.db.RedactActivity(ctx, log, entry)
+			n, err = do(ctx, ids)
+			return err
 		})
 		total += n
 		if err != nil || k == 0 {
