@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/comptoir/comptoir/access"
@@ -144,6 +145,11 @@ func (s *Service) ConfirmAccountClosure(ctx context.Context, code string) (time.
 	const op = "service.ConfirmAccountClosure"
 	if err := requireCloser(ctx, op); err != nil {
 		return time.Time{}, err
+	}
+	if strings.TrimSpace(code) == "" {
+		var f errs.Fields
+		f.Add("code", "required", "enter the code e-mailed to you")
+		return time.Time{}, f.Err(op)
 	}
 	actor := identity.ActorFrom(ctx)
 	var a account.Account
