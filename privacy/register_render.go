@@ -79,9 +79,12 @@ var registerLabels = map[string]labels{
 		"safeguard":            "Garantie",
 		"security":             "Mesures de sécurité",
 		"notes":                "Notes",
-		"years":                "%d an(s)",
+		"year":                 "%d an",
+		"years":                "%d ans",
+		"month":                "%d mois",
 		"months":               "%d mois",
-		"days":                 "%d jour(s)",
+		"day":                  "%d jour",
+		"days":                 "%d jours",
 		"processor_title":      "Registre des catégories d'activités de traitement (sous-traitant)",
 		"operator":             "Coordonnées du sous-traitant",
 		"controllers":          "Responsables de traitement pour le compte desquels les traitements sont effectués",
@@ -135,9 +138,12 @@ var registerLabels = map[string]labels{
 		"safeguard":            "Safeguard",
 		"security":             "Security measures",
 		"notes":                "Notes",
-		"years":                "%d year(s)",
-		"months":               "%d month(s)",
-		"days":                 "%d day(s)",
+		"year":                 "%d year",
+		"years":                "%d years",
+		"month":                "%d month",
+		"months":               "%d months",
+		"day":                  "%d day",
+		"days":                 "%d days",
 		"processor_title":      "Record of categories of processing activities (processor)",
 		"operator":             "Processor's contact details",
 		"controllers":          "Controllers on whose behalf the processor acts",
@@ -169,7 +175,7 @@ func FormatDate(d, lang string) string {
 	return t.Format("02/01/2006")
 }
 
-// FormatPeriod writes p in words ("6 an(s)", "1 year(s) 6 month(s)").
+// FormatPeriod writes p in words ("6 ans", "1 year 6 months").
 func FormatPeriod(p Period, lang string) string {
 	l := labelsFor(lang)
 	var parts []string
@@ -177,8 +183,12 @@ func FormatPeriod(p Period, lang string) string {
 		n   int
 		key string
 	}{{p.Years, "years"}, {p.Months, "months"}, {p.Days, "days"}} {
+		key := x.key
+		if x.n == 1 || x.n == -1 {
+			key = strings.TrimSuffix(key, "s")
+		}
 		if x.n != 0 {
-			parts = append(parts, fmt.Sprintf(l[x.key], x.n))
+			parts = append(parts, fmt.Sprintf(l[key], x.n))
 		}
 	}
 	return strings.Join(parts, " ")

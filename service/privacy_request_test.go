@@ -129,7 +129,7 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 			t.Errorf("no invoice PDF in %v", keysOf(got))
 		}
 		text := pdftest.Text(t, got["summary.pdf"])
-		for _, want := range []string{"VOS DONNÉES", "Zoé Vandermeulen", "Obligations comptables", "CNIL", "10 an(s)"} {
+		for _, want := range []string{"VOS DONNÉES", "Zoé Vandermeulen", "Obligations comptables", "CNIL", "10 ans"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("summary.pdf lacks %q:\n%s", want, text)
 			}
