@@ -279,7 +279,19 @@ type registerSheetPage struct {
 	Policies []string
 	Data     string
 	Errors   formErrors
+	// Bad holds the period cells that were not whole numbers, as typed
+	// ("years-0"), so the form shows them back to be corrected.
+	Bad map[string]string
 }
+
+// IsBad reports whether a period cell was refused.
+func (p *registerSheetPage) IsBad(unit string, row int) bool {
+	_, ok := p.Bad[unit+"-"+strconv.Itoa(row)]
+	return ok
+}
+
+// BadValue is what was typed in a refused period cell.
+func (p *registerSheetPage) BadValue(unit string, row int) string { return p.Bad[unit+"-"+strconv.Itoa(row)] }
 
 func (s *Server) registerSheetForm(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.svc.PrivacyRegister(r.Context())
@@ -305,8 +317,9 @@ func (s *Server) registerSheetForm(w http.ResponseWriter, r *http.Request) error
 	return s.render(w, r, "privacy_register_sheet", p)
 }
 
-// sheetFromForm reads an activity sheet's form into sh.
-func sheetFromForm(r *http.Request, sh *privacy.Sheet) error {
+// sheetFromForm reads an activity sheet's form into sh, and returns the
+// period cells that are not whole numbers, as typed.
+func sheetFromForm(r *http.Request, sh *privacy.Sheet) (map[string]string, error) {
 	f := r.PostFormValue
 	sh.Name, sh.Designation, sh.Created, sh.Updated = f("name"), f("designation"), f("created"), f("updated")
 	sh.JointController, sh.Software, sh.LegalBasis = f("joint_controller"), f("software"), f("legal_basis")
@@ -320,6 +333,7 @@ func sheetFromForm(r *http.Request, sh *privacy.Sheet) error {
 	sh.Recipients = privacy.Recipients{Internal: lines(f("internal")), External: lines(f("external")), Processors: lines(f("processors"))}
 	sh.TransfersText, sh.Security, sh.Notes = f("transfers_text"), lines(f("security")), lines(f("notes"))
 	var fe errs.Fields
+	bad := map[string]string{}
 	sh.Retention = nil
 	cats, texts, pols := r.PostForm["retention_category"], r.PostForm["retention_text"], r.PostForm["retention_policy"]
 	years, months, days := r.PostForm["retention_years"], r.PostForm["retention_months"], r.PostForm["retention_days"]
@@ -337,6 +351,7 @@ func sheetFromForm(r *http.Request, sh *privacy.Sheet) error {
 			v, err := strconv.Atoi(strings.TrimSpace(n.v))
 			if err != nil || v < 0 || v > 100*365 {
 				fe.Add("retention", "invalid_number", fmt.Sprintf("row %d: a whole number of %s", i+1, n.name))
+				bad[n.name+"-"+strconv.Itoa(i)] = n.v
 				continue
 			}
 			*n.dst = v
@@ -351,7 +366,7 @@ func sheetFromForm(r *http.Request, sh *privacy.Sheet) error {
 	for i := range rec {
 		sh.Transfers = append(sh.Transfers, privacy.Transfer{Recipient: rec[i], Country: at(countries, i), Safeguard: at(safe, i)})
 	}
-	return fe.Err("web.sheetFromForm")
+	return bad, fe.Err("web.sheetFromForm")
 }
 
 func at(ss []string, i int) string {
@@ -371,7 +386,7 @@ func (s *Server) registerSheetSave(w http.ResponseWriter, r *http.Request) error
 	if !ok {
 		return errs.E("web.registerSheetSave", errs.NotFound, "no such activity")
 	}
-	err = sheetFromForm(r, sh)
+	bad, err := sheetFromForm(r, sh)
 	if err == nil {
 		err = s.saveEdit(r, reg, "activity "+sh.Key)
 	}
@@ -386,7 +401,7 @@ func (s *Server) registerSheetSave(w http.ResponseWriter, r *http.Request) error
 			}
 			fe[name] = "error." + f.Code
 		}
-		p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh, Data: r.PostFormValue("data"), Errors: fe, BasedOn: versionID(v)}
+		p := &registerSheetPage{Page: s.basePage(r), Sheet: *sh, Data: r.PostFormValue("data"), Errors: fe, BasedOn: versionID(v), Bad: bad}
 		for _, pol := range privacy.DefaultPolicies {
 			p.Policies = append(p.Policies, pol.Key)
 		}

@@ -88,6 +88,8 @@ func TestRegisterPages(t *testing.T) {
 		sheet.Set("retention_years", "douze")
 		if r := a.post(c, "/privacy/register/sheets/archives-papier", sheet); r.Status != 422 || doc(t, r).Find("#retention-error").Length() != 1 {
 			t.Errorf("bad number: %d", r.Status)
+		} else if cell := doc(t, r).Find(`input[name="retention_years"].is-invalid`); cell.AttrOr("value", "") != "douze" {
+			t.Errorf("the refused cell is not shown back as typed: %d cells marked", cell.Length())
 		}
 
 		// The form was made from the version before: saving it again would
