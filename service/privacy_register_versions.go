@@ -276,7 +276,13 @@ func (s *Service) ExportRegister(ctx context.Context, format string, versionID i
 	if err != nil {
 		return Export{}, err
 	}
-	out.Filename = "registre-" + strconv.FormatInt(acc.ID, 10) + out.Filename
+	// Named by the day it was made and, for a past version, its number:
+	// an auditor keeps several side by side.
+	name := "registre-" + s.db.Now(ctx).In(acc.Location()).Format(time.DateOnly)
+	if versionID > 0 {
+		name += "-v" + strconv.FormatInt(versionID, 10)
+	}
+	out.Filename = name + out.Filename
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		summary := format
 		if versionID > 0 {
