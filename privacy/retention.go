@@ -80,7 +80,7 @@ var DefaultPolicies = []Policy{
 		From: "end_of_relationship", Active: Period{}, Archive: Period{Years: 6}, Action: Anonymise, Max: Period{Years: 10},
 		Law: "Prescription commerciale, Code de commerce L110-4"},
 	{Key: AccountingDocs, Category: []Category{Purchases}, Purpose: Accounting,
-		From: "document_date", Active: Period{Years: 3}, Archive: Period{Years: 7}, Action: Delete, Max: Period{Years: 10},
+		From: "document_date", Active: Period{Years: 10}, Action: Delete, Max: Period{Years: 10},
 		Law: "Code de commerce L123-22: pièces comptables conservées 10 ans"},
 	{Key: ActivityLog, Category: []Category{Connection}, Purpose: Traceability,
 		From: "entry_date", Active: Period{Years: 1}, Action: Delete, Max: Period{Years: 1},
