@@ -534,6 +534,9 @@ func (s *Service) Issue(ctx context.Context, id int64) (sales.Document, error) {
 		if err := s.db.SaveState(ctx, &d); err != nil {
 			return err
 		}
+		if err := s.db.TouchContact(ctx, d.ContactID); err != nil {
+			return err
+		}
 		if err := s.purchaseTimeline(ctx, d); err != nil {
 			return err
 		}

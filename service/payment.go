@@ -151,6 +151,9 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (sales.Pay
 		if err := s.db.CreatePayment(ctx, &p, identity.ActorFrom(ctx).UserID); err != nil {
 			return err
 		}
+		if err := s.db.TouchContact(ctx, p.ContactID); err != nil {
+			return err
+		}
 		if p.Direction == sales.Out {
 			if err := s.paymentTimeline(ctx, p, d, false); err != nil {
 				return err

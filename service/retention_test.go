@@ -103,10 +103,22 @@ func retentionCases() []retentionCase {
 			}},
 		{name: "client anonymised, invoice kept", due: "2032-03-02", policy: privacy.Clients, target: "contacts", action: privacy.Anonymise,
 			setup: func(t *testing.T, s *service.Service, db *storage.DB, ctx context.Context) int64 {
-				c := endRelationship(t, s, db, ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Ancienne SARL"), IsClient: ptr(true),
+				// Invoiced in 2023, then nothing for three years: the
+				// relationship ends in 2026 (an invoice issued later would
+				// have resumed it).
+				at(db, "2020-03-02")
+				c, err := s.CreateContact(ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Ancienne SARL"), IsClient: ptr(true),
 					SIRET: ptr("55210055400013"), Address: &account.Address{Line1: "1 place Bellecour", PostalCode: "69002", City: "Lyon", Country: "FR"}})
+				if err != nil {
+					t.Fatal(err)
+				}
 				sellerReady(t, s, ctx)
+				at(db, "2023-01-02")
 				invoice = issueInvoice(t, s, ctx, c.ID).ID
+				at(db, "2026-03-02")
+				if _, err := s.EndInactiveContacts(access.AsSystem(ctx), 36); err != nil {
+					t.Fatal(err)
+				}
 				return c.ID
 			}, gone: func(t *testing.T, s *service.Service, db *storage.DB, ctx context.Context, id int64) bool {
 				erased := contactErased(t, s, db, ctx, id)
@@ -539,6 +551,37 @@ func TestRetentionOrphanFiles(t *testing.T) {
 		}
 		if _, err := s.Files.Get(a.ID, st.Checksum); err == nil {
 			t.Error("the orphan file is still kept")
+		}
+	})
+}
+
+// TestBusinessResumesAnArchivedClient: a client whose relationship ended
+// and who went to the intermediate archive comes back to active data when
+// they are invoiced again, and is not anonymised on the old schedule.
+func TestBusinessResumesAnArchivedClient(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := newService(t, db)
+		ctx, _ := mustCreate(t, s, "Atelier", "owner@atelier.example")
+		c := endRelationship(t, s, db, ctx, crm.Input{Kind: ptr(crm.Company), CompanyName: ptr("Revenue SARL"), IsClient: ptr(true),
+			SIRET: ptr("55210055400013"), Address: &account.Address{Line1: "1 place Bellecour", PostalCode: "69002", City: "Lyon", Country: "FR"}})
+		if _, err := s.RunRetention(ctx, db.Now(ctx), false); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Contact(ctx, c.ID); err != nil || got.ArchivedAt == nil {
+			t.Fatalf("the ended client is not archived: %+v %v", got.ArchivedAt, err)
+		}
+		sellerReady(t, s, ctx)
+		issueInvoice(t, s, ctx, c.ID)
+		got, err := s.Contact(ctx, c.ID)
+		if err != nil || got.ArchivedAt != nil || got.EndedAt != nil {
+			t.Fatalf("invoiced again, the client stays archived or ended: %+v %+v %v", got.ArchivedAt, got.EndedAt, err)
+		}
+		at(db, "2032-03-03")
+		if _, err := s.RunRetention(ctx, db.Now(ctx), false); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Contact(ctx, c.ID); err != nil || got.ErasedAt != nil {
+			t.Errorf("an active client was anonymised on the old schedule: %v %v", got.ErasedAt, err)
 		}
 	})
 }

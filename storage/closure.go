@@ -85,6 +85,7 @@ func (db *DB) SetAccountClosing(ctx context.Context, closesAt *time.Time) error 
 // and those already closed, whose archive may hold documents that left
 // their legal hold. It is not scoped: only the daily job calls it.
 func (db *DB) AccountsToPurge(ctx context.Context, now time.Time) ([]int64, error) {
+	now = now.UTC() // SQLite compares times as text: one zone for all
 	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT id FROM accounts WHERE (closes_at IS NOT NULL AND closes_at <= $1) OR closed_at IS NOT NULL ORDER BY id`, now)
 	if err != nil {
@@ -107,9 +108,11 @@ type PurgeResult struct {
 
 // heldDocuments selects the current account's documents under a legal
 // hold: issued invoices, deposit invoices, credit notes and recorded
-// suppliers' bills dated after the cutoff ($2, an ISO date).
+// suppliers' bills dated after the cutoff ($2, an ISO date). A cancelled
+// one stays too: an invoice cancelled by its credit note is still an
+// accounting record, and the credit note points at it.
 const heldDocuments = `SELECT id FROM documents WHERE account_id = $1
-	AND kind IN ('invoice', 'deposit', 'credit', 'bill') AND status NOT IN ('draft', 'cancelled') AND issue_date > $2`
+	AND kind IN ('invoice', 'deposit', 'credit', 'bill') AND status <> 'draft' AND issue_date > $2`
 
 // PurgeAccount deletes the current account's data when its grace period
 // has ended at now, or the account was already closed: everything but the
@@ -123,6 +126,7 @@ const heldDocuments = `SELECT id FROM documents WHERE account_id = $1
 func (db *DB) PurgeAccount(ctx context.Context, now time.Time, holdCutoff string) (PurgeResult, error) {
 	const op = "storage.PurgeAccount"
 	var out PurgeResult
+	now = now.UTC() // SQLite compares times as text: one zone for all
 	acc, err := scope(ctx)
 	if err != nil {
 		return out, err
@@ -174,7 +178,10 @@ func (db *DB) PurgeAccount(ctx context.Context, now time.Time, holdCutoff string
 		}{
 			{`DELETE FROM dunning_reminders WHERE account_id = $1`, nil},
 			{`DELETE FROM payment_allocations WHERE account_id = $1 AND document_id NOT IN (` + heldDocuments + `)`, []any{holdCutoff}},
-			{`DELETE FROM payments WHERE account_id = $1 AND id NOT IN (SELECT payment_id FROM payment_allocations WHERE account_id = $1)`, nil},
+			// A payment allocated to nothing (an advance, a credit) is an
+			// accounting record of its own date.
+			{`DELETE FROM payments WHERE account_id = $1 AND id NOT IN (SELECT payment_id FROM payment_allocations WHERE account_id = $1)
+				AND date <= $2`, []any{holdCutoff}},
 			{`DELETE FROM conversations WHERE account_id = $1`, nil},
 			{`DELETE FROM cases WHERE account_id = $1`, nil},
 			{`DELETE FROM contact_addresses WHERE account_id = $1`, nil},
@@ -219,7 +226,11 @@ func (db *DB) PurgeAccount(ctx context.Context, now time.Time, holdCutoff string
 		if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE account_id = $1`, acc).Scan(&out.Held); err != nil {
 			return err
 		}
-		if out.Held > 0 {
+		var payments int
+		if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM payments WHERE account_id = $1`, acc).Scan(&payments); err != nil {
+			return err
+		}
+		if out.Held > 0 || payments > 0 {
 			return nil
 		}
 		for _, q := range []string{
@@ -240,12 +251,23 @@ func (db *DB) PurgeAccount(ctx context.Context, now time.Time, holdCutoff string
 }
 
 // DeleteOrphanUser deletes a user who belongs to no account any more and
-// is no operator: a closed account's member loses their login with it. It
-// reports whether the user was deleted.
+// is no operator: a closed account's member loses their login with it. A
+// user other accounts' activity logs still name keeps an emptied row (no
+// e-mail, name or credentials), so those logs' hash chains, which hold
+// the author's id, still verify. It reports whether the login went.
 func (db *DB) DeleteOrphanUser(ctx context.Context, userID int64) (bool, error) {
-	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM users WHERE id = $1
-		AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1)
-		AND NOT EXISTS (SELECT 1 FROM operators WHERE user_id = $1)`, userID)
+	const orphan = `id = $1 AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1)
+		AND NOT EXISTS (SELECT 1 FROM operators WHERE user_id = $1)`
+	res, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM users WHERE `+orphan+`
+		AND NOT EXISTS (SELECT 1 FROM activity WHERE user_id = $1)`, userID)
+	if err != nil {
+		return false, dbErr("storage.DeleteOrphanUser", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	res, err = db.writer(ctx).ExecContext(ctx, `UPDATE users SET email = 'erased-' || id || '@invalid', name = '', password_hash = '',
+		totp_secret = '', totp_pending_secret = '', disabled_at = COALESCE(disabled_at, updated_at) WHERE `+orphan, userID)
 	if err != nil {
 		return false, dbErr("storage.DeleteOrphanUser", err)
 	}

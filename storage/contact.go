@@ -266,6 +266,22 @@ func (db *DB) MovePeople(ctx context.Context, fromID, toID int64) (int64, error)
 	return res.RowsAffected()
 }
 
+// TouchContact records business with a contact of the current account now
+// (a document issued, a payment): their last contact moves to now, and a
+// relationship that had ended, or gone to the intermediate archive,
+// resumes. An erased person stays erased.
+func (db *DB) TouchContact(ctx context.Context, id int64) error {
+	acc, err := scope(ctx)
+	if err != nil {
+		return err
+	}
+	now := db.Now(ctx)
+	_, err = db.writer(ctx).ExecContext(ctx, `UPDATE contacts SET ended_at = NULL, archived_at = NULL,
+		last_contact_at = CASE WHEN last_contact_at IS NULL OR last_contact_at < $3 THEN $3 ELSE last_contact_at END
+		WHERE account_id = $1 AND id = $2 AND erased_at IS NULL`, acc, id, now)
+	return dbErr("storage.TouchContact", err)
+}
+
 // EndInactiveContacts sets the end of relationship of the current
 // account's contacts without any contact since before cutoff, and returns
 // how many it ended.

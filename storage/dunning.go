@@ -18,7 +18,9 @@ type Overdue struct {
 // OverdueInvoices returns the current account's invoices and deposit
 // invoices, issued or partly paid, due before today (YYYY-MM-DD) with
 // something left to pay, whose reminders are paused neither on the
-// invoice nor on the client; oldest due first, without their lines.
+// invoice nor on the client, and whose person was not erased (a document
+// kept under a legal hold is not a claim to chase them with); oldest due
+// first, without their lines.
 func (db *DB) OverdueInvoices(ctx context.Context, today string) ([]Overdue, error) {
 	acc, err := scope(ctx)
 	if err != nil {
@@ -28,7 +30,7 @@ func (db *DB) OverdueInvoices(ctx context.Context, today string) ([]Overdue, err
 		JOIN contacts c ON c.account_id = d.account_id AND c.id = d.contact_id
 		WHERE d.account_id = $1 AND d.kind IN ('invoice', 'deposit') AND d.status IN ('issued', 'partially_paid')
 		AND d.due_date <> '' AND d.due_date < $2 AND d.gross_total - d.credited - d.paid > 0
-		AND NOT d.dunning_paused AND NOT c.dunning_paused
+		AND NOT d.dunning_paused AND NOT c.dunning_paused AND NOT d.restricted AND c.erased_at IS NULL
 		ORDER BY d.due_date, d.id`, acc, today)
 	if err != nil {
 		return nil, dbErr("storage.OverdueInvoices", err)

@@ -204,16 +204,22 @@ func (db *DB) PersonData(ctx context.Context, c crm.Contact) (map[string][]map[s
 	return out, nil
 }
 
+// staffColumns are the connection data of the members who wrote the log
+// about the person: theirs, not the person's, and not in the person's copy
+// (GDPR Article 15(4)).
+var staffColumns = map[string][]string{"activity": {"ip", "user_agent", "user_id"}}
+
 // declaredColumns lists a table's columns from the declaration, keys first.
 func declaredColumns(table string) []string {
 	var cols []string
+	hidden := append(slices.Clone(hiddenColumns), staffColumns[table]...)
 	for _, c := range privacy.NotPersonal[table] {
-		if !slices.Contains(hiddenColumns, c) {
+		if !slices.Contains(hidden, c) {
 			cols = append(cols, c)
 		}
 	}
 	for _, f := range privacy.FieldsOf(table) {
-		if !slices.Contains(hiddenColumns, f.Column) && f.Category != privacy.Credentials {
+		if !slices.Contains(hidden, f.Column) && f.Category != privacy.Credentials {
 			cols = append(cols, f.Column)
 		}
 	}
