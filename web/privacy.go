@@ -291,7 +291,9 @@ func (p *registerSheetPage) IsBad(unit string, row int) bool {
 }
 
 // BadValue is what was typed in a refused period cell.
-func (p *registerSheetPage) BadValue(unit string, row int) string { return p.Bad[unit+"-"+strconv.Itoa(row)] }
+func (p *registerSheetPage) BadValue(unit string, row int) string {
+	return p.Bad[unit+"-"+strconv.Itoa(row)]
+}
 
 func (s *Server) registerSheetForm(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.svc.PrivacyRegister(r.Context())
