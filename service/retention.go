@@ -255,12 +255,22 @@ func (s *Service) steps(ctx context.Context, asOf time.Time) ([]step, error) {
 			if err != nil {
 				return 0, err
 			}
-			for i, sum := range sums {
-				if err := s.Files.Delete(acc, sum); err != nil {
-					return i, err
+			n := 0
+			for _, sum := range sums {
+				// Asked again file by file: the same content may have been
+				// attached since the list was made.
+				if used, err := s.db.ChecksumInUse(ctx, sum); err != nil || used {
+					if err != nil {
+						return n, err
+					}
+					continue
 				}
+				if err := s.Files.Delete(acc, sum); err != nil {
+					return n, err
+				}
+				n++
 			}
-			return len(sums), nil
+			return n, nil
 		}})
 	return out, nil
 }
