@@ -1,9 +1,6 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -135,19 +132,9 @@ func TestPrivacyRequestsWalkthroughAPI(t *testing.T) {
 
 func unzipText(t *testing.T, body string) map[string]string {
 	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, f := range z.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		_ = rc.Close()
-		out[f.Name] = string(b)
+	for name, b := range unzip(t, []byte(body)) {
+		out[name] = string(b)
 	}
 	return out
 }
