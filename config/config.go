@@ -45,6 +45,14 @@ type Config struct {
 	HostingSafeguard   string // for a host outside the EEA: the transfer's safeguard
 	BackupDestinations string // comma-separated URLs
 	BackupRecipients   string // comma-separated age public keys
+	// BackupAt is the time of day (HH:MM, the server's zone) of the nightly
+	// backup; "off" leaves backups to `comptoir backup run`.
+	BackupAt string
+	// BackupIdentity is the file of an age private key that can decrypt the
+	// backups, for their daily automatic verification; empty: none.
+	BackupIdentity string
+	// BackupKeep is the rotation: daily,weekly,monthly backups kept.
+	BackupKeep string
 	OperatorName       string
 	OperatorAddress    string
 	OperatorEmail      string
@@ -83,6 +91,9 @@ func (c *Config) settings() []setting {
 		{flag: "hosting-safeguard", env: "COMPTOIR_HOSTING_SAFEGUARD", usage: "safeguard of the transfer when hosted outside the EEA (e.g. standard contractual clauses)", str: &c.HostingSafeguard},
 		{flag: "backup-destinations", env: "COMPTOIR_BACKUP_DESTINATIONS", usage: "comma-separated backup destinations (file:///dir, s3://bucket/prefix?endpoint=…, sftp://user@host/dir)", secret: true, str: &c.BackupDestinations},
 		{flag: "backup-recipients", env: "COMPTOIR_BACKUP_RECIPIENTS", usage: "comma-separated age public keys backups are encrypted to", str: &c.BackupRecipients},
+		{flag: "backup-at", env: "COMPTOIR_BACKUP_AT", usage: "time of the nightly backup, HH:MM in the server's zone, or off", str: &c.BackupAt},
+		{flag: "backup-identity", env: "COMPTOIR_BACKUP_IDENTITY", usage: "file of an age private key that decrypts the backups, for their daily verification (optional)", str: &c.BackupIdentity},
+		{flag: "backup-keep", env: "COMPTOIR_BACKUP_KEEP", usage: "backups kept per destination: daily,weekly,monthly", str: &c.BackupKeep},
 		{flag: "operator-name", env: "COMPTOIR_OPERATOR_NAME", usage: "the instance operator's name, for the processor's register", str: &c.OperatorName},
 		{flag: "operator-address", env: "COMPTOIR_OPERATOR_ADDRESS", usage: "the instance operator's postal address", str: &c.OperatorAddress},
 		{flag: "operator-email", env: "COMPTOIR_OPERATOR_EMAIL", usage: "the instance operator's contact e-mail", str: &c.OperatorEmail},
@@ -105,6 +116,8 @@ func Default() Config {
 		InactiveMonths: 36,
 		MaxReaders:     8,
 		HostingCountry: "FR",
+		BackupAt:       "02:30",
+		BackupKeep:     "7,4,12",
 	}
 }
 
@@ -228,6 +241,17 @@ func (c *Config) Validate() error {
 			bad("--backup-destinations / COMPTOIR_BACKUP_DESTINATIONS: %q is not a URL such as file:///var/backups", Mask(d))
 		}
 	}
+	if len(List(c.BackupDestinations)) > 0 && len(List(c.BackupRecipients)) == 0 {
+		bad("--backup-recipients / COMPTOIR_BACKUP_RECIPIENTS: backups have destinations but no age public key to be encrypted to (make one with `comptoir backup keygen` on another machine)")
+	}
+	if c.BackupAt != "off" {
+		if _, _, err := ClockTime(c.BackupAt); err != nil {
+			bad("--backup-at / COMPTOIR_BACKUP_AT %q: want a time such as 02:30, or off", c.BackupAt)
+		}
+	}
+	if _, err := Keep(c.BackupKeep); err != nil {
+		bad("--backup-keep / COMPTOIR_BACKUP_KEEP %q: %v", c.BackupKeep, err)
+	}
 	if c.MaxReaders < 1 || c.MaxReaders > 256 {
 		bad("--max-readers / COMPTOIR_MAX_READERS %d: want 1 to 256", c.MaxReaders)
 	}
@@ -312,4 +336,35 @@ func List(s string) []string {
 		}
 	}
 	return out
+}
+
+// ClockTime reads a time of day written HH:MM.
+func ClockTime(s string) (hour, minute int, err error) {
+	h, m, ok := strings.Cut(s, ":")
+	hour, err1 := strconv.Atoi(h)
+	minute, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || len(m) != 2 || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return 0, 0, fmt.Errorf("%q is not a time of day such as 02:30", s)
+	}
+	return hour, minute, nil
+}
+
+// Keep reads a rotation written daily,weekly,monthly (such as 7,4,12).
+func Keep(s string) ([3]int, error) {
+	var out [3]int
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return out, errors.New("want three numbers: daily,weekly,monthly, such as 7,4,12")
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || n > 1000 {
+			return out, fmt.Errorf("%q is not a number of backups from 0 to 1000", p)
+		}
+		out[i] = n
+	}
+	if out == [3]int{} {
+		return out, errors.New("keeping no backup at all is not a rotation")
+	}
+	return out, nil
 }

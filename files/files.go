@@ -247,3 +247,26 @@ func (s Store) List(account int64) ([]Kept, error) {
 	}
 	return out, nil
 }
+
+// Path returns where account's file with checksum is kept, for a backup to
+// read it as a stream.
+func (s Store) Path(account int64, checksum string) (string, error) {
+	return s.path(account, checksum)
+}
+
+// Place moves the file at src, whose content has the given checksum, into
+// the store for account: how a restore puts files back. The caller has
+// checked the checksum; src must be on the store's file system.
+func (s Store) Place(account int64, checksum, src string) error {
+	final, err := s.path(account, checksum)
+	if err != nil {
+		return fmt.Errorf("files: bad checksum %q", checksum)
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if err := os.Rename(src, final); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	return nil
+}

@@ -250,6 +250,10 @@ var NotPersonal = map[string][]string{
 	// Data subjects' requests (privacy/request.go).
 	"privacy_requests":         {"id", "account_id", "kind", "status", "channel", "received_on", "due_on", "extended_due_on", "code_expires_at", "code_attempts", "code_sent_at", "codes_sent", "verified_at", "verified_by", "answered_at", "closed_at", "created_by", "created_at", "updated_at"},
 	"privacy_request_contacts": {"account_id", "request_id", "contact_id"},
+
+	// The instance's backup runs and job leases: machines, sizes, times.
+	"backup_runs": {"id", "kind", "backup_id", "host", "started_at", "finished_at", "status", "size", "plain_bytes", "row_count", "file_count", "report", "error"},
+	"job_leases":  {"name", "holder", "expires_at"},
 }
 
 // Internal tables are the database's and the migration tool's own, and the

@@ -44,6 +44,8 @@ type Service struct {
 	// Instance is what the configuration says about hosting, e-mail and
 	// backups, for the register of processing activities.
 	Instance InstanceFacts
+	// Backup is how the instance is backed up (backup.go).
+	Backup BackupSettings
 	// ActivityRetentionDays is the activity-log retention policy's default
 	// period in days (COMPTOIR_ACTIVITY_RETENTION_DAYS); below zero the log
 	// is kept forever, zero keeps privacy.DefaultPolicies' period.

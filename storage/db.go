@@ -43,6 +43,7 @@ type Options struct {
 // same pool.
 type DB struct {
 	engine Engine
+	path   string // SQLite's file
 	read   *sql.DB
 	write  *sql.DB
 	stmts  stmtCache // SQLite write statements, see stmtcache.go

@@ -69,5 +69,5 @@ func openSQLite(opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(opts.MaxReaders)
 	read.SetMaxIdleConns(opts.MaxReaders)
-	return &DB{engine: SQLite, read: read, write: write}, nil
+	return &DB{engine: SQLite, path: path, read: read, write: write}, nil
 }

@@ -57,6 +57,11 @@ func commands() []command {
 		{name: "activity verify", summary: "check an account's activity log for altered or deleted entries", usage: "--account ID", run: runActivityVerify},
 		{name: "register export", summary: "write an account's register of processing activities (or the operator's, --processor) as PDF, Markdown or JSON", usage: "(--account ID | --processor) [--format pdf|md|json] [--output FILE]", run: runRegisterExport},
 		{name: "register import", summary: "read an account's register of processing activities from JSON as a new version", usage: "FILE --account ID", run: runRegisterImport},
+		{name: "backup run", summary: "back up the whole instance now to every destination, as the server does nightly", run: runBackupRun},
+		{name: "backup list", summary: "list the backups of every destination, newest first (no key needed)", usage: "[--from URL]", run: runBackupList},
+		{name: "backup verify", summary: "restore a backup into a temporary database and check it; marks the copy verified", usage: "--identity FILE [--from URL] [--backup ID]", run: runBackupVerify},
+		{name: "backup keygen", summary: "make an age key pair for backups (the private key stays off the server)", usage: "[--output FILE]", run: runBackupKeygen},
+		{name: "restore", summary: "bring the instance back from a backup into an empty data directory or database", usage: "--identity FILE [--from URL] [--backup ID] [--dry-run]", run: runRestore},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

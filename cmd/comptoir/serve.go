@@ -28,7 +28,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	start := time.Now()
 	fs := newFlagSet(env, "serve", "", "Run the web server. It creates and migrates the database first; with no flags it stores its data in ./comptoir-data (SQLite) and listens on 127.0.0.1:8080")
 	withDemo := fs.Bool("demo", false, "create the demo account if missing (or reset its password) and print how to log in")
+	backupNow := fs.Bool("backup-now", false, "run the nightly backup (and its verification) once at start, then at COMPTOIR_BACKUP_AT")
 	return withService(ctx, env, fs, args, func(in instance) error {
+		in.backupNow = *backupNow
 		if *withDemo {
 			login, err := demo.Seed(in.ctx, in.svc)
 			if err != nil {
@@ -66,6 +68,7 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 	go remindTasks(ctx, svc, log)
 	go dunning(ctx, svc, log)
 	go purgeClosed(ctx, svc, log)
+	go backups(ctx, in, log)
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
 	return serveUntilDone(ctx, cfg, handler, ln, log)

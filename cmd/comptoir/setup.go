@@ -89,6 +89,7 @@ func openService(ctx context.Context, env *environment, cfg config.Config, log *
 		svc.Password = *env.passwordCost
 	}
 	svc.Instance = instanceFacts(cfg)
+	svc.Backup = backupSettings(cfg)
 	return svc, func() { _ = db.Close() }, nil
 }
 
@@ -98,6 +99,8 @@ type instance struct {
 	cfg config.Config
 	log *slog.Logger
 	svc *service.Service
+	// backupNow runs a backup at the start of serve.
+	backupNow bool
 }
 
 // withService runs fn with a service opened from the command's flags.
