@@ -52,11 +52,11 @@ type Config struct {
 	// backups, for their daily automatic verification; empty: none.
 	BackupIdentity string
 	// BackupKeep is the rotation: daily,weekly,monthly backups kept.
-	BackupKeep string
-	OperatorName       string
-	OperatorAddress    string
-	OperatorEmail      string
-	OperatorDPO        string
+	BackupKeep      string
+	OperatorName    string
+	OperatorAddress string
+	OperatorEmail   string
+	OperatorDPO     string
 }
 
 // setting describes one configuration entry: its flag, its variable and

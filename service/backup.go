@@ -422,7 +422,6 @@ func recipientsText(list string) []string {
 	return strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
 }
 
-
 // uploadAll uploads the archive to every destination at once, then
 // rotates each destination that took it.
 func (s *Service) uploadAll(ctx context.Context, archive string, desc backup.Descriptor) []DestinationResult {
