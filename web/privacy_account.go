@@ -1,6 +1,7 @@
 package web
 
 import (
+	"filippo.io/age"
 	"io"
 	"net/http"
 	"strings"
@@ -18,6 +19,7 @@ func init() {
 func (s *Server) routesForAccountClosure(mux *patternMux) {
 	mux.Handle("GET /privacy/account", s.user(s.accountClosurePage))
 	mux.Handle("GET /privacy/account/export.zip", s.user(s.accountExport))
+	mux.Handle("POST /privacy/account/backup", s.user(s.accountBackup))
 	mux.Handle("POST /privacy/account/close", s.user(s.accountCloseRequest))
 	mux.Handle("POST /privacy/account/close/confirm", s.user(s.accountCloseConfirm))
 	mux.Handle("POST /privacy/account/reopen", s.user(s.accountReopen))
@@ -90,12 +92,17 @@ type zipWriter struct {
 	w       http.ResponseWriter
 	name    string
 	started bool
+	typ     string // the content type, when not a ZIP file
 }
 
 func (z *zipWriter) Write(p []byte) (int, error) {
 	if !z.started {
 		z.started = true
-		z.w.Header().Set("Content-Type", "application/zip")
+		typ := z.typ
+		if typ == "" {
+			typ = "application/zip"
+		}
+		z.w.Header().Set("Content-Type", typ)
 		z.w.Header().Set("Content-Disposition", `attachment; filename="`+z.name+`"`)
 		z.w.Header().Set("Cache-Control", "no-store")
 		z.w.WriteHeader(http.StatusOK)
@@ -195,4 +202,28 @@ func (s *Server) apiAccountReopen(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.apiAccountClosure(w, r)
+}
+
+// accountBackup streams a restorable backup of the account, encrypted to
+// the passphrase the owner typed twice: the file leaves the server, so the
+// passphrase is what protects it.
+func (s *Server) accountBackup(w http.ResponseWriter, r *http.Request) error {
+	pass := r.PostFormValue("passphrase")
+	if pass != r.PostFormValue("passphrase_confirm") {
+		return s.showClosure(w, r, http.StatusUnprocessableEntity, formErrors{"passphrase_confirm": "error.passphrase_mismatch"})
+	}
+	rcp, err := service.AccountBackupRecipient(pass)
+	if errs.Is(err, errs.Invalid) {
+		return s.showClosure(w, r, http.StatusUnprocessableEntity, fieldErrors(err))
+	}
+	if err != nil {
+		return err
+	}
+	bw := &zipWriter{w: w, name: "comptoir-account-" + time.Now().UTC().Format("2006-01-02") + ".tar.zst.age", typ: "application/octet-stream"}
+	_, err = s.svc.ExportAccountBackup(r.Context(), bw, []age.Recipient{rcp})
+	if err != nil && bw.started {
+		s.log.ErrorContext(r.Context(), "account backup broken off", "err", err)
+		return nil
+	}
+	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/comptoir/comptoir/account"
 	"github.com/comptoir/comptoir/backup"
 	"github.com/comptoir/comptoir/config"
 	"github.com/comptoir/comptoir/service"
@@ -260,4 +261,122 @@ func runRestore(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "  checked: %s\n", c)
 	}
 	return nil
+}
+
+func runBackupAccount(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "backup account", "--account ID [--output FILE] [--passphrase-file FILE]", "Write a restorable backup of one account: its rows, the users they name (without passwords) and its attached files, encrypted to COMPTOIR_BACKUP_RECIPIENTS or to a passphrase")
+	accountID := fs.Int64("account", 0, "the account to back up (required)")
+	output := fs.String("output", "", "file to write (default: standard output)")
+	passFile := fs.String("passphrase-file", "", "encrypt to the passphrase in this file instead of the recipients' keys")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		if *accountID <= 0 {
+			return usageError{"--account ID is required"}
+		}
+		var recipients []age.Recipient
+		if *passFile != "" {
+			pass, err := readPassphrase(*passFile)
+			if err != nil {
+				return err
+			}
+			r, err := service.AccountBackupRecipient(pass)
+			if err != nil {
+				return describe(err)
+			}
+			recipients = []age.Recipient{r}
+		} else {
+			var err error
+			if recipients, err = backup.ParseRecipients(in.cfg.BackupRecipients); err != nil {
+				return usageError{err.Error() + " (or give --passphrase-file)"}
+			}
+		}
+		w, finish, err := outputFile(env, *output)
+		if err != nil {
+			return err
+		}
+		m, err := in.svc.ExportAccountBackup(account.WithID(in.ctx, *accountID), w, recipients)
+		if err = finish(err); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(env.stderr, "account %d backed up as %s: %d tables, %d attached files\n", *accountID, m.ID, len(m.Tables), m.Files)
+		return nil
+	})
+}
+
+// outputFile opens the file a command writes to, or stdout; finish closes
+// it, and removes it when the command failed, so that no half-written file
+// looks complete.
+func outputFile(env *environment, path string) (io.Writer, func(error) error, error) {
+	if path == "" {
+		return env.stdout, func(err error) error { return err }, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func(err error) error {
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(path)
+		}
+		return err
+	}, nil
+}
+
+func readPassphrase(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("passphrase file: %w", err)
+	}
+	return strings.TrimRight(string(data), "\r\n"), nil
+}
+
+func runRestoreAccount(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "restore account", "FILE (--identity FILE | --passphrase-file FILE)", "Put one account back into this instance from its backup, beside the other accounts, with its ids; refused, changing nothing, when the account or any of its ids already exist")
+	identity := fs.String("identity", "", "file of the age private key the backup was encrypted to")
+	passFile := fs.String("passphrase-file", "", "file holding the passphrase the backup was encrypted with")
+	return withService(ctx, env, fs, args, func(in instance) error {
+		if fs.NArg() != 1 {
+			return usageError{"give the backup FILE to restore"}
+		}
+		var ids []age.Identity
+		switch {
+		case *passFile != "":
+			pass, err := readPassphrase(*passFile)
+			if err != nil {
+				return err
+			}
+			id, err := age.NewScryptIdentity(pass)
+			if err != nil {
+				return err
+			}
+			ids = []age.Identity{id}
+		default:
+			var err error
+			if ids, err = identities(*identity); err != nil {
+				return err
+			}
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		rep, err := in.svc.RestoreAccount(in.ctx, f, ids)
+		if err != nil {
+			return describe(err)
+		}
+		for _, a := range rep.Accounts {
+			fmt.Fprintf(env.stdout, "account %d (%s) restored from backup %s of %s in %.1f s: %d rows, %d attached files\n",
+				a.ID, a.Name, rep.ID, rep.SnapshotAt.Local().Format("2006-01-02 15:04"), rep.Seconds, rep.Rows, rep.Files)
+		}
+		for _, c := range rep.Checks {
+			fmt.Fprintf(env.stdout, "  checked: %s\n", c)
+		}
+		return nil
+	})
 }

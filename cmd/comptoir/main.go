@@ -61,6 +61,8 @@ func commands() []command {
 		{name: "backup list", summary: "list the backups of every destination, newest first (no key needed)", usage: "[--from URL]", run: runBackupList},
 		{name: "backup verify", summary: "restore a backup into a temporary database and check it; marks the copy verified", usage: "--identity FILE [--from URL] [--backup ID]", run: runBackupVerify},
 		{name: "backup keygen", summary: "make an age key pair for backups (the private key stays off the server)", usage: "[--output FILE]", run: runBackupKeygen},
+		{name: "backup account", summary: "write a restorable backup of one account, encrypted", usage: "--account ID [--output FILE] [--passphrase-file FILE]", run: runBackupAccount},
+		{name: "restore account", summary: "put one account back into this instance from its backup", usage: "FILE (--identity FILE | --passphrase-file FILE)", run: runRestoreAccount},
 		{name: "restore", summary: "bring the instance back from a backup into an empty data directory or database", usage: "--identity FILE [--from URL] [--backup ID] [--dry-run]", run: runRestore},
 		{name: "config", summary: "print the effective configuration, secrets masked", run: runConfig},
 		{name: "version", summary: "print the version", run: runVersion},
