@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"math/big"
@@ -16,6 +17,7 @@ import (
 	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/measure"
 	"github.com/comptoir/comptoir/money"
+	"github.com/comptoir/comptoir/pdf"
 	"github.com/comptoir/comptoir/privacy"
 	salesdoc "github.com/comptoir/comptoir/sales"
 	"github.com/comptoir/comptoir/service"
@@ -209,6 +211,9 @@ func purchases(ctx context.Context, svc *service.Service, oil, mill int64, refs 
 	if bill, err = svc.Issue(ctx, bill.ID); err != nil {
 		return err
 	}
+	if err := attachOriginal(ctx, svc, bill.ID, "HB-2026-0412.pdf"); err != nil {
+		return err
+	}
 	daysAgo(10)
 	if _, err := svc.RecordPayment(ctx, service.PaymentInput{Direction: salesdoc.Out, DocumentID: bill.ID,
 		Date: time.Now().AddDate(0, 0, -10).Format(time.DateOnly), Amount: bill.GrossTotal / 2, Method: "transfer", Reference: "VIR HUILERIE 1/2"}); err != nil {
@@ -398,4 +403,22 @@ func containsAny(s, chars string) bool {
 		}
 	}
 	return false
+}
+
+// attachOriginal attaches to a supplier's bill the PDF the supplier sent,
+// when the instance keeps attached files.
+func attachOriginal(ctx context.Context, svc *service.Service, id int64, name string) error {
+	if svc.Files.Dir == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	err := pdf.Render(&b, pdf.Document{Title: "FACTURE", Number: "HB-2026-0412",
+		Seller: pdf.Party{Name: "Huilerie du Béarn", Lines: []string{"12 chemin des Oliviers", "64000 Pau"}},
+		Buyer:  pdf.Party{Title: "Client", Name: "L'Épicerie du Bocal"},
+		Notes:  []string{"Huile d'olive vierge extra, livrée en deux fois."}}, pdf.Options{})
+	if err != nil {
+		return err
+	}
+	_, err = svc.AttachFile(ctx, id, name, &b)
+	return err
 }

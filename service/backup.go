@@ -447,21 +447,24 @@ func (s *Service) uploadAll(ctx context.Context, archive string, desc backup.Des
 }
 
 func (s *Service) uploadOne(ctx context.Context, raw, archive string, desc backup.Descriptor, r *DestinationResult) error {
-	var d backup.Destination
+	// Each attempt connects anew: a dropped connection is not retried on.
+	once := backup.Retry{Attempts: 1}
 	err := s.Backup.Retry.Do(ctx, func() error {
-		var err error
-		d, err = backup.Open(ctx, raw)
-		return err
+		d, err := backup.Open(ctx, raw)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = d.Close() }()
+		return backup.Upload(ctx, d, archive, desc, once)
 	})
 	if err != nil {
 		return err
 	}
-	defer func() { _ = d.Close() }()
-	if err := backup.Upload(ctx, d, archive, desc, s.Backup.Retry); err != nil {
-		return err
+	d, err := backup.Open(ctx, raw)
+	if err == nil {
+		defer func() { _ = d.Close() }()
+		r.Removed, err = backup.Rotate(ctx, d, s.Backup.Policy, time.Now())
 	}
-	removed, err := backup.Rotate(ctx, d, s.Backup.Policy, time.Now())
-	r.Removed = removed
 	if err != nil {
 		r.RotateError = err.Error()
 	}
