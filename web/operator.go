@@ -126,6 +126,7 @@ func (s *Server) routesForOperators(mux *patternMux) {
 	mux.Handle("POST /operator/logout", s.page(s.operatorLogout))
 	mux.Handle("GET /operator", s.operator(s.operatorHome))
 	mux.Handle("POST /operator/support/{grant}", s.operator(s.operatorSupport))
+	mux.Handle("GET /operator/backups", s.operator(s.operatorBackups))
 	mux.Handle("POST /users/support", s.user(s.supportGrant))
 	mux.Handle("POST /users/support/{id}/revoke", s.user(s.userChange(func(r *http.Request, id int64) error {
 		return s.svc.RevokeSupport(r.Context(), id)

@@ -46,6 +46,10 @@ type Options struct {
 	// import's mapping step); empty means comptoir-uploads in the
 	// system's temporary directory.
 	UploadDir string
+	// BackupSchedule is the nightly backup's time of day (HH:MM, the
+	// server's zone; "off" for none), as COMPTOIR_BACKUP_AT says, for the
+	// operator's backup page.
+	BackupSchedule string
 }
 
 // Server serves every HTTP route of Comptoir.
@@ -93,6 +97,9 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if s.metrics, err = newMetrics(opts.Registry, opts.Collectors); err != nil {
+		return nil, err
+	}
+	if err = opts.Registry.Register(s.backupCollector()); err != nil {
 		return nil, err
 	}
 	s.handler = s.middleware(s.routes())

@@ -145,6 +145,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 		maps.Copy(pages, samplePrivacyPages(owner(p), at))
 		maps.Copy(pages, closureSamplePages(p, at))
 		retentionSamplePages(pages, owner(p), at)
+		operatorBackupsSamplePages(pages, p, at)
 		if len(pages) != len(pageNames) {
 			t.Fatalf("test covers %d pages, there are %d", len(pages), len(pageNames))
 		}

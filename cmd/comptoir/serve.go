@@ -53,7 +53,8 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 		poolStats = append(poolStats, collectors.NewDBStatsCollector(pool, name))
 	}
 	handler, err := web.New(web.Options{Service: svc, Log: log, BaseURL: cfg.BaseURL(), Version: version(),
-		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy, Collectors: poolStats, Signup: cfg.Signup})
+		SecureCookies: cfg.TLSCert != "" || isHTTPS(cfg.PublicURL), TrustProxy: cfg.TrustProxy, Collectors: poolStats, Signup: cfg.Signup,
+		BackupSchedule: cfg.BackupAt})
 	if err != nil {
 		return err
 	}
