@@ -105,7 +105,14 @@ func List(ctx context.Context, d Destination) ([]Listed, []Incomplete, error) {
 		}
 		out = append(out, l)
 	}
-	slices.SortFunc(out, func(a, b Listed) int { return -compareIDs(a.ID, b.ID) })
+	// Newest first by when the backup finished: two ids of the same second
+	// do not sort by time.
+	slices.SortFunc(out, func(a, b Listed) int {
+		if c := b.FinishedAt.Compare(a.FinishedAt); c != 0 {
+			return c
+		}
+		return -compareIDs(a.ID, b.ID)
+	})
 	return out, incomplete, nil
 }
 

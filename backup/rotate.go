@@ -58,13 +58,18 @@ func (p Policy) Keep(list []Listed) map[string]bool {
 const StaleAfter = 24 * time.Hour
 
 // Rotate deletes from d the backups p does not keep, and the leftovers of
-// incomplete backups older than StaleAfter. It returns the ids removed.
-func Rotate(ctx context.Context, d Destination, p Policy, now time.Time) ([]string, error) {
+// incomplete backups older than StaleAfter. The backups named in also are
+// kept whatever the policy says (the one just uploaded). It returns the
+// ids removed.
+func Rotate(ctx context.Context, d Destination, p Policy, now time.Time, also ...string) ([]string, error) {
 	list, incomplete, err := List(ctx, d)
 	if err != nil {
 		return nil, err
 	}
 	keep := p.Keep(list)
+	for _, id := range also {
+		keep[id] = true
+	}
 	var removed []string
 	var errs []error
 	for _, l := range list {

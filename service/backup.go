@@ -114,7 +114,7 @@ func (s *Service) RunBackup(ctx context.Context) (BackupReport, error) {
 	err = s.runBackup(ctx, recipients, &rep)
 	rep.Seconds = time.Since(start).Seconds()
 	switch {
-	case err != nil:
+	case err != nil && rep.Status != BackupPartial:
 		rep.Status = BackupFailed
 	case len(rep.Warnings) > 0 && rep.Status == BackupOK:
 		rep.Status = BackupPartial
@@ -463,7 +463,7 @@ func (s *Service) uploadOne(ctx context.Context, raw, archive string, desc backu
 	d, err := backup.Open(ctx, raw)
 	if err == nil {
 		defer func() { _ = d.Close() }()
-		r.Removed, err = backup.Rotate(ctx, d, s.Backup.Policy, time.Now())
+		r.Removed, err = backup.Rotate(ctx, d, s.Backup.Policy, time.Now(), desc.ID)
 	}
 	if err != nil {
 		r.RotateError = err.Error()
