@@ -338,7 +338,7 @@ func (l *loader) checkTarget(ctx context.Context) error {
 		}
 		if accounts > 0 || users > 0 {
 			return errs.E("storage.Load", errs.Conflict, fmt.Sprintf(
-				"the target database is not empty: %d accounts, %d users; restore into an empty one", accounts, users))
+				"the target database is not empty: %s, %s; restore into an empty one", count(accounts, "account"), count(users, "user")))
 		}
 		return nil
 	}
@@ -351,6 +351,14 @@ func (l *loader) checkTarget(ctx context.Context) error {
 		return dbErr("storage.Load", err)
 	}
 	return nil
+}
+
+// count says n things: "1 account", "3 accounts".
+func count(n int64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.FormatInt(n, 10) + " " + thing + "s"
 }
 
 // load inserts one table's rows: through COPY on PostgreSQL, in batched

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -659,7 +660,7 @@ func TestLoadRefusesNonEmptyTarget(t *testing.T) {
 		dir := t.TempDir()
 		tables := need(db.Dump(ctx, dir, storage.DumpOptions{}))(t)
 		err := db.Load(ctx, dir, tables, storage.LoadOptions{})
-		if want := "the target database is not empty: 1 accounts, 1 users; restore into an empty one"; !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), want) {
+		if want := "the target database is not empty: 1 account, 1 user; restore into an empty one"; !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), want) {
 			t.Fatalf("got %v, want a conflict saying %q", err, want)
 		}
 	})
@@ -752,6 +753,34 @@ func TestMigrateTo(t *testing.T) {
 	}
 }
 
+// peakHeap samples the heap in use until the function it returns is
+// called, which returns the highest sample in MB.
+func peakHeap() func() float64 {
+	runtime.GC()
+	done := make(chan float64)
+	stop := make(chan struct{})
+	go func() {
+		var peak uint64
+		var m runtime.MemStats
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-stop:
+				done <- float64(peak) / 1e6
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(stop)
+		return <-done
+	}
+}
+
 // BenchmarkDumpLoad measures a dump and a load of an instance of 50,000
 // contacts (imported as a spreadsheet would be) with 5,000 invoices of
 // three lines each, on each engine. One iteration is enough for the
@@ -794,11 +823,12 @@ func BenchmarkDumpLoad(b *testing.B) {
 			for b.Loop() {
 				dir := b.TempDir()
 				start := time.Now()
+				heap := peakHeap()
 				tables, err := db.Dump(ctx, dir, storage.DumpOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				dumped := time.Since(start)
+				dumped, dumpHeap := time.Since(start), heap()
 				var rowsN, size int64
 				for _, t := range tables {
 					rowsN += t.Rows
@@ -815,11 +845,13 @@ func BenchmarkDumpLoad(b *testing.B) {
 						b.Fatal(err)
 					}
 					start = time.Now()
+					heap := peakHeap()
 					if err := tdb.Load(ctx, dir, tables, storage.LoadOptions{}); err != nil {
 						b.Fatal(err)
 					}
-					b.Logf("%s: dump of %d rows (%.1f MB) in %v; load into %s in %v", e.Name, rowsN, float64(size)/1e6,
-						dumped.Round(time.Millisecond), to.Name, time.Since(start).Round(time.Millisecond))
+					b.Logf("%s: dump of %d rows (%.1f MB) in %v, heap at most %.0f MB; load into %s in %v, heap at most %.0f MB",
+						e.Name, rowsN, float64(size)/1e6, dumped.Round(time.Millisecond), dumpHeap,
+						to.Name, time.Since(start).Round(time.Millisecond), heap())
 					_ = tdb.Close()
 				}
 			}
