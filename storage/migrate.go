@@ -77,3 +77,46 @@ func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 	}
 	return out, nil
 }
+
+// SchemaVersion is the highest applied migration's version (goose), 0 for
+// a database no migration has touched.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	p, err := db.provider(nil)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	v, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the schema version: %w", err)
+	}
+	return v, nil
+}
+
+// MigrateTo applies pending migrations up to and including version, each in
+// its own transaction: a restore brings an empty database to the schema of
+// the dump it loads, not to the newest one.
+func (db *DB) MigrateTo(ctx context.Context, version int64, log *slog.Logger) error {
+	p, err := db.provider(log)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	sources := p.ListSources()
+	if len(sources) == 0 || version > sources[len(sources)-1].Version {
+		newest := int64(0)
+		if len(sources) > 0 {
+			newest = sources[len(sources)-1].Version
+		}
+		return fmt.Errorf("migrate to version %d: this build knows migrations up to %d only; use the Comptoir release that wrote the data, or a newer one", version, newest)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	if current > version {
+		return fmt.Errorf("migrate to version %d: the database is at version %d already, past it", version, current)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate to version %d: %w", version, err)
+	}
+	return nil
+}
