@@ -131,7 +131,7 @@ func checkEntryName(name string) error {
 }
 
 // ErrWrongKey says that none of the identities given can decrypt a backup.
-var ErrWrongKey = errors.New("none of the given identities can decrypt this backup: it was encrypted to other keys")
+var ErrWrongKey = errors.New("none of the given keys (or the passphrase) can decrypt this backup: it was encrypted to other keys, or the passphrase is wrong")
 
 // ErrDamaged says that an archive is truncated, corrupted or does not
 // match its manifest.

@@ -339,8 +339,9 @@ func runRestoreAccount(ctx context.Context, env *environment, args []string) err
 	fs := newFlagSet(env, "restore account", "FILE (--identity FILE | --passphrase-file FILE)", "Put one account back into this instance from its backup, beside the other accounts, with its ids; refused, changing nothing, when the account or any of its ids already exist")
 	identity := fs.String("identity", "", "file of the age private key the backup was encrypted to")
 	passFile := fs.String("passphrase-file", "", "file holding the passphrase the backup was encrypted with")
-	return withService(ctx, env, fs, args, func(in instance) error {
-		if fs.NArg() != 1 {
+	file, rest := splitFile(args)
+	return withService(ctx, env, fs, rest, func(in instance) error {
+		if file == "" {
 			return usageError{"give the backup FILE to restore"}
 		}
 		var ids []age.Identity
@@ -361,7 +362,7 @@ func runRestoreAccount(ctx context.Context, env *environment, args []string) err
 				return err
 			}
 		}
-		f, err := os.Open(fs.Arg(0))
+		f, err := os.Open(file)
 		if err != nil {
 			return err
 		}
