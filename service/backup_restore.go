@@ -243,6 +243,8 @@ type RestoreReport struct {
 	DownloadSeconds float64             `json:"download_seconds"`
 	LoadSeconds     float64             `json:"load_seconds"`
 	Checks          []string            `json:"checks"`
+	// Warnings are what a dry run found that a real restore would refuse.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Restore brings an instance back from a backup into an empty database and
@@ -259,7 +261,10 @@ func Restore(ctx context.Context, opts RestoreOptions) (RestoreReport, error) {
 		dataDir = "comptoir-data"
 	}
 	if err := checkEmptyTarget(ctx, opts.Target, dataDir); err != nil {
-		return rep, err
+		if !opts.DryRun {
+			return rep, err
+		}
+		rep.Warnings = append(rep.Warnings, err.Error())
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return rep, err

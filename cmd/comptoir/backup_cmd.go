@@ -260,6 +260,9 @@ func runRestore(ctx context.Context, env *environment, args []string) error {
 	for _, c := range rep.Checks {
 		fmt.Fprintf(env.stdout, "  checked: %s\n", c)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(env.stdout, "  WARNING: %s\n", w)
+	}
 	return nil
 }
 
