@@ -61,6 +61,9 @@ type Listed struct {
 type Incomplete struct {
 	ID     string
 	Object Object
+	// Unreadable says why a descriptor could not be read: such a backup is
+	// neither listed nor rotated away, for a person to look at.
+	Unreadable string
 }
 
 // List returns the complete backups of d, newest first, and the objects of
@@ -91,11 +94,14 @@ func List(ctx context.Context, d Destination) ([]Listed, []Incomplete, error) {
 			continue
 		}
 		var l Listed
-		if err := getJSON(ctx, d, DescriptorName(id), &l.Descriptor); err != nil {
-			return nil, nil, err
+		err := getJSON(ctx, d, DescriptorName(id), &l.Descriptor)
+		if err == nil && l.ID != id {
+			err = fmt.Errorf("%s: %s describes backup %q", d, DescriptorName(id), l.ID)
 		}
-		if l.ID != id {
-			return nil, nil, fmt.Errorf("%s: %s describes backup %q", d, DescriptorName(id), l.ID)
+		if err != nil {
+			// One damaged descriptor must not hide the other backups.
+			incomplete = append(incomplete, Incomplete{ID: id, Object: parts[".json"], Unreadable: err.Error()})
+			continue
 		}
 		if _, ok := parts[".verified.json"]; ok {
 			var v Verification
@@ -132,16 +138,23 @@ func getJSON(ctx context.Context, d Destination, name string, v any) error {
 		return err
 	}
 	defer func() { _ = rc.Close() }()
-	if err := json.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(v); err != nil {
+	if err := json.NewDecoder(io.LimitReader(rc, maxDescriptor)).Decode(v); err != nil {
 		return fmt.Errorf("%s: %s: %v", d, name, err)
 	}
 	return nil
 }
 
+// maxDescriptor bounds what is read of a descriptor or a verification:
+// a descriptor lists every account id, a few bytes each.
+const maxDescriptor = 64 << 20
+
 func putJSON(ctx context.Context, d Destination, name string, v any, retry Retry) error {
-	data, err := json.MarshalIndent(v, "", " ")
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
+	}
+	if len(data) > maxDescriptor {
+		return fmt.Errorf("%s: %s would be %d bytes, more than the %d a reader accepts", d, name, len(data), maxDescriptor)
 	}
 	return retry.Do(ctx, func() error { return d.Put(ctx, name, bytes.NewReader(data), int64(len(data))) })
 }
@@ -178,6 +191,12 @@ func Find(ctx context.Context, d Destination, id string) (Listed, error) {
 		return Listed{}, fmt.Errorf("%s holds no complete backup", d)
 	}
 	if id == "" {
+		// The newest backup whose snapshot passed its checks, if any.
+		for _, l := range list {
+			if l.Checked {
+				return l, nil
+			}
+		}
 		return list[0], nil
 	}
 	for _, l := range list {

@@ -69,6 +69,9 @@ func Redact(raw string) string {
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
+		if u.Scheme == "s3" {
+			u.User = nil // an S3 URL's user is the access key id
+		}
 	}
 	q := u.Query()
 	for k := range q {

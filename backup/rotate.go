@@ -24,15 +24,27 @@ func (p Policy) Keep(list []Listed) map[string]bool {
 		return keep
 	}
 	keep[list[0].ID] = true
+	newest := func(ok func(Listed) bool) {
+		for _, l := range list {
+			if ok(l) {
+				keep[l.ID] = true
+				return
+			}
+		}
+	}
+	newest(func(l Listed) bool { return l.Verified != nil })
+	newest(func(l Listed) bool { return l.Checked })
+	// Backups whose snapshot failed its checks fill no daily, weekly or
+	// monthly place: nights of bad snapshots never push out a good one.
+	checked := make([]Listed, 0, len(list))
 	for _, l := range list {
-		if l.Verified != nil {
-			keep[l.ID] = true
-			break
+		if l.Checked {
+			checked = append(checked, l)
 		}
 	}
 	bucket := func(n int, key func(time.Time) string) {
 		seen := map[string]bool{}
-		for _, l := range list {
+		for _, l := range checked {
 			if len(seen) >= n {
 				return
 			}
@@ -78,7 +90,11 @@ func Rotate(ctx context.Context, d Destination, p Policy, now time.Time, also ..
 		}
 		// The descriptor goes first: a backup half deleted is incomplete,
 		// never a complete backup with a missing archive.
-		for _, name := range []string{DescriptorName(l.ID), ArchiveName(l.ID), VerificationName(l.ID)} {
+		if err := d.Delete(ctx, DescriptorName(l.ID)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, name := range []string{ArchiveName(l.ID), VerificationName(l.ID)} {
 			if err := d.Delete(ctx, name); err != nil {
 				errs = append(errs, err)
 			}
@@ -86,6 +102,9 @@ func Rotate(ctx context.Context, d Destination, p Policy, now time.Time, also ..
 		removed = append(removed, l.ID)
 	}
 	for _, inc := range incomplete {
+		if inc.Unreadable != "" {
+			continue
+		}
 		t, err := TimeOf(inc.ID)
 		if err != nil || now.Sub(t) < StaleAfter || now.Sub(inc.Object.Modified) < StaleAfter {
 			continue

@@ -30,6 +30,43 @@ type sftpDest struct {
 	cfg    sftpConfig
 	conn   *ssh.Client
 	client *sftp.Client
+	done   chan struct{} // closed by Close: stops the keepalive
+}
+
+// keepaliveEvery is how often an idle or stalled connection is probed; a
+// server that does not answer within keepaliveWait is dropped, so that a
+// transfer to a hung server fails instead of blocking the night's backup.
+const (
+	keepaliveEvery = 15 * time.Second
+	keepaliveWait  = 30 * time.Second
+)
+
+// keepalive probes the server until the destination is closed, and closes
+// the connection when it stops answering: every call blocked on it then
+// returns an error.
+func (d *sftpDest) keepalive() {
+	t := time.NewTicker(keepaliveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.done:
+			return
+		case <-t.C:
+		}
+		answered := make(chan struct{})
+		go func() {
+			_, _, _ = d.conn.SendRequest("keepalive@openssh.com", true, nil)
+			close(answered)
+		}()
+		select {
+		case <-d.done:
+			return
+		case <-answered:
+		case <-time.After(keepaliveWait):
+			_ = d.conn.Close()
+			return
+		}
+	}
 }
 
 // sftpConfig is what an sftp:// URL says, checked.
@@ -192,7 +229,9 @@ func (cfg sftpConfig) handshake(conn net.Conn, auth []ssh.AuthMethod, check ssh.
 		_ = client.Close()
 		return nil, fmt.Errorf("SFTP on %s (is the sftp subsystem enabled?): %w", cfg.Addr, err)
 	}
-	return &sftpDest{cfg: cfg, conn: client, client: s}, nil
+	d := &sftpDest{cfg: cfg, conn: client, client: s, done: make(chan struct{})}
+	go d.keepalive()
+	return d, nil
 }
 
 func (cfg sftpConfig) authNames() string {
@@ -450,6 +489,11 @@ func (d *sftpDest) Delete(_ context.Context, name string) error {
 }
 
 func (d *sftpDest) Close() error {
+	select {
+	case <-d.done:
+	default:
+		close(d.done)
+	}
 	err := d.client.Close()
 	if cerr := d.conn.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = errors.Join(err, cerr)

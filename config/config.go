@@ -16,6 +16,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"filippo.io/age"
 )
 
 // Config is the effective configuration of one comptoir process.
@@ -239,6 +241,16 @@ func (c *Config) Validate() error {
 	for _, d := range List(c.BackupDestinations) {
 		if u, err := url.Parse(d); err != nil || u.Scheme == "" {
 			bad("--backup-destinations / COMPTOIR_BACKUP_DESTINATIONS: %q is not a URL such as file:///var/backups", Mask(d))
+		}
+	}
+	for i, r := range List(c.BackupRecipients) {
+		if _, err := age.ParseX25519Recipient(r); err != nil {
+			bad("--backup-recipients / COMPTOIR_BACKUP_RECIPIENTS: key %d (%.12s…) is not an age public key (age1…)", i+1, r)
+		}
+	}
+	if c.BackupIdentity != "" {
+		if _, err := os.Stat(c.BackupIdentity); err != nil {
+			bad("--backup-identity / COMPTOIR_BACKUP_IDENTITY: %v", err)
 		}
 	}
 	if len(List(c.BackupDestinations)) > 0 && len(List(c.BackupRecipients)) == 0 {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"strings"
 	"time"
 	"unicode"
@@ -265,7 +266,40 @@ func (s Store) Place(account int64, checksum, src string) error {
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return fmt.Errorf("files: %w", err)
 	}
-	if err := os.Rename(src, final); err != nil {
+	if err := os.Rename(src, final); err == nil {
+		return nil
+	} else if !errors.Is(err, syscall.EXDEV) {
+		return fmt.Errorf("files: %w", err)
+	}
+	// The store is on another file system (a shared mount): copy, sync,
+	// then rename within the store.
+	return s.copyIn(account, src, final)
+}
+
+func (s Store) copyIn(account int64, src, final string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	defer func() { _ = in.Close() }()
+	tmp, err := os.CreateTemp(filepath.Join(s.Dir, strconv.FormatInt(account, 10)), ".upload-*")
+	if err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	defer func() {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name()) // gone once renamed
+	}()
+	if _, err := io.Copy(tmp, in); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
 		return fmt.Errorf("files: %w", err)
 	}
 	return nil

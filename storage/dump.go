@@ -82,6 +82,8 @@ var AccountDumpOmitted = map[string]string{
 	"account_closures":    "a closure's confirmation code in flight: a credential, and a restored account is not being closed",
 	"operators":           "the instance's staff, not the account's",
 	"operator_sessions":   "the instance's staff's logins: credentials",
+	"invitations":         "an invitation's token hash lets the invitee in: a restored account invites again",
+	"support_grants":      "an owner's consent to the operator's support access, for hours: it must not come back live",
 	"backup_runs":         "the instance's own backups, not the account's",
 	"job_leases":          "which instance runs the periodic jobs: the instance's",
 }

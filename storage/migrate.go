@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -80,16 +81,17 @@ func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 
 // SchemaVersion is the highest applied migration's version (goose), 0 for
 // a database no migration has touched.
+//
+// It reads goose's table through the transaction in ctx, if any: a backup
+// takes it in the same snapshot as the rows, so that a migration by
+// another instance meanwhile cannot make them disagree.
 func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
-	p, err := db.provider(nil)
-	if err != nil {
-		return 0, fmt.Errorf("migrations: %w", err)
-	}
-	v, err := p.GetDBVersion(ctx)
+	var v sql.NullInt64
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("read the schema version: %w", err)
 	}
-	return v, nil
+	return v.Int64, nil
 }
 
 // MigrateTo applies pending migrations up to and including version, each in

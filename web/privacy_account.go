@@ -118,6 +118,7 @@ func (s *Server) accountExport(w http.ResponseWriter, r *http.Request) error {
 	if v != nil {
 		name += "-" + time.Now().UTC().Format("2006-01-02")
 	}
+	longDownload(w)
 	zw := &zipWriter{w: w, name: name + ".zip"}
 	_, err := s.svc.ExportAccount(r.Context(), zw)
 	if err != nil && zw.started {
@@ -219,6 +220,7 @@ func (s *Server) accountBackup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	longDownload(w)
 	bw := &zipWriter{w: w, name: "comptoir-account-" + time.Now().UTC().Format("2006-01-02") + ".tar.zst.age", typ: "application/octet-stream"}
 	_, err = s.svc.ExportAccountBackup(r.Context(), bw, []age.Recipient{rcp})
 	if err != nil && bw.started {
@@ -226,4 +228,10 @@ func (s *Server) accountBackup(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return err
+}
+
+// longDownload lifts the server's write timeout for a download that
+// streams a whole account, which may take longer than any page.
+func longDownload(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 }

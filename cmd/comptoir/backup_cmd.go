@@ -146,6 +146,10 @@ func listOne(ctx context.Context, w io.Writer, raw string) error {
 	}
 	_ = tw.Flush()
 	for _, inc := range incomplete {
+		if inc.Unreadable != "" {
+			fmt.Fprintf(w, "  UNREADABLE: %s: %s\n", inc.Object.Name, inc.Unreadable)
+			continue
+		}
 		fmt.Fprintf(w, "  incomplete: %s (%s; an upload cut short or under way)\n", inc.Object.Name, bytesText(inc.Object.Size))
 	}
 	return nil
