@@ -123,7 +123,8 @@ func (w *Writer) Close(m Manifest) (Manifest, error) {
 func (w *Writer) Abort() { w.zstd.Reset(io.Discard) }
 
 func checkEntryName(name string) error {
-	if name == "" || name == ManifestName || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) ||
+	// "." is the target directory itself: clean, but no file's name.
+	if name == "" || name == "." || name == ManifestName || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) ||
 		path.Clean(name) != name || strings.HasPrefix(name, "../") || name == ".." {
 		return fmt.Errorf("backup: bad entry name %q", name)
 	}
