@@ -264,7 +264,10 @@ func ParseRecipients(list string) ([]age.Recipient, error) {
 	for i, f := range fields {
 		r, err := age.ParseX25519Recipient(f)
 		if err != nil {
-			return nil, fmt.Errorf("backup recipient %d (%.12s…): not an age public key: %v", i+1, f, err)
+			// age's error quotes what it was given: a private key pasted
+			// here by mistake must not end up in logs.
+			why := strings.ReplaceAll(err.Error(), f, "…")
+			return nil, fmt.Errorf("backup recipient %d (%.12s…): not an age public key: %s", i+1, f, why)
 		}
 		out = append(out, r)
 	}
