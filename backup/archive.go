@@ -173,6 +173,14 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 		if hdr.Typeflag != tar.TypeReg {
 			return m, fmt.Errorf("%w: entry %q is not a regular file", ErrDamaged, hdr.Name)
 		}
+		// A sparse entry's few bytes stand for a file of any size, which
+		// tar reads as zeros: never written by this package, refused
+		// before it fills the disk.
+		for k := range hdr.PAXRecords {
+			if strings.HasPrefix(k, "GNU.sparse.") {
+				return m, fmt.Errorf("%w: entry %q is a sparse file", ErrDamaged, hdr.Name)
+			}
+		}
 		if hdr.Name == ManifestName {
 			if err := json.NewDecoder(io.LimitReader(tr, 64<<20)).Decode(&m); err != nil {
 				return m, fmt.Errorf("%w: manifest: %v", ErrDamaged, err)
