@@ -149,11 +149,11 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 		if errors.As(err, &nomatch) {
 			return m, ErrWrongKey
 		}
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	z, err := zstd.NewReader(dec, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxMemory(1<<30))
 	if err != nil {
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	defer z.Close()
 	tr := tar.NewReader(z)
@@ -165,7 +165,7 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 			break
 		}
 		if err != nil {
-			return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+			return m, damaged(err)
 		}
 		if haveManifest {
 			return m, fmt.Errorf("%w: an entry %q follows the manifest", ErrDamaged, hdr.Name)
@@ -189,7 +189,7 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 			continue
 		}
 		if err := checkEntryName(hdr.Name); err != nil {
-			return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+			return m, damaged(err)
 		}
 		if _, dup := seen[hdr.Name]; dup {
 			return m, fmt.Errorf("%w: entry %q twice", ErrDamaged, hdr.Name)
@@ -202,7 +202,7 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 	}
 	// The age stream must end cleanly too: a cut file fails here at the latest.
 	if _, err := io.Copy(io.Discard, z); err != nil {
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	if !haveManifest {
 		return m, fmt.Errorf("%w: no manifest (the archive is truncated)", ErrDamaged)
@@ -236,9 +236,18 @@ func extractEntry(tr *tar.Reader, hdr *tar.Header, dir string, keep bool) (Entry
 		if errors.As(err, &pe) {
 			return Entry{}, fmt.Errorf("backup: extract %s: %w", hdr.Name, err)
 		}
-		return Entry{}, fmt.Errorf("%w: entry %s: %v", ErrDamaged, hdr.Name, err)
+		return Entry{}, fmt.Errorf("entry %s: %w", hdr.Name, damaged(err))
 	}
 	return Entry{Name: hdr.Name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// damaged marks err as ErrDamaged, once: the checked reader of
+// OpenArchive already says so.
+func damaged(err error) error {
+	if errors.Is(err, ErrDamaged) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrDamaged, err)
 }
 
 func checkEntries(m Manifest, seen map[string]Entry) error {
