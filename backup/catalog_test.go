@@ -316,6 +316,16 @@ func TestOpenArchiveChecks(t *testing.T) {
 		})
 	}
 
+	// Decrypted through the checked reader, the damage is said once.
+	bad := l
+	bad.SHA256 = strings.Repeat("0", 64)
+	rc, _ = backup.OpenArchive(ctx, d, bad)
+	_, err = backup.Extract(rc, []age.Identity{key}, t.TempDir(), nil)
+	_ = rc.Close()
+	if !errors.Is(err, backup.ErrDamaged) || strings.Count(err.Error(), "damaged") != 1 {
+		t.Fatalf("Extract through a checked reader: %v", err)
+	}
+
 	gone := l
 	gone.ID = "20260302T023000Z-0002"
 	if _, err := backup.OpenArchive(ctx, d, gone); !errors.Is(err, backup.ErrNotExist) {
