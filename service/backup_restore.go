@@ -49,9 +49,10 @@ func fetch(ctx context.Context, identities []age.Identity, raw, id, dir string, 
 	if err != nil {
 		return fetched{}, err
 	}
+	// From here a failure still says which backup it was.
 	rc, err := backup.OpenArchive(ctx, d, l)
 	if err != nil {
-		return fetched{}, err
+		return fetched{listed: l}, err
 	}
 	defer func() { _ = rc.Close() }()
 	m, err := backup.Extract(rc, identities, dir, nil)
@@ -65,13 +66,13 @@ func fetch(ctx context.Context, identities []age.Identity, raw, id, dir string, 
 		err = fmt.Errorf("%w: its header does not open with the identity given, though it is one of its recipients", backup.ErrDamaged)
 	}
 	if errors.Is(err, backup.ErrWrongKey) {
-		return fetched{}, fmt.Errorf("backup %s: %w (recipients: %s)", l.ID, err, strings.Join(l.Recipients, ", "))
+		return fetched{listed: l}, fmt.Errorf("backup %s: %w (recipients: %s)", l.ID, err, strings.Join(l.Recipients, ", "))
 	}
 	if err != nil {
-		return fetched{}, fmt.Errorf("backup %s from %s: %w", l.ID, d, err)
+		return fetched{listed: l}, fmt.Errorf("backup %s from %s: %w", l.ID, d, err)
 	}
 	if m.ID != l.ID {
-		return fetched{}, fmt.Errorf("backup %s: %w: its manifest names backup %s", l.ID, backup.ErrDamaged, m.ID)
+		return fetched{listed: l}, fmt.Errorf("backup %s: %w: its manifest names backup %s", l.ID, backup.ErrDamaged, m.ID)
 	}
 	return fetched{dir: dir, listed: l, manifest: m, downloadSeconds: time.Since(start).Seconds()}, nil
 }
@@ -205,6 +206,9 @@ func (s *Service) verify(ctx context.Context, identities []age.Identity, raw, id
 	}
 	defer func() { _ = os.RemoveAll(work) }()
 	f, err := fetch(ctx, identities, raw, id, filepath.Join(work, "archive"), s.Backup.Retry)
+	if f.listed.ID != "" {
+		rep.ID = f.listed.ID // the newest, when none was named
+	}
 	if err != nil {
 		return err
 	}
