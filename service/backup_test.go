@@ -423,7 +423,10 @@ func TestBackupDamageIsCaught(t *testing.T) {
 				if err := os.WriteFile(archive, tt.data, 0o600); err != nil {
 					t.Fatal(err)
 				}
-				_, err := s.VerifyBackup(ctx, tt.ids, s.Backup.Destinations[0], "")
+				v, err := s.VerifyBackup(ctx, tt.ids, s.Backup.Destinations[0], "")
+				if v.ID != rep.ID {
+					t.Errorf("the failed verification's report names backup %q, want %s", v.ID, rep.ID)
+				}
 				for _, w := range tt.wants {
 					if err == nil || !strings.Contains(err.Error(), w) {
 						t.Fatalf("verify: %v, want it to say %q", err, w)
@@ -432,7 +435,7 @@ func TestBackupDamageIsCaught(t *testing.T) {
 				if tt.name != "wrong key" && !errors.Is(err, backup.ErrDamaged) {
 					t.Errorf("%v: not ErrDamaged", err)
 				}
-				if run := lastRun(t, db, "verify"); run.Status != service.BackupFailed || run.Error != err.Error() {
+				if run := lastRun(t, db, "verify"); run.Status != service.BackupFailed || run.Error != err.Error() || run.BackupID != rep.ID {
 					t.Fatalf("verify run = %+v", run)
 				}
 				if list, _ := listed(t, env.dirs[0]); list[0].Verified != nil {
