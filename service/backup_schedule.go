@@ -87,9 +87,11 @@ func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identit
 	if len(identities) == 0 || out.Backup.Status == BackupFailed {
 		return out, nil
 	}
-	for i, raw := range s.Backup.Destinations {
-		if out.Backup.Destinations[i].OK {
-			rep, err := s.VerifyBackup(ctx, identities, raw, out.Backup.ID)
+	// The results, not the settings: a run refused before its upload has
+	// none.
+	for i, d := range out.Backup.Destinations {
+		if d.OK {
+			rep, err := s.VerifyBackup(ctx, identities, s.Backup.Destinations[i], out.Backup.ID)
 			out.Verified = append(out.Verified, rep)
 			if err != nil {
 				out.VerifyErrs = append(out.VerifyErrs, err)
