@@ -1073,3 +1073,19 @@ func TestBackupRunRotates(t *testing.T) {
 		}
 	})
 }
+
+// TestRunScheduledBackupRefusedEarly: a run refused before it starts (a
+// recipient that is not an age key, which the configuration's check lets
+// through) is an error of the run, with nothing to verify: never a crash
+// of the server that schedules it.
+func TestRunScheduledBackupRefusedEarly(t *testing.T) {
+	db := storagetest.Open(t, storagetest.Engines()[0])
+	s := newService(t, db)
+	key, _ := age.GenerateX25519Identity()
+	s.Backup = service.BackupSettings{Destinations: []string{"file://" + t.TempDir()}, Recipients: "age1typo", DataDir: t.TempDir(),
+		Retry: backup.Retry{Attempts: 1}}
+	out, err := s.RunScheduledBackup(context.Background(), "srv/1/aa", []age.Identity{key})
+	if err != nil || !out.Ran || out.Err == nil || !strings.Contains(out.Err.Error(), "not an age public key") || len(out.Verified) != 0 {
+		t.Fatalf("refused run: %+v, %v", out, err)
+	}
+}
