@@ -1089,3 +1089,34 @@ func TestRunScheduledBackupRefusedEarly(t *testing.T) {
 		t.Fatalf("refused run: %+v, %v", out, err)
 	}
 }
+
+// TestBackupCancelled: a run whose context ends (the server stopping)
+// stops waiting on a destination's retries, records how it ended, and
+// leaves no staging behind.
+func TestBackupCancelled(t *testing.T) {
+	db := storagetest.Open(t, storagetest.Engines()[0])
+	env := newBackupEnv(t, db, 1, false)
+	s := env.s
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.Backup.Destinations = append(s.Backup.Destinations, "file://"+blocker+"/backups")
+	s.Backup.Retry = backup.Retry{Attempts: 5, Wait: 10 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel)
+	start := time.Now()
+	rep, err := s.RunBackup(ctx)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the cancelled run took %v", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "context canceled") || rep.Status == service.BackupOK {
+		t.Fatalf("cancelled run: %s, %v", rep.Status, err)
+	}
+	if run := lastRun(t, db, "backup"); run.Status == service.BackupRunning || run.FinishedAt == nil || run.Error == "" {
+		t.Fatalf("recorded = %+v", run)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(s.Backup.DataDir, "backup-staging")); len(entries) != 0 {
+		t.Fatalf("staging left: %v", entries)
+	}
+}
