@@ -123,7 +123,8 @@ func (w *Writer) Close(m Manifest) (Manifest, error) {
 func (w *Writer) Abort() { w.zstd.Reset(io.Discard) }
 
 func checkEntryName(name string) error {
-	if name == "" || name == ManifestName || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) ||
+	// "." is the target directory itself: clean, but no file's name.
+	if name == "" || name == "." || name == ManifestName || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) ||
 		path.Clean(name) != name || strings.HasPrefix(name, "../") || name == ".." {
 		return fmt.Errorf("backup: bad entry name %q", name)
 	}
@@ -148,11 +149,11 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 		if errors.As(err, &nomatch) {
 			return m, ErrWrongKey
 		}
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	z, err := zstd.NewReader(dec, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxMemory(1<<30))
 	if err != nil {
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	defer z.Close()
 	tr := tar.NewReader(z)
@@ -164,13 +165,21 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 			break
 		}
 		if err != nil {
-			return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+			return m, damaged(err)
 		}
 		if haveManifest {
 			return m, fmt.Errorf("%w: an entry %q follows the manifest", ErrDamaged, hdr.Name)
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			return m, fmt.Errorf("%w: entry %q is not a regular file", ErrDamaged, hdr.Name)
+		}
+		// A sparse entry's few bytes stand for a file of any size, which
+		// tar reads as zeros: never written by this package, refused
+		// before it fills the disk.
+		for k := range hdr.PAXRecords {
+			if strings.HasPrefix(k, "GNU.sparse.") {
+				return m, fmt.Errorf("%w: entry %q is a sparse file", ErrDamaged, hdr.Name)
+			}
 		}
 		if hdr.Name == ManifestName {
 			if err := json.NewDecoder(io.LimitReader(tr, 64<<20)).Decode(&m); err != nil {
@@ -180,7 +189,7 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 			continue
 		}
 		if err := checkEntryName(hdr.Name); err != nil {
-			return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+			return m, damaged(err)
 		}
 		if _, dup := seen[hdr.Name]; dup {
 			return m, fmt.Errorf("%w: entry %q twice", ErrDamaged, hdr.Name)
@@ -193,7 +202,7 @@ func Extract(r io.Reader, identities []age.Identity, dir string, keep func(name 
 	}
 	// The age stream must end cleanly too: a cut file fails here at the latest.
 	if _, err := io.Copy(io.Discard, z); err != nil {
-		return m, fmt.Errorf("%w: %v", ErrDamaged, err)
+		return m, damaged(err)
 	}
 	if !haveManifest {
 		return m, fmt.Errorf("%w: no manifest (the archive is truncated)", ErrDamaged)
@@ -227,9 +236,18 @@ func extractEntry(tr *tar.Reader, hdr *tar.Header, dir string, keep bool) (Entry
 		if errors.As(err, &pe) {
 			return Entry{}, fmt.Errorf("backup: extract %s: %w", hdr.Name, err)
 		}
-		return Entry{}, fmt.Errorf("%w: entry %s: %v", ErrDamaged, hdr.Name, err)
+		return Entry{}, fmt.Errorf("entry %s: %w", hdr.Name, damaged(err))
 	}
 	return Entry{Name: hdr.Name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// damaged marks err as ErrDamaged, once: the checked reader of
+// OpenArchive already says so.
+func damaged(err error) error {
+	if errors.Is(err, ErrDamaged) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrDamaged, err)
 }
 
 func checkEntries(m Manifest, seen map[string]Entry) error {
@@ -263,7 +281,10 @@ func ParseRecipients(list string) ([]age.Recipient, error) {
 	for i, f := range fields {
 		r, err := age.ParseX25519Recipient(f)
 		if err != nil {
-			return nil, fmt.Errorf("backup recipient %d (%.12s…): not an age public key: %v", i+1, f, err)
+			// age's error quotes what it was given: a private key pasted
+			// here by mistake must not end up in logs.
+			why := strings.ReplaceAll(err.Error(), f, "…")
+			return nil, fmt.Errorf("backup recipient %d (%.12s…): not an age public key: %s", i+1, f, why)
 		}
 		out = append(out, r)
 	}

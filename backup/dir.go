@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // dir keeps backups in a local directory (a mounted disk, a NAS share).
@@ -49,6 +50,7 @@ func (d *dir) Put(ctx context.Context, name string, r io.Reader, size int64) err
 	if err != nil {
 		return err
 	}
+	d.sweepPartial()
 	f, err := os.CreateTemp(d.path, ".partial-"+name+"-*")
 	if err != nil {
 		return fmt.Errorf("%s: %w", d, err)
@@ -79,6 +81,24 @@ func (d *dir) Put(ctx context.Context, name string, r io.Reader, size int64) err
 	}
 	done = true
 	return syncDir(d.path)
+}
+
+// sweepPartial removes the temporary files of uploads cut short (a process
+// killed while it wrote) once they are StaleAfter old: hidden, they are
+// not objects rotation sees, and an archive's copy may be gigabytes.
+func (d *dir) sweepPartial() {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".partial-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > StaleAfter {
+			_ = os.Remove(filepath.Join(d.path, e.Name()))
+		}
+	}
 }
 
 func syncDir(path string) error {

@@ -114,7 +114,7 @@ func (s *Service) RunBackup(ctx context.Context) (BackupReport, error) {
 	err = s.runBackup(ctx, recipients, &rep)
 	rep.Seconds = time.Since(start).Seconds()
 	switch {
-	case err != nil && rep.Status != BackupPartial:
+	case err != nil && rep.Status != BackupPartial: // partial: some destinations have it
 		rep.Status = BackupFailed
 	case len(rep.Warnings) > 0 && rep.Status == BackupOK:
 		rep.Status = BackupPartial

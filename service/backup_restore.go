@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,9 +49,10 @@ func fetch(ctx context.Context, identities []age.Identity, raw, id, dir string, 
 	if err != nil {
 		return fetched{}, err
 	}
+	// From here a failure still says which backup it was.
 	rc, err := backup.OpenArchive(ctx, d, l)
 	if err != nil {
-		return fetched{}, err
+		return fetched{listed: l}, err
 	}
 	defer func() { _ = rc.Close() }()
 	m, err := backup.Extract(rc, identities, dir, nil)
@@ -58,16 +60,32 @@ func fetch(ctx context.Context, identities []age.Identity, raw, id, dir string, 
 		// Read to the end: the archive's own checksum is checked there.
 		_, err = io.Copy(io.Discard, rc)
 	}
+	if errors.Is(err, backup.ErrWrongKey) && holdsRecipient(identities, l.Recipients) {
+		// One of the keys is a recipient, yet age found no stanza it opens:
+		// the header is damaged, not the key wrong.
+		err = fmt.Errorf("%w: its header does not open with the identity given, though it is one of its recipients", backup.ErrDamaged)
+	}
 	if errors.Is(err, backup.ErrWrongKey) {
-		return fetched{}, fmt.Errorf("backup %s: %w (recipients: %s)", l.ID, err, strings.Join(l.Recipients, ", "))
+		return fetched{listed: l}, fmt.Errorf("backup %s: %w (recipients: %s)", l.ID, err, strings.Join(l.Recipients, ", "))
 	}
 	if err != nil {
-		return fetched{}, fmt.Errorf("backup %s from %s: %w", l.ID, d, err)
+		return fetched{listed: l}, fmt.Errorf("backup %s from %s: %w", l.ID, d, err)
 	}
 	if m.ID != l.ID {
-		return fetched{}, fmt.Errorf("backup %s: %w: its manifest names backup %s", l.ID, backup.ErrDamaged, m.ID)
+		return fetched{listed: l}, fmt.Errorf("backup %s: %w: its manifest names backup %s", l.ID, backup.ErrDamaged, m.ID)
 	}
 	return fetched{dir: dir, listed: l, manifest: m, downloadSeconds: time.Since(start).Seconds()}, nil
+}
+
+// holdsRecipient reports whether one of identities is the private key of
+// one of the recipients (age public keys) a backup was encrypted to.
+func holdsRecipient(identities []age.Identity, recipients []string) bool {
+	for _, id := range identities {
+		if x, ok := id.(*age.X25519Identity); ok && slices.Contains(recipients, x.Recipient().String()) {
+			return true
+		}
+	}
+	return false
 }
 
 // openFetched opens the database of a fetched backup: the SQLite file as
@@ -188,6 +206,9 @@ func (s *Service) verify(ctx context.Context, identities []age.Identity, raw, id
 	}
 	defer func() { _ = os.RemoveAll(work) }()
 	f, err := fetch(ctx, identities, raw, id, filepath.Join(work, "archive"), s.Backup.Retry)
+	if f.listed.ID != "" {
+		rep.ID = f.listed.ID // the newest, when none was named
+	}
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,8 @@ const backupLease = "backup"
 const leaseTerm = 5 * time.Minute
 
 // BackupDue reports whether the nightly backup is due at now: past the
-// time of day at (in now's zone) and not yet run since, or failed more
-// than an hour ago.
+// time of day at (in now's zone) and not yet run since, or failed, or
+// killed while it ran, more than an hour ago.
 func (s *Service) BackupDue(ctx context.Context, now time.Time, hour, minute int) (bool, error) {
 	slot := time.Date(now.Year(), now.Month(), now.Day(), hour, minute, 0, 0, now.Location())
 	if now.Before(slot) {
@@ -32,7 +32,17 @@ func (s *Service) BackupDue(ctx context.Context, now time.Time, hour, minute int
 		return false, err
 	}
 	if ok && !last.StartedAt.Before(slot) {
-		return false, nil
+		if last.Status != BackupRunning {
+			return false, nil
+		}
+		// Still "running" once its holder's lease has expired, the run was
+		// killed: retried as an interrupted one (RunScheduledBackup marks
+		// it so), not left to hold tonight's slot.
+		until, err := s.db.LeaseUntil(ctx, backupLease)
+		if err != nil || until.After(now) {
+			return false, err
+		}
+		return now.Sub(last.StartedAt) > time.Hour, nil
 	}
 	failed, ok, err := s.db.LastBackupRun(ctx, "backup", BackupFailed, BackupInterrupted)
 	if err != nil {
@@ -77,9 +87,11 @@ func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identit
 	if len(identities) == 0 || out.Backup.Status == BackupFailed {
 		return out, nil
 	}
-	for i, raw := range s.Backup.Destinations {
-		if out.Backup.Destinations[i].OK {
-			rep, err := s.VerifyBackup(ctx, identities, raw, out.Backup.ID)
+	// The results, not the settings: a run refused before its upload has
+	// none.
+	for i, d := range out.Backup.Destinations {
+		if d.OK {
+			rep, err := s.VerifyBackup(ctx, identities, s.Backup.Destinations[i], out.Backup.ID)
 			out.Verified = append(out.Verified, rep)
 			if err != nil {
 				out.VerifyErrs = append(out.VerifyErrs, err)

@@ -245,3 +245,17 @@ func (db *DB) Holdings(ctx context.Context) (accounts, users int64, err error) {
 	err = db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM users)`).Scan(&accounts, &users)
 	return accounts, users, dbErr("storage.Holdings", err)
 }
+
+// LeaseUntil returns until when the lease name runs, the zero time when it
+// was never taken.
+func (db *DB) LeaseUntil(ctx context.Context, name string) (time.Time, error) {
+	var until time.Time
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT expires_at FROM job_leases WHERE name = $1`, name).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, dbErr("storage.LeaseUntil", err)
+	}
+	return until.UTC(), nil
+}
