@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -159,7 +160,9 @@ func TestUploadThenList(t *testing.T) {
 	}
 }
 
-func TestListRefusesBadDescriptors(t *testing.T) {
+// TestListSetsAsideBadDescriptors: a descriptor that cannot be read is
+// reported as unreadable, naming the problem, and hides no other backup.
+func TestListSetsAsideBadDescriptors(t *testing.T) {
 	ctx := context.Background()
 	id := "20260301T023000Z-0001"
 	tests := []struct {
@@ -175,9 +178,18 @@ func TestListRefusesBadDescriptors(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, backup.DescriptorName(id)), []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, _, err := backup.List(ctx, d)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), dir) {
-				t.Fatalf("List = %v, want an error naming %q and the destination", err, tt.want)
+			good := backup.Descriptor{ID: "20260228T023000Z-0000"}
+			data, _ := json.Marshal(good)
+			if err := os.WriteFile(filepath.Join(dir, backup.DescriptorName(good.ID)), data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			list, incomplete, err := backup.List(ctx, d)
+			if err != nil || len(list) != 1 || list[0].ID != good.ID {
+				t.Fatalf("List = %v, %v: the good backup must stay listed", list, err)
+			}
+			if len(incomplete) != 1 || incomplete[0].ID != id || !strings.Contains(incomplete[0].Unreadable, tt.want) ||
+				!strings.Contains(incomplete[0].Unreadable, dir) {
+				t.Fatalf("incomplete = %+v, want it unreadable, naming %q and the destination", incomplete, tt.want)
 			}
 		})
 	}

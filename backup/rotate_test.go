@@ -33,7 +33,7 @@ func day(s string) time.Time {
 func history(times []time.Time, verified ...time.Time) []backup.Listed {
 	var out []backup.Listed
 	for _, t := range times {
-		l := backup.Listed{Descriptor: backup.Descriptor{ID: idAt(t, 0)}}
+		l := backup.Listed{Descriptor: backup.Descriptor{ID: idAt(t, 0), Checked: true}}
 		for _, v := range verified {
 			if v.Equal(t) {
 				l.Verified = &backup.Verification{ID: l.ID, VerifiedAt: t.Add(time.Hour)}
@@ -340,5 +340,22 @@ func TestRetryStopsWhenCancelled(t *testing.T) {
 	err := backup.Retry{Attempts: 5, Wait: time.Hour}.Do(ctx, func() error { return boom })
 	if !errors.Is(err, boom) || time.Since(start) > time.Second {
 		t.Fatalf("with a cancelled context: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestPolicyKeepSkipsFailedSnapshots: backups whose snapshot failed its
+// checks take no daily place, so three bad nights under a 3-day policy
+// keep the last good backup; the newest backup is kept all the same.
+func TestPolicyKeepSkipsFailedSnapshots(t *testing.T) {
+	list := history(daily("2026-03-10", 6))
+	for i := range 3 { // the three newest nights failed their checks
+		list[i].Checked = false
+	}
+	keep := backup.Policy{Daily: 3}.Keep(list)
+	want := []string{list[0].ID, list[3].ID, list[4].ID, list[5].ID}
+	got := slices.Sorted(maps.Keys(keep))
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("kept %v, want %v", got, want)
 	}
 }

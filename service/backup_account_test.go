@@ -64,7 +64,7 @@ func TestAccountBackupRoundTrip(t *testing.T) {
 					OwnerPassword: "pass1234word", OwnerVerified: true}); err != nil {
 					t.Fatal(err)
 				}
-				before := counts(t, dstDB)
+				before := tableCounts(t, dstDB)
 				id, err := age.NewScryptIdentity("une longue phrase secrète")
 				if err != nil {
 					t.Fatal(err)
@@ -120,12 +120,12 @@ func TestAccountBackupRoundTrip(t *testing.T) {
 					t.Fatal("the restored owner logged in with the old password: credentials left the source")
 				}
 
-				mid := counts(t, dstDB)
+				mid := tableCounts(t, dstDB)
 				_, err = dst.RestoreAccount(sys, bytes.NewReader(file.Bytes()), []age.Identity{id})
 				if err == nil || !strings.Contains(err.Error(), "already exists") {
 					t.Fatalf("a second restore: %v", err)
 				}
-				if after := counts(t, dstDB); !equalCounts(after, mid) {
+				if after := tableCounts(t, dstDB); !equalCounts(after, mid) {
 					t.Fatalf("a refused restore changed rows: %v then %v", mid, after)
 				}
 				if before["accounts"] != 1 || mid["accounts"] != 2 {
@@ -146,7 +146,7 @@ type wrongPassphrase struct{}
 
 func (*wrongPassphrase) Unwrap([]*age.Stanza) ([]byte, error) { return nil, age.ErrIncorrectIdentity }
 
-func counts(t *testing.T, db *storage.DB) map[string]int64 {
+func tableCounts(t *testing.T, db *storage.DB) map[string]int64 {
 	t.Helper()
 	c, err := db.TableCounts(context.Background())
 	if err != nil {

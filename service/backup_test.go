@@ -204,7 +204,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := counts(t, db) // the run's own row is in the snapshot, as "running"
-		if rep.Status != service.BackupOK || rep.Accounts != 3 || rep.Files != 5 || rep.Rows == 0 || rep.Size == 0 ||
+		if rep.Status != service.BackupOK || rep.Accounts != 3 || rep.Files != 6 || rep.Rows == 0 || rep.Size == 0 ||
 			rep.PlainBytes <= 3<<20 || len(rep.Destinations) != 2 || len(rep.Warnings) != 0 {
 			t.Fatalf("report = %+v", rep)
 		}
@@ -219,7 +219,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 		}
 		for i, dir := range env.dirs {
 			list, incomplete := listed(t, dir)
-			if len(list) != 1 || list[0].ID != rep.ID || list[0].Size != rep.Size || !list[0].Checked || list[0].Files != 5 ||
+			if len(list) != 1 || list[0].ID != rep.ID || list[0].Size != rep.Size || !list[0].Checked || list[0].Files != 6 ||
 				len(list[0].Accounts) != 3 || len(incomplete) != 0 {
 				t.Fatalf("destination %d: %+v, incomplete %v", i, list, incomplete)
 			}
@@ -232,7 +232,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 			}
 		}
 		if run := lastRun(t, db, "backup"); run.Status != service.BackupOK || run.BackupID != rep.ID || run.Size != rep.Size ||
-			run.Files != 5 || run.FinishedAt == nil || run.Error != "" {
+			run.Files != 6 || run.FinishedAt == nil || run.Error != "" {
 			t.Fatalf("recorded run = %+v", run)
 		}
 		if entries, _ := os.ReadDir(filepath.Join(s.Backup.DataDir, "backup-staging")); len(entries) != 0 {
@@ -244,7 +244,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.ID != rep.ID || v.Accounts != 3 || v.Files != 5 || v.Rows != rep.Rows || len(v.Checks) < 4 {
+		if v.ID != rep.ID || v.Accounts != 3 || v.Files != 6 || v.Rows != rep.Rows || len(v.Checks) < 4 {
 			t.Fatalf("verify report = %+v", v)
 		}
 		if list, _ := listed(t, env.dirs[0]); list[0].Verified == nil || list[0].Verified.Host != "srv-test" {
@@ -273,7 +273,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rrep.ID != rep.ID || len(rrep.Accounts) != 3 || rrep.Files != 5 || rrep.Rows != rep.Rows || rrep.Seconds <= 0 {
+		if rrep.ID != rep.ID || len(rrep.Accounts) != 3 || rrep.Files != 6 || rrep.Rows != rep.Rows || rrep.Seconds <= 0 {
 			t.Fatalf("restore report = %+v", rrep)
 		}
 		restored := openRestored(t, target)
@@ -281,7 +281,7 @@ func TestBackupRunVerifyRestore(t *testing.T) {
 			t.Fatalf("restored row counts differ:\n%s", strings.Join(diff, "\n"))
 		}
 		refs, err := db.AttachedFiles(ctx)
-		if err != nil || len(refs) != 5 {
+		if err != nil || len(refs) != 6 {
 			t.Fatalf("%d attached files, %v", len(refs), err)
 		}
 		dst := files.Store{Dir: filepath.Join(target.DataDir, "files")}
@@ -416,7 +416,7 @@ func TestBackupDamageIsCaught(t *testing.T) {
 			{"flipped byte in the header", flip(sound, stanza), env.ids(), []string{"damaged", rep.ID}},
 			{"flipped last byte", flip(sound, len(sound)-1), env.ids(), []string{"damaged", rep.ID}},
 			{"truncated", sound[:len(sound)*2/3], env.ids(), []string{"damaged", rep.ID, "truncated"}},
-			{"wrong key", sound, []age.Identity{other}, []string{"none of the given identities", rep.ID, env.key.Recipient().String()}},
+			{"wrong key", sound, []age.Identity{other}, []string{"none of the given keys", rep.ID, env.key.Recipient().String()}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -1032,7 +1032,7 @@ func TestBackupRunRotates(t *testing.T) {
 		for i := 1; i <= 10; i++ {
 			id := backup.NewID(now.AddDate(0, 0, -i))
 			old = append(old, id)
-			desc := backup.Descriptor{Format: backup.Format, ID: id, Kind: backup.KindInstance, Size: 15, SHA256: strings.Repeat("0", 64)}
+			desc := backup.Descriptor{Format: backup.Format, ID: id, Kind: backup.KindInstance, Size: 15, SHA256: strings.Repeat("0", 64), Checked: true}
 			if err := backup.Upload(ctx, d, archive, desc, backup.Retry{}); err != nil {
 				t.Fatal(err)
 			}

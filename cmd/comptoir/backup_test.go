@@ -164,7 +164,7 @@ func TestBackupCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherKey, _ := newKey(t, operator{t: t, bin: bin}, other)
-	o.fails(1, "none of the given identities can decrypt this backup", "restore", "--identity", otherKey, "--data", filepath.Join(work, "wrong-key"))
+	o.fails(1, "none of the given keys (or the passphrase) can decrypt this backup", "restore", "--identity", otherKey, "--data", filepath.Join(work, "wrong-key"))
 	o.fails(1, "identity file", "restore", "--identity", filepath.Join(work, "missing.txt"), "--data", filepath.Join(work, "x"))
 	archive := filepath.Join(dest1, "comptoir-"+id+".tar.zst.age")
 	b, err := os.ReadFile(archive)
