@@ -65,6 +65,9 @@ type Manifest struct {
 	Files         int          `json:"files"`
 	FileBytes     int64        `json:"file_bytes"`
 	Warnings      []string     `json:"warnings,omitempty"`
+	// MissingFiles are the entries of attached files the database refers
+	// to that could not be read (deleted since the snapshot).
+	MissingFiles []string `json:"missing_files,omitempty"`
 }
 
 // Rows returns the number of rows the manifest gives for table, and

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,7 +118,10 @@ func (s *Service) RunBackup(ctx context.Context) (BackupReport, error) {
 	case err != nil && rep.Status != BackupPartial: // partial: some destinations have it
 		rep.Status = BackupFailed
 	case len(rep.Warnings) > 0 && rep.Status == BackupOK:
+		// Stored, but short of what it should hold: an error for cron and
+		// the logs, not a success.
 		rep.Status = BackupPartial
+		err = fmt.Errorf("backup %s was stored, but: %s", rep.ID, strings.Join(rep.Warnings, "; "))
 	}
 	s.finishRun(ctx, runID, rep.ID, rep.Status, rep, err)
 	return rep, err
@@ -139,6 +143,7 @@ func (s *Service) finishRun(ctx context.Context, runID int64, backupID, status s
 }
 
 func (s *Service) runBackup(ctx context.Context, recipients []age.Recipient, rep *BackupReport) error {
+	s.sweepStaging()
 	work, err := s.stagingDir(rep.ID)
 	if err != nil {
 		return err
@@ -173,7 +178,7 @@ func (s *Service) runBackup(ctx context.Context, recipients []age.Recipient, rep
 	rep.ArchiveSeconds = time.Since(t).Seconds()
 	rep.Warnings = append(rep.Warnings, m.Warnings...)
 	rep.Size, rep.PlainBytes, rep.Files = desc.Size, desc.PlainBytes, m.Files
-	desc.Checked = len(facts.problems) == 0
+	desc.Checked = len(facts.problems) == 0 && len(m.MissingFiles) == 0
 
 	t = time.Now()
 	rep.Destinations = s.uploadAll(ctx, archive, desc)
@@ -201,25 +206,34 @@ func uploadOutcome(rep *BackupReport) error {
 	return fmt.Errorf("backup %s reached no destination: %s", rep.ID, strings.Join(failed, "; "))
 }
 
-// stagingDir makes the run's working directory in the data directory,
-// after removing what runs killed earlier left there.
+// stagingDir makes a working directory in the data directory.
 func (s *Service) stagingDir(id string) (string, error) {
 	root := filepath.Join(s.Backup.DataDir, "backup-staging")
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return "", fmt.Errorf("backup staging directory: %w", err)
-	}
-	if entries, err := os.ReadDir(root); err == nil {
-		for _, e := range entries {
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 6*time.Hour {
-				_ = os.RemoveAll(filepath.Join(root, e.Name()))
-			}
-		}
 	}
 	dir := filepath.Join(root, id)
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return "", fmt.Errorf("backup staging directory: %w", err)
 	}
 	return dir, nil
+}
+
+// sweepStaging removes what runs killed earlier left in the staging
+// directory. Only a backup run sweeps, holding the backup lease, so no
+// other backup is under way; a verification or an account's backup that
+// old is dead too.
+func (s *Service) sweepStaging() {
+	root := filepath.Join(s.Backup.DataDir, "backup-staging")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 6*time.Hour {
+			_ = os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
 }
 
 // snapshot writes a consistent copy of the database into dir and checks
@@ -361,14 +375,17 @@ func (s *Service) writeArchive(path string, recipients []age.Recipient, m backup
 		return backup.Descriptor{}, m, err
 	}
 	for _, f := range refs {
-		var e backup.Entry
-		p, err := s.Files.Path(f.Account, f.Checksum)
-		if err == nil {
-			e, err = w.AddFile(fileEntry(f), p)
+		e, err := s.addFile(w, f)
+		if errors.Is(err, errFileGone) {
+			// Deleted since the snapshot: the manifest says so, and the
+			// checks of a restore expect it.
+			m.Warnings = append(m.Warnings, fmt.Sprintf("attached file %s of account %d could not be read: %v", f.Checksum, f.Account, err))
+			m.MissingFiles = append(m.MissingFiles, fileEntry(f))
+			continue
 		}
 		if err != nil {
-			m.Warnings = append(m.Warnings, fmt.Sprintf("attached file %s of account %d could not be read: %v", f.Checksum, f.Account, err))
-			continue
+			w.Abort()
+			return backup.Descriptor{}, m, err // the archive itself failed: no backup
 		}
 		m.Files++
 		m.FileBytes += e.Size
@@ -383,6 +400,28 @@ func (s *Service) writeArchive(path string, recipients []age.Recipient, m backup
 	d.Size, d.SHA256, d.PlainBytes = counter.n, hex.EncodeToString(h.Sum(nil)), w.Plain()
 	d.FinishedAt = time.Now().UTC()
 	return d, m, nil
+}
+
+var errFileGone = errors.New("the file is gone")
+
+// addFile adds an attached file to the archive. A file that cannot be
+// opened is errFileGone, and the archive goes on; a failure once its entry
+// has begun leaves the archive unusable, and is returned as it is.
+func (s *Service) addFile(w *backup.Writer, f storage.FileRef) (backup.Entry, error) {
+	p, err := s.Files.Path(f.Account, f.Checksum)
+	if err != nil {
+		return backup.Entry{}, fmt.Errorf("%w: %v", errFileGone, err)
+	}
+	file, err := os.Open(p)
+	if err != nil {
+		return backup.Entry{}, fmt.Errorf("%w: %v", errFileGone, err)
+	}
+	defer func() { _ = file.Close() }()
+	info, err := file.Stat()
+	if err != nil {
+		return backup.Entry{}, fmt.Errorf("%w: %v", errFileGone, err)
+	}
+	return w.Add(fileEntry(f), info.Size(), info.ModTime(), file)
 }
 
 func fileEntry(f storage.FileRef) string {

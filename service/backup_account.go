@@ -168,10 +168,13 @@ func (s *Service) RestoreAccount(ctx context.Context, r io.Reader, identities []
 		return rep, err
 	}
 	t := time.Now()
-	if err := s.db.Load(ctx, dbDir, tables, storage.LoadOptions{Account: id}); err != nil {
+	// Files first: content-addressed, they harm nothing if the load is
+	// refused (retention removes files no record refers to), while rows
+	// committed without their files would be.
+	if err := placeAccountFiles(m, dir, id, s.Files); err != nil {
 		return rep, err
 	}
-	if err := placeAccountFiles(m, dir, id, s.Files); err != nil {
+	if err := s.db.Load(ctx, dbDir, tables, storage.LoadOptions{Account: id}); err != nil {
 		return rep, err
 	}
 	actx := account.WithID(ctx, id)

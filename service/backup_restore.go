@@ -103,20 +103,25 @@ func openFetched(ctx context.Context, f fetched, scratch string) (*storage.DB, e
 	if err != nil {
 		return nil, err
 	}
-	if err := loadDump(ctx, db, dbDir, tables, f.manifest.SchemaVersion); err != nil {
+	// At the backup's own schema: the checks compare it with the manifest.
+	if err := loadDumpAt(ctx, db, dbDir, tables, f.manifest.SchemaVersion); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// loadDump migrates an empty db to the dump's schema, loads the dump, then
-// applies the migrations that came after it.
-func loadDump(ctx context.Context, db *storage.DB, dir string, tables []storage.DumpTable, schema int64) error {
+// loadDumpAt migrates an empty db to the dump's schema and loads the dump.
+func loadDumpAt(ctx context.Context, db *storage.DB, dir string, tables []storage.DumpTable, schema int64) error {
 	if err := db.MigrateTo(ctx, schema, nil); err != nil {
 		return fmt.Errorf("prepare the database at schema version %d: %w", schema, err)
 	}
-	if err := db.Load(ctx, dir, tables, storage.LoadOptions{}); err != nil {
+	return db.Load(ctx, dir, tables, storage.LoadOptions{})
+}
+
+// loadDump is loadDumpAt, then the migrations that came after the dump.
+func loadDump(ctx context.Context, db *storage.DB, dir string, tables []storage.DumpTable, schema int64) error {
+	if err := loadDumpAt(ctx, db, dir, tables, schema); err != nil {
 		return err
 	}
 	_, err := db.Migrate(ctx, nil)
@@ -125,12 +130,14 @@ func loadDump(ctx context.Context, db *storage.DB, dir string, tables []storage.
 
 // checkRestored checks a restored database against the manifest of its
 // backup: integrity, row counts table by table, every account's activity
-// chain, and every attached file present with its checksum. It returns
-// what it checked, or an error listing every problem.
-func checkRestored(ctx context.Context, db *storage.DB, m backup.Manifest) ([]string, error) {
+// chain, and every attached file present with its checksum — but those
+// the manifest lists as missing since the snapshot, which are warnings. It
+// returns what it checked and those warnings, or an error listing every
+// problem.
+func checkRestored(ctx context.Context, db *storage.DB, m backup.Manifest) (checks, warnings []string, err error) {
 	facts, err := factsOf(ctx, db)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	problems := facts.problems
 	if facts.schema < m.SchemaVersion {
@@ -149,17 +156,25 @@ func checkRestored(ctx context.Context, db *storage.DB, m backup.Manifest) ([]st
 	for _, e := range m.Entries {
 		entries[e.Name] = e
 	}
+	present := 0
 	for _, f := range facts.files {
-		if e, ok := entries[fileEntry(f)]; !ok || e.SHA256 != f.Checksum {
+		name := fileEntry(f)
+		e, ok := entries[name]
+		switch {
+		case ok && e.SHA256 == f.Checksum:
+			present++
+		case slices.Contains(m.MissingFiles, name):
+			warnings = append(warnings, fmt.Sprintf("attached file %s of account %d was deleted before the backup read it: it is not restored", f.Checksum, f.Account))
+		default:
 			problems = append(problems, fmt.Sprintf("attached file %s of account %d is not in the backup", f.Checksum, f.Account))
 		}
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w: %s", errRestoreCheck, strings.Join(problems, "; "))
+		return nil, nil, fmt.Errorf("%w: %s", errRestoreCheck, strings.Join(problems, "; "))
 	}
-	checks := append(facts.checks, fmt.Sprintf("row counts of %d tables match the manifest", len(m.Tables)),
-		fmt.Sprintf("%d attached files present with their checksums", len(facts.files)))
-	return checks, nil
+	checks = append(facts.checks, fmt.Sprintf("row counts of %d tables match the manifest", len(m.Tables)),
+		fmt.Sprintf("%d attached files present with their checksums", present))
+	return checks, warnings, nil
 }
 
 var errRestoreCheck = errors.New("the restored database does not pass its checks")
@@ -176,6 +191,7 @@ type VerifyReport struct {
 	Rows            int64     `json:"rows"`
 	Files           int       `json:"files"`
 	Checks          []string  `json:"checks"`
+	Warnings        []string  `json:"warnings,omitempty"`
 }
 
 // VerifyBackup downloads backup id (the newest when empty) from the
@@ -205,7 +221,36 @@ func (s *Service) verify(ctx context.Context, identities []age.Identity, raw, id
 		return err
 	}
 	defer func() { _ = os.RemoveAll(work) }()
-	f, err := fetch(ctx, identities, raw, id, filepath.Join(work, "archive"), s.Backup.Retry)
+	return verifyIn(ctx, VerifyOptions{Identities: identities, From: raw, BackupID: id, Retry: s.Backup.Retry, Host: s.Backup.Host}, work, start, rep)
+}
+
+// VerifyOptions say which backup to verify, when no instance is at hand.
+type VerifyOptions struct {
+	Identities []age.Identity
+	From       string // destination URL
+	BackupID   string // empty: the newest
+	Retry      backup.Retry
+	Host       string
+}
+
+// Verify is VerifyBackup on a machine that has no instance database (the
+// one that holds the key): nothing is recorded but the mark in the
+// destination, which the instance's nightly job then records.
+func Verify(ctx context.Context, opts VerifyOptions) (VerifyReport, error) {
+	start := time.Now()
+	rep := VerifyReport{Destination: backup.Redact(opts.From), ID: opts.BackupID}
+	work, err := os.MkdirTemp("", "comptoir-verify-")
+	if err != nil {
+		return rep, err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+	err = verifyIn(ctx, opts, work, start, &rep)
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, err
+}
+
+func verifyIn(ctx context.Context, opts VerifyOptions, work string, start time.Time, rep *VerifyReport) error {
+	f, err := fetch(ctx, opts.Identities, opts.From, opts.BackupID, filepath.Join(work, "archive"), opts.Retry)
 	if f.listed.ID != "" {
 		rep.ID = f.listed.ID // the newest, when none was named
 	}
@@ -221,21 +266,21 @@ func (s *Service) verify(ctx context.Context, identities []age.Identity, raw, id
 	if err != nil {
 		return fmt.Errorf("backup %s: restore into a temporary database: %w", f.listed.ID, err)
 	}
-	checks, err := checkRestored(ctx, db, f.manifest)
+	checks, warnings, err := checkRestored(ctx, db, f.manifest)
 	_ = db.Close()
 	if err != nil {
 		return fmt.Errorf("backup %s: %w", f.listed.ID, err)
 	}
+	rep.Warnings = warnings
 	rep.Checks = append([]string{"archive checksum matches its descriptor", fmt.Sprintf("%d entries match their checksums", len(f.manifest.Entries))}, checks...)
 	rep.VerifiedAt = time.Now().UTC()
-	d, err := backup.Open(ctx, raw)
+	d, err := backup.Open(ctx, opts.From)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = d.Close() }()
 	return backup.MarkVerified(ctx, d, backup.Verification{ID: f.listed.ID, VerifiedAt: rep.VerifiedAt,
-		Host: s.Backup.Host, Seconds: time.Since(start).Seconds(),
-		Checks: rep.Checks}, s.Backup.Retry)
+		Host: opts.Host, Seconds: time.Since(start).Seconds(), Checks: rep.Checks}, opts.Retry)
 }
 
 // RestoreOptions say what to restore and where.
@@ -274,9 +319,10 @@ type RestoreReport struct {
 // that came after the backup, and checks the result against the manifest.
 // With DryRun it does all of that in a scratch directory and leaves the
 // target untouched.
-func Restore(ctx context.Context, opts RestoreOptions) (RestoreReport, error) {
+func Restore(ctx context.Context, opts RestoreOptions) (rep RestoreReport, err error) {
 	start := time.Now()
-	rep := RestoreReport{From: backup.Redact(opts.From), DryRun: opts.DryRun}
+	rep = RestoreReport{From: backup.Redact(opts.From), DryRun: opts.DryRun}
+	defer func() { rep.Seconds = time.Since(start).Seconds() }()
 	dataDir := opts.Target.DataDir
 	if dataDir == "" {
 		dataDir = "comptoir-data"
@@ -307,31 +353,61 @@ func Restore(ctx context.Context, opts RestoreOptions) (RestoreReport, error) {
 	if m.Kind != backup.KindInstance {
 		return rep, fmt.Errorf("backup %s is one account's: restore it into a running instance with `comptoir restore account`", m.ID)
 	}
+	// The backup is checked where it was unpacked, before anything reaches
+	// the target: one that fails its checks leaves the target as it was.
 	t := time.Now()
-	if opts.DryRun {
-		db, err := openFetched(ctx, f, filepath.Join(work, "scratch"))
-		if err != nil {
-			return rep, err
-		}
-		rep.Checks, err = checkRestored(ctx, db, m)
-		_ = db.Close()
-		rep.LoadSeconds, rep.Seconds = time.Since(t).Seconds(), time.Since(start).Seconds()
-		return rep, err
-	}
-	db, err := placeDatabase(ctx, f, opts.Target, dataDir, work)
+	scratch := filepath.Join(work, "scratch")
+	db, err := openFetched(ctx, f, scratch)
 	if err != nil {
 		return rep, err
 	}
-	defer func() { _ = db.Close() }()
-	if err := placeFiles(f, filepath.Join(dataDir, "files")); err != nil {
-		return rep, err
+	checks, warnings, err := checkRestored(ctx, db, m)
+	_ = db.Close()
+	_ = os.RemoveAll(scratch)
+	if err != nil {
+		return rep, fmt.Errorf("backup %s: %w; the target is untouched", m.ID, err)
+	}
+	rep.Checks, rep.Warnings = checks, append(rep.Warnings, warnings...)
+	if opts.DryRun {
+		rep.LoadSeconds = time.Since(t).Seconds()
+		return rep, nil
+	}
+	if err := placeAll(ctx, f, opts.Target, dataDir, work); err != nil {
+		return rep, fmt.Errorf("backup %s: %w; the target now holds part of it: move it aside (or empty it) before trying again", m.ID, err)
 	}
 	rep.LoadSeconds = time.Since(t).Seconds()
-	if rep.Checks, err = checkRestored(ctx, db, m); err != nil {
-		return rep, err
-	}
-	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil
+}
+
+// placeAll puts the database and the files of a checked backup into the
+// target, brings the schema up to date, and leaves the instance as a new
+// start: the backup run that took the snapshot (recorded as running) is
+// marked interrupted and no job lease is held. The chains are verified
+// again once in place.
+func placeAll(ctx context.Context, f fetched, target storage.Options, dataDir, work string) error {
+	db, err := placeDatabase(ctx, f, target, dataDir, work)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = db.Close() }()
+	if err := placeFiles(f, filepath.Join(dataDir, "files")); err != nil {
+		return err
+	}
+	if _, err := db.InterruptBackupRuns(ctx, "", time.Now().Add(time.Hour),
+		"under way when the backup was taken: the destinations hold its outcome"); err != nil {
+		return err
+	}
+	if err := db.ClearLeases(ctx); err != nil {
+		return err
+	}
+	facts, err := factsOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(facts.problems) > 0 {
+		return fmt.Errorf("%w: %s", errRestoreCheck, strings.Join(facts.problems, "; "))
+	}
+	return nil
 }
 
 // checkEmptyTarget refuses a target that holds data: a restore never

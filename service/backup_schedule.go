@@ -3,11 +3,13 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"filippo.io/age"
 
 	"github.com/comptoir/comptoir/backup"
+	"github.com/comptoir/comptoir/errs"
 	"github.com/comptoir/comptoir/storage"
 )
 
@@ -61,17 +63,74 @@ type ScheduledBackup struct {
 	VerifyErrs []error
 }
 
-// RunScheduledBackup runs the backup as the instance holder if it gets
-// the job's lease, renewing it while it works; then, when an identity is
-// configured, verifies the new backup in every destination. Runs left
-// "running" by a killed process are marked interrupted first.
-func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identities []age.Identity) (ScheduledBackup, error) {
+// RunScheduledBackup runs the nightly backup if this instance gets the
+// job's lease and the backup is still due then (another instance may have
+// just taken it); then, when an identity is configured, verifies the new
+// backup in every destination. The lease is renewed while it works.
+func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identities []age.Identity, due func(context.Context) (bool, error)) (ScheduledBackup, error) {
 	var out ScheduledBackup
+	got, err := s.withBackupLease(ctx, holder, func(ctx context.Context) error {
+		if due != nil {
+			if ok, err := due(ctx); err != nil || !ok {
+				return err
+			}
+		}
+		out.Ran = true
+		out.Backup, out.Err = s.RunBackup(ctx)
+		if len(identities) == 0 || out.Backup.Status == BackupFailed {
+			return nil
+		}
+		// The results, not the settings: a run refused before its upload
+		// has none.
+		for i, d := range out.Backup.Destinations {
+			if d.OK {
+				rep, err := s.VerifyBackup(ctx, identities, s.Backup.Destinations[i], out.Backup.ID)
+				out.Verified = append(out.Verified, rep)
+				if err != nil {
+					out.VerifyErrs = append(out.VerifyErrs, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil && got {
+		s.recordVerifications(ctx)
+	}
+	return out, err
+}
+
+// RunBackupNow runs a backup at once, as `comptoir backup run` does, under
+// the same lease as the nightly job: refused while another process takes
+// one.
+func (s *Service) RunBackupNow(ctx context.Context, holder string) (BackupReport, error) {
+	var rep BackupReport
+	var runErr error
+	got, err := s.withBackupLease(ctx, holder, func(ctx context.Context) error {
+		rep, runErr = s.RunBackup(ctx)
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	if !got {
+		until, _ := s.db.LeaseUntil(ctx, backupLease)
+		return rep, errs.E("service.RunBackupNow", errs.Conflict, fmt.Sprintf(
+			"another process is taking a backup of this instance (its lease runs until %s unless renewed): try again later",
+			until.Local().Format("15:04:05")))
+	}
+	s.recordVerifications(ctx)
+	return rep, runErr
+}
+
+// withBackupLease runs fn holding the backup job's lease, renewed while fn
+// works, and reports whether it got it. Holding it, no other backup run
+// can be alive: runs left "running" by a killed process are marked
+// interrupted first.
+func (s *Service) withBackupLease(ctx context.Context, holder string, fn func(context.Context) error) (bool, error) {
 	got, err := s.db.ClaimLease(ctx, backupLease, holder, time.Now().Add(leaseTerm))
 	if err != nil || !got {
-		return out, err
+		return false, err
 	}
-	out.Ran = true
 	stop := s.keepLease(ctx, holder)
 	defer func() {
 		stop()
@@ -79,26 +138,52 @@ func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identit
 			s.log.Warn("release the backup lease", "err", err)
 		}
 	}()
-	// Holding the lease, no other run can be alive.
-	if _, err := s.db.InterruptBackupRuns(ctx, time.Now()); err != nil {
-		return out, err
+	now := time.Now()
+	if _, err := s.db.InterruptBackupRuns(ctx, "backup", now, "the process stopped during the run"); err != nil {
+		return true, err
 	}
-	out.Backup, out.Err = s.RunBackup(ctx)
-	if len(identities) == 0 || out.Backup.Status == BackupFailed {
-		return out, nil
+	// A verification or an account's backup is not under the lease: one
+	// still running after hours was stopped too.
+	if _, err := s.db.InterruptBackupRuns(ctx, "", now.Add(-2*time.Hour), "the process stopped during the run"); err != nil {
+		return true, err
 	}
-	// The results, not the settings: a run refused before its upload has
-	// none.
-	for i, d := range out.Backup.Destinations {
-		if d.OK {
-			rep, err := s.VerifyBackup(ctx, identities, s.Backup.Destinations[i], out.Backup.ID)
-			out.Verified = append(out.Verified, rep)
-			if err != nil {
-				out.VerifyErrs = append(out.VerifyErrs, err)
+	return true, fn(ctx)
+}
+
+// recordVerifications records as verify runs the verifications found in
+// the destinations that this instance has not recorded: those made with
+// `comptoir backup verify` on the machine that holds the key, so that the
+// operator's page and the metrics know of them.
+func (s *Service) recordVerifications(ctx context.Context) {
+	for _, raw := range s.Backup.Destinations {
+		d, err := backup.Open(ctx, raw)
+		if err != nil {
+			continue
+		}
+		list, _, err := backup.List(ctx, d)
+		_ = d.Close()
+		if err != nil {
+			continue
+		}
+		for _, l := range list {
+			// This instance recorded its own verifications as it made them.
+			v := l.Verified
+			if v == nil || v.Host == s.Backup.Host {
+				continue
+			}
+			at := v.VerifiedAt.Truncate(time.Microsecond) // what both engines keep
+			if seen, err := s.db.HasBackupRun(ctx, "verify", v.ID, v.Host, at); err != nil || seen {
+				continue
+			}
+			rep := VerifyReport{ID: v.ID, Destination: backup.Redact(raw), VerifiedAt: v.VerifiedAt, Seconds: v.Seconds,
+				Size: l.Size, Accounts: len(l.Accounts), Rows: l.Rows, Files: l.Files, Checks: v.Checks}
+			data, _ := json.Marshal(rep)
+			if err := s.db.RecordBackupRun(ctx, storage.BackupRun{Kind: "verify", BackupID: v.ID, Host: v.Host,
+				StartedAt: at, Status: BackupOK, Size: l.Size, Rows: l.Rows, Files: int64(l.Files), Report: string(data)}); err != nil {
+				s.log.Warn("record a verification", "err", err)
 			}
 		}
 	}
-	return out, nil
 }
 
 // keepLease renews holder's backup lease until the returned stop is called.

@@ -918,7 +918,7 @@ func TestRunScheduledBackup(t *testing.T) {
 		if _, err := db.ClaimLease(ctx, "backup", "other/7/live", time.Now().Add(5*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		out, err := s.RunScheduledBackup(ctx, "this/1/aa", env.ids())
+		out, err := s.RunScheduledBackup(ctx, "this/1/aa", env.ids(), nil)
 		if err != nil || out.Ran {
 			t.Fatalf("under another's live lease: ran %v, %v", out.Ran, err)
 		}
@@ -929,7 +929,7 @@ func TestRunScheduledBackup(t *testing.T) {
 		if _, err := db.ClaimLease(ctx, "backup", "other/7/live", time.Now().Add(-time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		out, err = s.RunScheduledBackup(ctx, "this/1/aa", env.ids())
+		out, err = s.RunScheduledBackup(ctx, "this/1/aa", env.ids(), nil)
 		if err != nil || !out.Ran || out.Err != nil || out.Backup.Status != service.BackupOK {
 			t.Fatalf("after the lease expired: %+v, %v", out, err)
 		}
@@ -988,7 +988,7 @@ func TestRunScheduledBackupOneAtATime(t *testing.T) {
 		for i, holder := range []string{"host-a/10/aa", "host-b/20/bb"} {
 			wg.Go(func() {
 				<-start
-				outs[i], errs[i] = s.RunScheduledBackup(ctx, holder, env.ids())
+				outs[i], errs[i] = s.RunScheduledBackup(ctx, holder, env.ids(), nil)
 			})
 		}
 		close(start)
@@ -1084,7 +1084,7 @@ func TestRunScheduledBackupRefusedEarly(t *testing.T) {
 	key, _ := age.GenerateX25519Identity()
 	s.Backup = service.BackupSettings{Destinations: []string{"file://" + t.TempDir()}, Recipients: "age1typo", DataDir: t.TempDir(),
 		Retry: backup.Retry{Attempts: 1}}
-	out, err := s.RunScheduledBackup(context.Background(), "srv/1/aa", []age.Identity{key})
+	out, err := s.RunScheduledBackup(context.Background(), "srv/1/aa", []age.Identity{key}, nil)
 	if err != nil || !out.Ran || out.Err == nil || !strings.Contains(out.Err.Error(), "not an age public key") || len(out.Verified) != 0 {
 		t.Fatalf("refused run: %+v, %v", out, err)
 	}

@@ -163,15 +163,25 @@ func (db *DB) FinishBackupRun(ctx context.Context, b BackupRun) error {
 	return dbErr("storage.FinishBackupRun", err)
 }
 
-// InterruptBackupRuns marks the runs still "running" that started before
-// the instant given and are no longer leased: a process killed mid-run.
-func (db *DB) InterruptBackupRuns(ctx context.Context, before time.Time) (int64, error) {
+// InterruptBackupRuns marks the runs of kind ("" for every kind) still
+// "running" that started before the instant given, saying why: their
+// process is gone.
+func (db *DB) InterruptBackupRuns(ctx context.Context, kind string, before time.Time, why string) (int64, error) {
 	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE backup_runs SET status = 'interrupted', finished_at = $1,
-		error = 'the process stopped during the run' WHERE status = 'running' AND started_at < $2`, db.Now(ctx), before.UTC())
+		error = $2 WHERE status = 'running' AND ($3 = '' OR kind = $3) AND started_at < $4`, db.Now(ctx), why, kind, before.UTC())
 	if err != nil {
 		return 0, dbErr("storage.InterruptBackupRuns", err)
 	}
 	return res.RowsAffected()
+}
+
+// HasBackupRun reports whether a run of kind for backupID by host started
+// at the instant given is recorded.
+func (db *DB) HasBackupRun(ctx context.Context, kind, backupID, host string, at time.Time) (bool, error) {
+	var n int
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM backup_runs WHERE kind = $1 AND backup_id = $2
+		AND host = $3 AND started_at = $4`, kind, backupID, host, at.UTC()).Scan(&n)
+	return n > 0, dbErr("storage.HasBackupRun", err)
 }
 
 // BackupRuns lists the latest runs, newest first; kind "" is every kind.
@@ -258,4 +268,20 @@ func (db *DB) LeaseUntil(ctx context.Context, name string) (time.Time, error) {
 		return time.Time{}, dbErr("storage.LeaseUntil", err)
 	}
 	return until.UTC(), nil
+}
+
+// RecordBackupRun records a finished run learnt of afterwards (a
+// verification made on another machine).
+func (db *DB) RecordBackupRun(ctx context.Context, b BackupRun) error {
+	_, err := db.writer(ctx).ExecContext(ctx, `INSERT INTO backup_runs (kind, backup_id, host, started_at, finished_at, status,
+		size, plain_bytes, row_count, file_count, report, error) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		b.Kind, b.BackupID, b.Host, b.StartedAt.UTC(), b.Status, b.Size, b.PlainBytes, b.Rows, b.Files, b.Report, b.Error)
+	return dbErr("storage.RecordBackupRun", err)
+}
+
+// ClearLeases removes every job lease: a restored instance starts with
+// none, whatever the backup's moment held.
+func (db *DB) ClearLeases(ctx context.Context) error {
+	_, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM job_leases`)
+	return dbErr("storage.ClearLeases", err)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,7 +39,7 @@ func dataDir(cfg config.Config) string {
 func runBackupRun(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "backup run", "", "Back up the whole instance now, as the server does nightly: a consistent snapshot of the database and the attached files, compressed, encrypted to COMPTOIR_BACKUP_RECIPIENTS, uploaded to every COMPTOIR_BACKUP_DESTINATIONS, then each destination's old backups rotated away")
 	return withService(ctx, env, fs, args, func(in instance) error {
-		rep, err := in.svc.RunBackup(in.ctx)
+		rep, err := in.svc.RunBackupNow(in.ctx, leaseHolder())
 		printBackup(env.stdout, rep)
 		return describe(err)
 	})
@@ -156,35 +157,65 @@ func listOne(ctx context.Context, w io.Writer, raw string) error {
 }
 
 func runBackupVerify(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "backup verify", "--identity FILE [--from URL] [--backup ID]", "Download a backup, decrypt it, check every checksum, restore it into a temporary database and check that (integrity, row counts, activity-log chains, attached files); the copy is then marked verified in its destination. By default the newest backup of every destination")
+	fs := newFlagSet(env, "backup verify", "--identity FILE [--from URL] [--backup ID]", "Download a backup, decrypt it, check every checksum, restore it into a temporary database and check that (integrity, row counts, activity-log chains, attached files); the copy is then marked verified in its destination. By default the newest backup of every destination. Runs on the server or on the machine that holds the key (which needs only the destinations' settings)")
 	identity := fs.String("identity", "", "file of the age private key (required)")
 	from := fs.String("from", "", "one destination URL (default: every COMPTOIR_BACKUP_DESTINATIONS)")
 	id := fs.String("backup", "", "the backup id (default: the newest)")
-	return withService(ctx, env, fs, args, func(in instance) error {
-		ids, err := identities(*identity)
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	ids, err := identities(*identity)
+	if err != nil {
+		return err
+	}
+	list, err := destinationsFrom(cfg, *from)
+	if err != nil {
+		return err
+	}
+	verify := func(raw string) (service.VerifyReport, error) {
+		host, _ := os.Hostname()
+		return service.Verify(ctx, service.VerifyOptions{Identities: ids, From: raw, BackupID: *id, Host: host})
+	}
+	if hasInstance(cfg) {
+		log := newLogger(cfg, env.stderr)
+		svc, closeDB, err := openService(ctx, env, cfg, log)
 		if err != nil {
-			return err
+			return fmt.Errorf("database: %w", err)
 		}
-		list, err := destinationsFrom(in.cfg, *from)
+		defer closeDB()
+		verify = func(raw string) (service.VerifyReport, error) { return svc.VerifyBackup(ctx, ids, raw, *id) }
+	} else {
+		fmt.Fprintln(env.stdout, "no instance database here: each verification is marked in its destination, and the server records it at its next backup")
+	}
+	var failed []error
+	for _, raw := range list {
+		rep, err := verify(raw)
 		if err != nil {
-			return err
+			fmt.Fprintf(env.stdout, "%s: backup %s FAILED verification: %v\n", backup.Redact(raw), rep.ID, err)
+			failed = append(failed, err)
+			continue
 		}
-		var failed []error
-		for _, raw := range list {
-			rep, err := in.svc.VerifyBackup(in.ctx, ids, raw, *id)
-			if err != nil {
-				fmt.Fprintf(env.stdout, "%s: backup %s FAILED verification: %v\n", backup.Redact(raw), rep.ID, err)
-				failed = append(failed, err)
-				continue
-			}
-			fmt.Fprintf(env.stdout, "%s: backup %s verified in %.1f s (download and decrypt %.1f s): %d accounts, %d rows, %d files\n",
-				rep.Destination, rep.ID, rep.Seconds, rep.DownloadSeconds, rep.Accounts, rep.Rows, rep.Files)
-			for _, c := range rep.Checks {
-				fmt.Fprintf(env.stdout, "  checked: %s\n", c)
-			}
+		fmt.Fprintf(env.stdout, "%s: backup %s verified in %.1f s (download and decrypt %.1f s): %d accounts, %d rows, %d files\n",
+			rep.Destination, rep.ID, rep.Seconds, rep.DownloadSeconds, rep.Accounts, rep.Rows, rep.Files)
+		for _, c := range rep.Checks {
+			fmt.Fprintf(env.stdout, "  checked: %s\n", c)
 		}
-		return errors.Join(failed...)
-	})
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(env.stdout, "  WARNING: %s\n", w)
+		}
+	}
+	return errors.Join(failed...)
+}
+
+// hasInstance reports whether the configuration names an existing
+// instance database (PostgreSQL, or a SQLite file in the data directory).
+func hasInstance(cfg config.Config) bool {
+	if cfg.DatabaseURL != "" {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(dataDir(cfg), "comptoir.db"))
+	return err == nil
 }
 
 func identities(path string) ([]age.Identity, error) {

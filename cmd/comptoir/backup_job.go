@@ -39,12 +39,13 @@ func backups(ctx context.Context, in instance, log *slog.Logger) {
 	if cfg.BackupAt != "off" {
 		hour, minute, _ = config.ClockTime(cfg.BackupAt) // validated with the configuration
 	}
-	run := func() {
-		out, err := svc.RunScheduledBackup(ctx, holder, ids)
+	due := func(ctx context.Context) (bool, error) { return svc.BackupDue(ctx, time.Now(), hour, minute) }
+	run := func(due func(context.Context) (bool, error)) {
+		out, err := svc.RunScheduledBackup(ctx, holder, ids, due)
 		logScheduled(log, out, err)
 	}
 	if in.backupNow {
-		run()
+		run(nil)
 	}
 	if hour < 0 {
 		return
@@ -56,13 +57,13 @@ func backups(ctx context.Context, in instance, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			due, err := svc.BackupDue(ctx, now, hour, minute)
+			ok, err := svc.BackupDue(ctx, now, hour, minute)
 			if err != nil {
 				log.Warn("backup schedule", "err", err)
 				continue
 			}
-			if due {
-				run()
+			if ok {
+				run(due) // due again under the lease: another instance may have just run it
 			}
 		}
 	}

@@ -69,10 +69,15 @@ func serve(ctx context.Context, in instance, start time.Time) error {
 	go remindTasks(ctx, svc, log)
 	go dunning(ctx, svc, log)
 	go purgeClosed(ctx, svc, log)
-	go backups(ctx, in, log)
+	backupsDone := make(chan struct{})
+	go func() { defer close(backupsDone); backups(ctx, in, log) }()
 	log.Info("comptoir listening", "url", scheme(cfg)+"://"+ln.Addr().String(), "engine", svc.DB().Engine(),
 		"version", version(), "startup_ms", time.Since(start).Milliseconds())
-	return serveUntilDone(ctx, cfg, handler, ln, log)
+	err = serveUntilDone(ctx, cfg, handler, ln, log)
+	// A backup under way stops with ctx and records how it ended before
+	// the database closes.
+	<-backupsDone
+	return err
 }
 
 // serveUntilDone serves until ctx ends (SIGINT or SIGTERM), then lets the
