@@ -58,7 +58,7 @@ func TestRestoredInstanceStartsClean(t *testing.T) {
 	backupEngines(t, func(t *testing.T, e storagetest.Engine, db *storage.DB) {
 		ctx := context.Background()
 		env := newBackupEnv(t, db, 1, false)
-		if _, err := env.s.RunBackupNow(ctx, "srv/1/aa"); err != nil {
+		if _, err := env.s.RunBackupNow(ctx, "srv/1/aa", nil); err != nil {
 			t.Fatal(err)
 		}
 		target := restoreTarget(t, e)
@@ -85,13 +85,13 @@ func TestBackupCommandTakesTheLease(t *testing.T) {
 	if ok, err := db.ClaimLease(ctx, "backup", "other/1/bb", time.Now().Add(time.Minute)); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if _, err := env.s.RunBackupNow(ctx, "cli/2/cc"); !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "another process") {
+	if _, err := env.s.RunBackupNow(ctx, "cli/2/cc", nil); !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "another process") {
 		t.Fatalf("a backup under another's lease: %v", err)
 	}
 	if err := db.ReleaseLease(ctx, "backup", "other/1/bb"); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := env.s.RunBackupNow(ctx, "cli/2/cc"); err != nil || rep.Status != service.BackupOK {
+	if rep, err := env.s.RunBackupNow(ctx, "cli/2/cc", nil); err != nil || rep.Status != service.BackupOK {
 		t.Fatalf("once free: %s %v", rep.Status, err)
 	}
 }
@@ -103,7 +103,7 @@ func TestVerificationElsewhereIsRecorded(t *testing.T) {
 	backupEngines(t, func(t *testing.T, e storagetest.Engine, db *storage.DB) {
 		ctx := context.Background()
 		env := newBackupEnv(t, db, 1, false)
-		rep, err := env.s.RunBackupNow(ctx, "srv/1/aa")
+		rep, err := env.s.RunBackupNow(ctx, "srv/1/aa", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestVerificationElsewhereIsRecorded(t *testing.T) {
 			t.Fatal("a verification without the instance's database was recorded in it")
 		}
 		for range 2 { // twice: recorded once
-			if _, err := env.s.RunBackupNow(ctx, "srv/1/aa"); err != nil {
+			if _, err := env.s.RunBackupNow(ctx, "srv/1/aa", nil); err != nil {
 				t.Fatal(err)
 			}
 		}

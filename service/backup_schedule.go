@@ -101,10 +101,19 @@ func (s *Service) RunScheduledBackup(ctx context.Context, holder string, identit
 
 // RunBackupNow runs a backup at once, as `comptoir backup run` does, under
 // the same lease as the nightly job: refused while another process takes
-// one.
-func (s *Service) RunBackupNow(ctx context.Context, holder string) (BackupReport, error) {
+// one. dead, when given, tells a holder known to be gone (a process of
+// this machine killed mid-run), whose lease is taken over at once.
+func (s *Service) RunBackupNow(ctx context.Context, holder string, dead func(holder string) bool) (BackupReport, error) {
 	var rep BackupReport
 	var runErr error
+	if dead != nil {
+		if other, until, err := s.db.LeaseHolder(ctx, backupLease); err == nil && other != "" && other != holder &&
+			until.After(time.Now()) && dead(other) {
+			if _, err := s.db.TakeLeaseFrom(ctx, backupLease, other, holder, time.Now().Add(leaseTerm)); err != nil {
+				return rep, err
+			}
+		}
+	}
 	got, err := s.withBackupLease(ctx, holder, func(ctx context.Context) error {
 		rep, runErr = s.RunBackup(ctx)
 		return nil

@@ -285,3 +285,27 @@ func (db *DB) ClearLeases(ctx context.Context) error {
 	_, err := db.writer(ctx).ExecContext(ctx, `DELETE FROM job_leases`)
 	return dbErr("storage.ClearLeases", err)
 }
+
+// LeaseHolder returns who holds the lease name and until when; "" when
+// nobody ever did.
+func (db *DB) LeaseHolder(ctx context.Context, name string) (string, time.Time, error) {
+	var holder string
+	var until time.Time
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT holder, expires_at FROM job_leases WHERE name = $1`, name).Scan(&holder, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	return holder, until.UTC(), dbErr("storage.LeaseHolder", err)
+}
+
+// TakeLeaseFrom gives the lease name to holder if from still holds it: for
+// a holder known to be dead before its lease expires.
+func (db *DB) TakeLeaseFrom(ctx context.Context, name, from, holder string, until time.Time) (bool, error) {
+	res, err := db.writer(ctx).ExecContext(ctx, `UPDATE job_leases SET holder = $1, expires_at = $2 WHERE name = $3 AND holder = $4`,
+		holder, until.UTC(), name, from)
+	if err != nil {
+		return false, dbErr("storage.TakeLeaseFrom", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -39,7 +39,7 @@ func dataDir(cfg config.Config) string {
 func runBackupRun(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "backup run", "", "Back up the whole instance now, as the server does nightly: a consistent snapshot of the database and the attached files, compressed, encrypted to COMPTOIR_BACKUP_RECIPIENTS, uploaded to every COMPTOIR_BACKUP_DESTINATIONS, then each destination's old backups rotated away")
 	return withService(ctx, env, fs, args, func(in instance) error {
-		rep, err := in.svc.RunBackupNow(in.ctx, leaseHolder())
+		rep, err := in.svc.RunBackupNow(in.ctx, leaseHolder(), deadHolder)
 		printBackup(env.stdout, rep)
 		return describe(err)
 	})

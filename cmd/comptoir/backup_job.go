@@ -4,9 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"filippo.io/age"
@@ -87,6 +91,21 @@ func logScheduled(log *slog.Logger, out service.ScheduledBackup, err error) {
 	for _, e := range out.VerifyErrs {
 		log.Error("backup verification", "err", e)
 	}
+}
+
+// deadHolder reports whether a lease holder is a process of this machine
+// that no longer runs.
+func deadHolder(holder string) bool {
+	host, _ := os.Hostname()
+	parts := strings.Split(holder, "/")
+	if len(parts) != 3 || parts[0] != host {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 // leaseHolder names this process among the instances: host, pid and a
