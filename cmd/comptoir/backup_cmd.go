@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -161,15 +162,7 @@ func runBackupVerify(ctx context.Context, env *environment, args []string) error
 	identity := fs.String("identity", "", "file of the age private key (required)")
 	from := fs.String("from", "", "one destination URL (default: every COMPTOIR_BACKUP_DESTINATIONS)")
 	id := fs.String("backup", "", "the backup id (default: the newest)")
-	cfg, err := loadConfig(env, fs, args)
-	if err != nil {
-		return err
-	}
-	ids, err := identities(*identity)
-	if err != nil {
-		return err
-	}
-	list, err := destinationsFrom(cfg, *from)
+	cfg, ids, list, err := keyAndDestinations(env, fs, args, *identity, *from)
 	if err != nil {
 		return err
 	}
@@ -218,6 +211,21 @@ func hasInstance(cfg config.Config) bool {
 	return err == nil
 }
 
+// keyAndDestinations parses a command that reads backups: its
+// configuration, the identity file's keys and the destinations to read.
+func keyAndDestinations(env *environment, fs *flag.FlagSet, args []string, identity, from string) (config.Config, []age.Identity, []string, error) {
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	ids, err := identities(identity)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	list, err := destinationsFrom(cfg, from)
+	return cfg, ids, list, err
+}
+
 func identities(path string) ([]age.Identity, error) {
 	if path == "" {
 		return nil, usageError{"--identity FILE is required: the age private key that decrypts the backups"}
@@ -261,15 +269,7 @@ func runRestore(ctx context.Context, env *environment, args []string) error {
 	from := fs.String("from", "", "destination URL (default: the first of COMPTOIR_BACKUP_DESTINATIONS)")
 	id := fs.String("backup", "", "the backup id (default: the newest)")
 	dry := fs.Bool("dry-run", false, "do everything in a scratch directory and report, leaving the target untouched")
-	cfg, err := loadConfig(env, fs, args)
-	if err != nil {
-		return err
-	}
-	ids, err := identities(*identity)
-	if err != nil {
-		return err
-	}
-	list, err := destinationsFrom(cfg, *from)
+	cfg, ids, list, err := keyAndDestinations(env, fs, args, *identity, *from)
 	if err != nil {
 		return err
 	}
