@@ -162,7 +162,7 @@ func runBackupVerify(ctx context.Context, env *environment, args []string) error
 	identity := fs.String("identity", "", "file of the age private key (required)")
 	from := fs.String("from", "", "one destination URL (default: every COMPTOIR_BACKUP_DESTINATIONS)")
 	id := fs.String("backup", "", "the backup id (default: the newest)")
-	cfg, ids, list, err := keyAndDestinations(env, fs, args, *identity, *from)
+	cfg, ids, list, err := keyAndDestinations(env, fs, args, identity, from)
 	if err != nil {
 		return err
 	}
@@ -213,16 +213,17 @@ func hasInstance(cfg config.Config) bool {
 
 // keyAndDestinations parses a command that reads backups: its
 // configuration, the identity file's keys and the destinations to read.
-func keyAndDestinations(env *environment, fs *flag.FlagSet, args []string, identity, from string) (config.Config, []age.Identity, []string, error) {
+// identity and from point at flags of fs, read once it is parsed.
+func keyAndDestinations(env *environment, fs *flag.FlagSet, args []string, identity, from *string) (config.Config, []age.Identity, []string, error) {
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {
 		return cfg, nil, nil, err
 	}
-	ids, err := identities(identity)
+	ids, err := identities(*identity)
 	if err != nil {
 		return cfg, nil, nil, err
 	}
-	list, err := destinationsFrom(cfg, from)
+	list, err := destinationsFrom(cfg, *from)
 	return cfg, ids, list, err
 }
 
@@ -269,7 +270,7 @@ func runRestore(ctx context.Context, env *environment, args []string) error {
 	from := fs.String("from", "", "destination URL (default: the first of COMPTOIR_BACKUP_DESTINATIONS)")
 	id := fs.String("backup", "", "the backup id (default: the newest)")
 	dry := fs.Bool("dry-run", false, "do everything in a scratch directory and report, leaving the target untouched")
-	cfg, ids, list, err := keyAndDestinations(env, fs, args, *identity, *from)
+	cfg, ids, list, err := keyAndDestinations(env, fs, args, identity, from)
 	if err != nil {
 		return err
 	}
