@@ -200,50 +200,38 @@ func TestBackupCommands(t *testing.T) {
 	noKey.fails(2, "COMPTOIR_BACKUP_RECIPIENTS", "backup", "run")
 }
 
-// fillForBackup adds n contacts with a few kilobytes of notes each to
-// account 1 of the SQLite database in dataDir, in large transactions: a
-// database big enough for a backup to take seconds, made in seconds.
-func fillForBackup(t *testing.T, dataDir string, n int) {
+// fillForBackup adds n contacts with long notes to account 1 of the
+// operator's instance, through `comptoir import contacts`: the binary is
+// built without the race detector, which slows SQLite, all Go code, many
+// times over in the test process.
+func fillForBackup(t *testing.T, o operator, n int) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Options{DataDir: dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = db.Close() }()
-	w := db.Pools()["write"]
 	words := strings.Fields("livraison commande facture relance devis farine levain seigle épeautre tournée marché Bayonne Anglet Biarritz client fidèle " +
 		"paiement virement chèque acompte remise rendez-vous appel téléphone boutique vitrine saison fêtes galette brioche croissant")
 	r := rand.New(rand.NewPCG(1, 2))
-	now := time.Now().UTC()
-	const batch = 10_000
-	for start := 0; start < n; start += batch {
-		tx, err := w.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO contacts (account_id, kind, last_name, first_name, email, city, notes, sort_key, search_text, created_at, updated_at)
-			VALUES (1, 'person', $1, $2, $3, 'Bayonne', $4, $5, $6, $7, $7)`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := start; i < min(n, start+batch); i++ {
-			var notes strings.Builder
-			for notes.Len() < 3000 {
-				notes.WriteString(words[r.IntN(len(words))])
-				notes.WriteByte(' ')
-			}
-			last, first := fmt.Sprintf("Client%06d", i), words[r.IntN(len(words))]
-			if _, err := stmt.ExecContext(ctx, last, first, fmt.Sprintf("c%d@example.fr", i), notes.String(), strings.ToLower(last+" "+first),
-				strings.ToLower(last+" "+first), now); err != nil {
-				t.Fatal(err)
-			}
-		}
-		_ = stmt.Close()
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+	csvPath := filepath.Join(t.TempDir(), "contacts.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		t.Fatal(err)
 	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "last_name,first_name,email,city,notes")
+	var notes strings.Builder
+	for i := range n {
+		notes.Reset()
+		for notes.Len() < 3000 {
+			notes.WriteString(words[r.IntN(len(words))])
+			notes.WriteByte(' ')
+		}
+		fmt.Fprintf(w, "Client%06d,%s,c%d@example.fr,Bayonne,%s\n", i, words[r.IntN(len(words))], i, notes.String())
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o.must("import", "contacts", csvPath, "--account", "1")
 }
 
 // TestBackupKilled: `comptoir backup run` killed with SIGKILL in the middle
@@ -263,7 +251,7 @@ func TestBackupKilled(t *testing.T) {
 		"COMPTOIR_LOG_LEVEL=error", "COMPTOIR_BACKUP_AT=off"}
 	o.must("account", "create", "--name", "Boulangerie Alpha", "--email", "alpha@example.fr", "--password", "pass1234word")
 	start := time.Now()
-	fillForBackup(t, data, 80_000)
+	fillForBackup(t, o, 80_000)
 	info, _ := os.Stat(filepath.Join(data, "comptoir.db"))
 	t.Logf("database of %d MiB filled in %.1f s", info.Size()>>20, time.Since(start).Seconds())
 
