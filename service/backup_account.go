@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,11 +88,9 @@ func (s *Service) ExportAccountBackup(ctx context.Context, w io.Writer, recipien
 		if tables, err = s.db.Dump(ctx, work, storage.DumpOptions{Account: a.ID}); err != nil {
 			return err
 		}
-		all, err := s.db.AttachedFiles(ctx)
-		for _, f := range all {
-			if f.Account == a.ID {
-				refs = append(refs, f)
-			}
+		sums, err := s.db.AttachmentChecksums(ctx) // this account's only
+		for _, sum := range slices.Sorted(maps.Keys(sums)) {
+			refs = append(refs, storage.FileRef{Account: a.ID, Checksum: sum})
 		}
 		return err
 	})

@@ -17,7 +17,7 @@ var tenantTables = []string{"bank_accounts", "activity", "api_tokens", "membersh
 	"contact_addresses", "contact_views", "products", "sales_settings", "documents", "document_lines", "number_series",
 	"payments", "payment_allocations", "dunning_reminders", "product_suppliers",
 	"register_versions", "breaches", "account_closures", "retention_policies", "retention_runs",
-	"privacy_requests", "privacy_request_contacts"}
+	"privacy_requests", "privacy_request_contacts", "attachments"}
 
 // unscoped lists the functions allowed to query a tenant table without
 // account_id, each with its reason. Anything else fails TestEveryQueryIsScoped.
@@ -30,6 +30,7 @@ var unscoped = map[string]string{
 	"LiveSupportGrant":        "a grant is how an operator reaches an account, with the owner's consent",
 	"SupportSessionPrincipal": "authentication of a support session",
 	"DeleteOrphanUser":        "a closed account's member who belongs to no other account loses their login",
+	"documents":               "an erasure's documents: account_id is the first condition of the conds builder",
 }
 
 var sqlStatement = regexp.MustCompile(`(?is)^\s*(SELECT|INSERT|UPDATE|DELETE)\b`)
