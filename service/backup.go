@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -320,16 +321,8 @@ func tableList(counts map[string]int64) []backup.Table {
 	for name, n := range counts {
 		out = append(out, backup.Table{Name: name, Rows: n})
 	}
-	sortTables(out)
+	slices.SortFunc(out, func(a, b backup.Table) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-func sortTables(t []backup.Table) {
-	for i := 1; i < len(t); i++ {
-		for j := i; j > 0 && t[j].Name < t[j-1].Name; j-- {
-			t[j], t[j-1] = t[j-1], t[j]
-		}
-	}
 }
 
 // tablesFile lists a logical dump's tables with their columns' types.
