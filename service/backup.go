@@ -292,14 +292,14 @@ func factsOf(ctx context.Context, db *storage.DB) (snapshotFacts, error) {
 	if db.Engine() == storage.SQLite && len(problems) == 0 {
 		f.checks = append(f.checks, "SQLite integrity_check and foreign_key_check: ok")
 	}
-	names, err := db.AccountNames(ctx)
+	accounts, err := db.ListAccounts(ctx)
 	if err != nil {
 		return f, err
 	}
 	var entries int64
-	for _, n := range names {
-		id, _ := strconv.ParseInt(n[0], 10, 64)
-		f.accounts = append(f.accounts, backup.AccountRef{ID: id, Name: n[1]})
+	for _, a := range accounts {
+		id := a.ID
+		f.accounts = append(f.accounts, backup.AccountRef{ID: id, Name: a.Name})
 		brk, checked, err := db.VerifyActivity(account.WithID(ctx, id))
 		if err != nil {
 			return f, err
@@ -310,7 +310,7 @@ func factsOf(ctx context.Context, db *storage.DB) (snapshotFacts, error) {
 		}
 	}
 	if len(f.problems) == 0 {
-		f.checks = append(f.checks, fmt.Sprintf("activity-log chains of %d accounts verified (%d entries)", len(names), entries))
+		f.checks = append(f.checks, fmt.Sprintf("activity-log chains of %d accounts verified (%d entries)", len(accounts), entries))
 	}
 	f.files, err = db.AttachedFiles(ctx)
 	return f, err

@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -20,7 +18,6 @@ import (
 	"github.com/comptoir/comptoir/activity"
 	"github.com/comptoir/comptoir/backup"
 	"github.com/comptoir/comptoir/errs"
-	"github.com/comptoir/comptoir/files"
 	"github.com/comptoir/comptoir/storage"
 )
 
@@ -171,7 +168,7 @@ func (s *Service) RestoreAccount(ctx context.Context, r io.Reader, identities []
 	// Files first: content-addressed, they harm nothing if the load is
 	// refused (retention removes files no record refers to), while rows
 	// committed without their files would be.
-	if err := placeAccountFiles(m, dir, id, s.Files); err != nil {
+	if err := placeFiles(m, dir, s.Files, id); err != nil {
 		return rep, err
 	}
 	if err := s.db.Load(ctx, dbDir, tables, storage.LoadOptions{Account: id}); err != nil {
@@ -225,23 +222,4 @@ func (s *Service) upgradeDump(ctx context.Context, m backup.Manifest, dir string
 	}
 	tables, err = db.Dump(ctx, out, storage.DumpOptions{Account: m.Accounts[0].ID})
 	return out, tables, err
-}
-
-// placeAccountFiles moves an account backup's files into the store; they
-// must all belong to the account.
-func placeAccountFiles(m backup.Manifest, dir string, id int64, store files.Store) error {
-	for _, e := range m.Entries {
-		rest, ok := strings.CutPrefix(e.Name, "files/")
-		if !ok {
-			continue
-		}
-		acc, sum, _ := strings.Cut(rest, "/")
-		if acc != strconv.FormatInt(id, 10) || sum != e.SHA256 {
-			return fmt.Errorf("%w: entry %s is not a file of account %d", backup.ErrDamaged, e.Name, id)
-		}
-		if err := store.Place(id, sum, filepath.Join(dir, filepath.FromSlash(e.Name))); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -390,7 +390,7 @@ func placeAll(ctx context.Context, f fetched, target storage.Options, dataDir, w
 		return err
 	}
 	defer func() { _ = db.Close() }()
-	if err := placeFiles(f, filepath.Join(dataDir, "files")); err != nil {
+	if err := placeFiles(f.manifest, f.dir, files.Store{Dir: filepath.Join(dataDir, "files")}, 0); err != nil {
 		return err
 	}
 	if _, err := db.InterruptBackupRuns(ctx, "", time.Now().Add(time.Hour),
@@ -502,10 +502,10 @@ func placeDatabase(ctx context.Context, f fetched, target storage.Options, dataD
 	return db, nil
 }
 
-// placeFiles moves the backup's attached files into the file store.
-func placeFiles(f fetched, filesDir string) error {
-	store := files.Store{Dir: filesDir}
-	for _, e := range f.manifest.Entries {
+// placeFiles moves the attached files of a backup unpacked in dir into
+// store. With only set, every file must be that account's.
+func placeFiles(m backup.Manifest, dir string, store files.Store, only int64) error {
+	for _, e := range m.Entries {
 		rest, ok := strings.CutPrefix(e.Name, "files/")
 		if !ok {
 			continue
@@ -515,7 +515,10 @@ func placeFiles(f fetched, filesDir string) error {
 		if !ok || err != nil || sum != e.SHA256 {
 			return fmt.Errorf("%w: entry %s is not an attached file", backup.ErrDamaged, e.Name)
 		}
-		if err := store.Place(id, sum, filepath.Join(f.dir, filepath.FromSlash(e.Name))); err != nil {
+		if only != 0 && id != only {
+			return fmt.Errorf("%w: entry %s is not a file of account %d", backup.ErrDamaged, e.Name, only)
+		}
+		if err := store.Place(id, sum, filepath.Join(dir, filepath.FromSlash(e.Name))); err != nil {
 			return err
 		}
 	}

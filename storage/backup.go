@@ -98,21 +98,6 @@ func (db *DB) AttachedFiles(ctx context.Context) ([]FileRef, error) {
 	})
 }
 
-// AccountNames lists every account's id and name, instance-wide, for a
-// backup's manifest.
-func (db *DB) AccountNames(ctx context.Context) ([][2]string, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, name FROM accounts ORDER BY id`)
-	if err != nil {
-		return nil, dbErr("storage.AccountNames", err)
-	}
-	return collect(rows, func(r *sql.Rows) ([2]string, error) {
-		var id int64
-		var name string
-		err := r.Scan(&id, &name)
-		return [2]string{fmt.Sprint(id), name}, err
-	})
-}
-
 // BackupRun is one backup, verification or restore of the instance.
 type BackupRun struct {
 	ID         int64
